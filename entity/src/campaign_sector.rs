@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+#[allow(unused_imports)]
+use crate::enums::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "campaign_sectors")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub campaign_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub sector_id: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

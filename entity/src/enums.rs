@@ -1,0 +1,106 @@
+//! The domain's closed vocabularies, stored as their upper-case names.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Who a key speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    Admin,
+    Staff,
+    Partner,
+    Public,
+}
+
+/// A project's place in the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProjectStage {
+    Lead,
+    Contacted,
+    Negotiating,
+    Signed,
+    Registered,
+    UnderConstruction,
+    InProduction,
+    Stalled,
+    Lost,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AgreementKind {
+    Contract,
+    Framework,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IncentiveKind {
+    TaxReduction,
+    LandSupply,
+    Subsidy,
+    FeeWaiver,
+    Talent,
+    Financing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EventKind {
+    PromotionConference,
+    EntrepreneurSymposium,
+    OnlinePromotion,
+    VideoNegotiation,
+    Visit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LeadStatus {
+    Submitted,
+    UnderReview,
+    Accepted,
+    Rejected,
+    Duplicate,
+    Withdrawn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PartnerKind {
+    IndustryAssociation,
+    PromotionAgency,
+}
+
+/// The city's priority for courting an enterprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(1))")]
+pub enum Priority {
+    #[sea_orm(string_value = "A")]
+    A,
+    #[sea_orm(string_value = "B")]
+    B,
+    #[sea_orm(string_value = "C")]
+    C,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EnterpriseSize {
+    Large,
+    Medium,
+    Small,
+    Micro,
+}
+
+/// Where the city stands with an enterprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EnterpriseStatus {
+    Prospect,
+    Engaged,
+    Invested,
+    Dormant,
+}

@@ -1,0 +1,28 @@
+//! sea-orm entities, one per table. Money columns hold integer fen (`*_fen`);
+//! the API converts them to and from `Decimal` yuan at its edge.
+
+pub mod enums;
+
+pub mod agreement;
+pub mod agreement_incentive;
+pub mod api_key;
+pub mod audit_log;
+pub mod campaign;
+pub mod campaign_sector;
+pub mod capital_arrival;
+pub mod department;
+pub mod enterprise;
+pub mod event;
+pub mod event_participant;
+pub mod idempotency_key;
+pub mod incentive;
+pub mod incentive_sector;
+pub mod lead;
+pub mod park;
+pub mod partner;
+pub mod project;
+pub mod project_stage_change;
+pub mod quota;
+pub mod sector;
+
+pub use sea_orm;

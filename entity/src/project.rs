@@ -1,0 +1,36 @@
+use sea_orm::entity::prelude::*;
+#[allow(unused_imports)]
+use crate::enums::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub name: String,
+    pub search_name: String,
+    pub stage: ProjectStage,
+    pub paused_from_stage: Option<ProjectStage>,
+    pub planned_investment_fen: i64,
+    pub foreign_capital_fen: i64,
+    pub sector_id: i64,
+    pub enterprise_id: Option<i64>,
+    pub park_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    pub responsible_person: Option<String>,
+    pub is_high_tech: bool,
+    pub is_foreign_invested: bool,
+    pub is_published: bool,
+    pub description: Option<String>,
+    pub notes: Option<String>,
+    pub lead_id: Option<i64>,
+    pub source_partner_id: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,17 @@
+//! Database migrations. Append-only: a migration that has landed is never edited;
+//! a change to the schema is a new file. The same migrations serve SQLite and
+//! PostgreSQL. Migrations never import entities, so that a later change to an
+//! entity cannot change what an old migration does.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_initial::Migration)]
+    }
+}
