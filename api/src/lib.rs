@@ -1,1 +1,12 @@
-pub fn x(){}
+//! The zhaoshang service: configuration, the GraphQL API over HTTP, and the
+//! domain services behind it.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod service;
+pub mod telemetry;
+
+pub use config::Config;

@@ -1,0 +1,73 @@
+//! One typed configuration, read from `ZHAOSHANG_*` environment variables (or the
+//! matching command-line flags). Every variable is listed in `.env.example`.
+//! A value that does not parse stops the process at start-up.
+
+use std::net::SocketAddr;
+
+use crate::domain::money::Money;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://zhaoshang.db?mode=rwc";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
+pub const DEFAULT_MAJOR_PROJECT_THRESHOLD: &str = "100000000";
+
+#[derive(clap::Args, Clone, Debug)]
+pub struct Config {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "ZHAOSHANG_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Address and port the HTTP server listens on.
+    #[arg(long, env = "ZHAOSHANG_LISTEN", default_value = DEFAULT_LISTEN, global = true)]
+    pub listen: SocketAddr,
+
+    /// The office's time zone: dates and ISO weeks are counted in it.
+    #[arg(long, env = "ZHAOSHANG_TIMEZONE", default_value = DEFAULT_TIMEZONE, global = true)]
+    pub timezone: chrono_tz::Tz,
+
+    /// Planned investment (yuan) at or above which a project is a major project (大项目).
+    #[arg(long, env = "ZHAOSHANG_MAJOR_PROJECT_THRESHOLD", default_value = DEFAULT_MAJOR_PROJECT_THRESHOLD, value_parser = parse_money, global = true)]
+    pub major_project_threshold: Money,
+
+    /// Largest number of database connections in the pool.
+    #[arg(long, env = "ZHAOSHANG_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    pub db_max_connections: u32,
+
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "ZHAOSHANG_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: LogFormat,
+
+    /// Log filter in `tracing` syntax, e.g. `info` or `zhaoshang=debug,sqlx=warn`.
+    #[arg(long, env = "ZHAOSHANG_LOG", default_value = "info,sqlx=warn,sea_orm=warn", global = true)]
+    pub log_filter: String,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+fn parse_money(s: &str) -> Result<Money, String> {
+    Money::parse(s).map_err(|e| e.to_string())
+}
+
+impl Config {
+    /// The defaults, as a fresh process without any variable set would have them;
+    /// for tests and tools that build a configuration in code.
+    pub fn with_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            listen: DEFAULT_LISTEN.parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            timezone: chrono_tz::Asia::Shanghai,
+            major_project_threshold: Money::from_fen(100_000_000 * 100),
+            db_max_connections: 16,
+            log_format: LogFormat::Text,
+            log_filter: "info".into(),
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}

@@ -1,0 +1,42 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+use crate::config::Config;
+
+/// Opens a pool. SQLite runs in WAL mode with a busy timeout, so that readers do
+/// not block the writer and concurrent writers wait instead of failing with
+/// "database is locked"; foreign keys are enforced as on PostgreSQL.
+pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    let mut opt = ConnectOptions::new(config.database_url.clone());
+    opt.max_connections(config.db_max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    opt.map_sqlx_sqlite_opts(|o| {
+        o.journal_mode(sqlx_sqlite::SqliteJournalMode::Wal)
+            .synchronous(sqlx_sqlite::SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .create_if_missing(true)
+    });
+    Database::connect(opt).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// True when every known migration has been applied (for `/readyz`).
+pub async fn migrations_applied(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.is_empty())
+}
+
+mod sqlx_sqlite {
+    pub use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+}

@@ -1,0 +1,6 @@
+//! Validated value types of the domain. Once a value is in one of these types it
+//! is valid; each type's tests sit beside it.
+
+pub mod money;
+pub mod text;
+pub mod uscc;

@@ -1,0 +1,147 @@
+//! Policy incentives (优惠政策) and the rules that say which projects qualify.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use entity::enums::IncentiveKind;
+use entity::{agreement_incentive, incentive, incentive_sector, project, sector};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef, Select,
+    sea_query::Query,
+};
+
+use super::filter::{all, eq, search};
+use super::listing::ChildList;
+use super::pagination::{Direction, Ordering, SortKey};
+use super::visibility::restrict;
+use crate::auth::Principal;
+use crate::error::AppResult;
+
+#[derive(Debug, Default, Clone)]
+pub struct IncentiveFilter {
+    pub search: Option<String>,
+    pub kind: Option<IncentiveKind>,
+    pub is_published: Option<bool>,
+    /// Incentives whose eligibility names this sector.
+    pub sector_id: Option<i64>,
+    /// Incentives valid on this date.
+    pub valid_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncentiveOrderField {
+    CreatedAt,
+    Title,
+}
+
+pub fn condition(f: &IncentiveFilter) -> Option<Condition> {
+    use incentive::Column as C;
+    let sector = f.sector_id.map(|sid| {
+        C::Id.in_subquery(
+            Query::select()
+                .column(incentive_sector::Column::IncentiveId)
+                .from(incentive_sector::Entity)
+                .and_where(incentive_sector::Column::SectorId.eq(sid))
+                .to_owned(),
+        )
+    });
+    let valid = f.valid_on.map(|d| {
+        Condition::all()
+            .add(Condition::any().add(C::ValidFrom.is_null()).add(C::ValidFrom.lte(d)))
+            .add(Condition::any().add(C::ValidTo.is_null()).add(C::ValidTo.gte(d)))
+    });
+    Some(
+        all([search(C::SearchName, f.search.as_deref()), eq(C::Kind, f.kind), eq(C::IsPublished, f.is_published), sector])
+            .add_option(valid),
+    )
+}
+
+pub fn ordering(field: IncentiveOrderField, direction: Direction) -> Ordering<incentive::Entity> {
+    use incentive::{Column, Model};
+    match field {
+        IncentiveOrderField::CreatedAt => {
+            Ordering { name: "CREATED_AT", column: Column::CreatedAt, direction, key: |m: &Model| SortKey::Time(m.created_at) }
+        }
+        IncentiveOrderField::Title => {
+            Ordering { name: "TITLE", column: Column::Title, direction, key: |m: &Model| SortKey::Text(m.title.clone()) }
+        }
+    }
+}
+
+/// `Incentive.sectors`: the sectors an incentive is limited to (none: all sectors).
+pub struct IncentiveSectors;
+
+impl ChildList for IncentiveSectors {
+    type Entity = sector::Entity;
+    fn parent_column() -> (&'static str, &'static str) {
+        ("incentive_sectors", "incentive_id")
+    }
+    fn base() -> Select<sector::Entity> {
+        let join: RelationDef = incentive_sector::Entity::belongs_to(sector::Entity)
+            .from(incentive_sector::Column::SectorId)
+            .to(sector::Column::Id)
+            .into();
+        sector::Entity::find().join(JoinType::InnerJoin, join.rev())
+    }
+    fn order() -> Ordering<sector::Entity> {
+        super::catalog::sector::ordering(super::catalog::NamedOrderField::Name, Direction::Asc)
+    }
+}
+
+/// `Agreement.incentives`: the incentives promised in an agreement.
+pub struct AgreementIncentives;
+
+impl ChildList for AgreementIncentives {
+    type Entity = incentive::Entity;
+    fn parent_column() -> (&'static str, &'static str) {
+        ("agreement_incentives", "agreement_id")
+    }
+    fn base() -> Select<incentive::Entity> {
+        let join: RelationDef = agreement_incentive::Entity::belongs_to(incentive::Entity)
+            .from(agreement_incentive::Column::IncentiveId)
+            .to(incentive::Column::Id)
+            .into();
+        incentive::Entity::find().join(JoinType::InnerJoin, join.rev())
+    }
+    fn order() -> Ordering<incentive::Entity> {
+        ordering(IncentiveOrderField::Title, Direction::Asc)
+    }
+}
+
+/// Whether `project` meets an incentive's eligibility rules on `today`.
+pub fn qualifies(inc: &incentive::Model, sectors: Option<&HashSet<i64>>, project: &project::Model, today: NaiveDate) -> bool {
+    inc.valid_from.is_none_or(|d| d <= today)
+        && inc.valid_to.is_none_or(|d| d >= today)
+        && sectors.is_none_or(|s| s.is_empty() || s.contains(&project.sector_id))
+        && inc.min_investment_fen.is_none_or(|min| project.planned_investment_fen >= min)
+        && inc.min_foreign_capital_fen.is_none_or(|min| project.foreign_capital_fen >= min)
+        && (!inc.high_tech_only || project.is_high_tech)
+        && (!inc.foreign_invested_only || project.is_foreign_invested)
+}
+
+/// The incentives each project qualifies for, among those the principal may see.
+/// Incentives are a short list the office maintains, so they are read whole
+/// (two statements) and matched in memory, for any number of projects.
+pub async fn eligible(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    projects: &[project::Model],
+    today: NaiveDate,
+) -> AppResult<HashMap<i64, Vec<incentive::Model>>> {
+    let Some(select) = restrict(incentive::Entity::find(), principal) else {
+        return Ok(HashMap::new());
+    };
+    let incentives = select.all(db).await?;
+    let ids: Vec<i64> = incentives.iter().map(|i| i.id).collect();
+    let mut sectors: HashMap<i64, HashSet<i64>> = HashMap::new();
+    for link in incentive_sector::Entity::find().filter(incentive_sector::Column::IncentiveId.is_in(ids)).all(db).await? {
+        sectors.entry(link.incentive_id).or_default().insert(link.sector_id);
+    }
+    Ok(projects
+        .iter()
+        .map(|p| {
+            let list = incentives.iter().filter(|i| qualifies(i, sectors.get(&i.id), p, today)).cloned().collect();
+            (p.id, list)
+        })
+        .collect())
+}

@@ -1,0 +1,150 @@
+//! Reading lists and single rows under a principal's visibility: the shared
+//! machinery behind every root list, `node`/`nodes`, and the DataLoaders.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QuerySelect, QueryTrait, Select,
+    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, WindowStatement},
+};
+
+use super::pagination::{self, Keyed, Ordering, Page, PageRequest};
+use super::visibility::{Visible, restrict};
+use crate::auth::Principal;
+use crate::error::AppResult;
+
+/// A page of a list, and the query that counts the whole list when asked.
+pub struct Listing<E: EntityTrait> {
+    pub page: Page<E::Model>,
+    pub count: Option<Select<E>>,
+}
+
+/// The page of rows of `E` matching `filter` that `principal` may see.
+/// A `filter` of None matches nothing (a filter on a field the principal may not
+/// see, for instance), without a query.
+pub async fn list<E: Visible + Keyed>(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    filter: Option<Condition>,
+    order: &Ordering<E>,
+    req: &PageRequest,
+) -> AppResult<Listing<E>> {
+    req.plan()?;
+    let Some(filter) = filter else {
+        return Ok(Listing { page: Page::empty(), count: None });
+    };
+    let Some(select) = restrict(E::find().filter(filter), principal) else {
+        return Ok(Listing { page: Page::empty(), count: None });
+    };
+    let page = pagination::fetch(db, select.clone(), order, req).await?;
+    Ok(Listing { page, count: Some(select) })
+}
+
+/// `SELECT COUNT(*)` of a listing's query.
+pub async fn count<E: EntityTrait>(db: &DatabaseConnection, select: Option<Select<E>>) -> AppResult<u64>
+where
+    E::Model: Sync,
+{
+    match select {
+        Some(s) => Ok(s.count(db).await?),
+        None => Ok(0),
+    }
+}
+
+/// Rows of `E` by id, those the principal may not see left out: one statement.
+pub async fn by_ids<E: Visible + Keyed>(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, E::Model>> {
+    let Some(select) = restrict(E::find().filter(Expr::col((E::default(), E::id_column())).is_in(ids.to_vec())), principal)
+    else {
+        return Ok(HashMap::new());
+    };
+    Ok(select.all(db).await?.into_iter().map(|m| (E::id_of(&m), m)).collect())
+}
+
+/// A list nested under a parent row: `Project.agreements`, `Event.participants`, ….
+pub trait ChildList: Send + Sync + 'static {
+    type Entity: Visible + Keyed;
+    /// The column that names the parent, qualified by its table.
+    fn parent_column() -> (&'static str, &'static str);
+    /// The children's rows, joined where the link lives in another table.
+    fn base() -> Select<Self::Entity> {
+        <Self::Entity as EntityTrait>::find()
+    }
+    fn order() -> Ordering<Self::Entity>;
+}
+
+const PARENT_ALIAS: &str = "parent__";
+const ROW_ALIAS: &str = "row__";
+
+/// One page of children for each of `parents`, in a single statement: rows are
+/// numbered per parent by a window function and cut at the page size.
+pub async fn children<L: ChildList>(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    parents: &[i64],
+    req: &PageRequest,
+) -> AppResult<HashMap<i64, Page<<L::Entity as EntityTrait>::Model>>> {
+    let plan = req.plan()?;
+    let mut out = HashMap::new();
+    let parent_col = L::parent_column();
+    let Some(select) = restrict(L::base().filter(Expr::col(parent_col).is_in(parents.to_vec())), principal) else {
+        return Ok(out);
+    };
+    if plan.limit == 0 {
+        return Ok(out);
+    }
+    let order = L::order();
+    let select = pagination::restrict(select, &order, req)?;
+    let dir = pagination::sql_order(&order, plan.backward);
+    let table = <L::Entity as Default>::default();
+    let mut window = WindowStatement::partition_by(parent_col);
+    window.order_by((table, order.column), dir.clone()).order_by((table, L::Entity::id_column()), dir);
+    let mut inner: SelectStatement = select.into_query();
+    inner
+        .expr_as(Expr::col(parent_col), Alias::new(PARENT_ALIAS))
+        .expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new(ROW_ALIAS));
+    let outer = Query::select()
+        .column(sea_orm::sea_query::Asterisk)
+        .from_subquery(inner, Alias::new("numbered"))
+        .and_where(Expr::col(Alias::new(ROW_ALIAS)).lte(plan.limit as i64 + 1))
+        .order_by(Alias::new(PARENT_ALIAS), sea_orm::Order::Asc)
+        .order_by(Alias::new(ROW_ALIAS), sea_orm::Order::Asc)
+        .to_owned();
+    let rows = db.query_all(&outer).await?;
+    let mut grouped: HashMap<i64, Vec<_>> = HashMap::new();
+    for row in rows {
+        let parent: i64 = row.try_get("", PARENT_ALIAS)?;
+        let model = <L::Entity as EntityTrait>::Model::from_query_result(&row, "")?;
+        grouped.entry(parent).or_default().push(model);
+    }
+    for (parent, models) in grouped {
+        out.insert(parent, pagination::finish(models, &order, plan));
+    }
+    Ok(out)
+}
+
+/// How many children each parent has (visible ones only): one GROUP BY statement.
+pub async fn child_counts<L: ChildList>(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    parents: &[i64],
+) -> AppResult<HashMap<i64, u64>> {
+    let parent_col = L::parent_column();
+    let Some(select) = restrict(L::base().filter(Expr::col(parent_col).is_in(parents.to_vec())), principal) else {
+        return Ok(HashMap::new());
+    };
+    let rows: Vec<(i64, i64)> = select
+        .select_only()
+        .column_as(Expr::col(parent_col), "parent")
+        .column_as(Expr::col(parent_col).count(), "n")
+        .group_by(Expr::col(parent_col))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(p, n)| (p, n as u64)).collect())
+}
+

@@ -1,0 +1,17 @@
+//! The domain logic: plain async functions over a database connection, knowing
+//! nothing of GraphQL or HTTP, so that a resolver, the CLI and a test share them.
+
+pub mod agreement;
+pub mod api_keys;
+pub mod campaign;
+pub mod catalog;
+pub mod enterprise;
+pub mod event;
+pub mod filter;
+pub mod incentive;
+pub mod listing;
+pub mod pagination;
+pub mod partner;
+pub mod project;
+pub mod report;
+pub mod visibility;

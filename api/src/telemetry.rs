@@ -1,0 +1,15 @@
+//! Logging set-up: `tracing` with text or JSON output, filtered by `ZHAOSHANG_LOG`.
+
+use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+
+use crate::config::{Config, LogFormat};
+
+/// Installs the global subscriber once; later calls (tests) are no-ops.
+pub fn init(config: &Config) {
+    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let registry = tracing_subscriber::registry().with(filter);
+    let _ = match config.log_format {
+        LogFormat::Json => registry.with(fmt::layer().json().with_writer(std::io::stderr)).try_init(),
+        LogFormat::Text => registry.with(fmt::layer().with_writer(std::io::stderr)).try_init(),
+    };
+}
