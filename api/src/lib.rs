@@ -10,3 +10,4 @@ pub mod service;
 pub mod telemetry;
 
 pub use config::Config;
+pub mod graphql;

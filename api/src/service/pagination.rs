@@ -74,6 +74,7 @@ impl<E: Keyed> Clone for Ordering<E> {
 }
 
 /// A page of rows, each with its cursor.
+#[derive(Clone)]
 pub struct Page<M> {
     pub items: Vec<(String, M)>,
     pub has_previous: bool,

@@ -1,0 +1,97 @@
+//! What every resolver reaches through its `Context`: the shared state, and the
+//! request's principal and loader.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ErrorExtensions, dataloader::DataLoader};
+use sea_orm::DatabaseConnection;
+
+use super::loaders::AppLoader;
+use crate::auth::Principal;
+use crate::config::Config;
+use crate::error::AppError;
+
+/// Shared by all requests; attached to the schema once.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+}
+
+/// One request's view: who asks, and the loader that batches (and caches, for
+/// this request only) what they read.
+pub struct RequestContext {
+    pub principal: Principal,
+    pub loader: Arc<DataLoader<AppLoader>>,
+}
+
+impl RequestContext {
+    pub fn new(state: &AppState, principal: Principal) -> Self {
+        let loader = AppLoader { db: state.db.clone(), principal: principal.clone(), today: state.today() };
+        RequestContext { principal, loader: Arc::new(DataLoader::new(loader, tokio::spawn)) }
+    }
+}
+
+impl AppState {
+    /// Today in the office's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().with_timezone(&self.config.timezone).date_naive()
+    }
+}
+
+/// Access to the state and request context from a resolver.
+pub trait Ctx {
+    fn state(&self) -> &AppState;
+    fn request(&self) -> &RequestContext;
+    fn db(&self) -> &DatabaseConnection {
+        &self.state().db
+    }
+    fn principal(&self) -> &Principal {
+        &self.request().principal
+    }
+    fn loader(&self) -> &Arc<DataLoader<AppLoader>> {
+        &self.request().loader
+    }
+}
+
+impl Ctx for Context<'_> {
+    fn state(&self) -> &AppState {
+        self.data_unchecked::<AppState>()
+    }
+    fn request(&self) -> &RequestContext {
+        self.data_unchecked::<RequestContext>()
+    }
+}
+
+/// Maps the service's error to a GraphQL error with its `extensions.code`. The
+/// cause of an internal error is logged here, once, and never shown.
+pub fn to_gql(e: &AppError) -> async_graphql::Error {
+    if let AppError::Internal(cause) = e {
+        tracing::error!(error = ?cause, "internal error");
+    }
+    let code = e.code();
+    async_graphql::Error::new(e.to_string()).extend_with(|_, ext| ext.set("code", code))
+}
+
+/// `?`-friendly conversion of service results.
+pub trait OrGql<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> OrGql<T> for Result<T, AppError> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| to_gql(&e))
+    }
+}
+
+impl<T> OrGql<T> for Result<T, Arc<AppError>> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| to_gql(&e))
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        to_gql(self)
+    }
+}

@@ -1,0 +1,12 @@
+//! The GraphQL schema: types, root fields and the loaders that batch their reads.
+
+pub mod connection;
+pub mod context;
+pub mod ids;
+pub mod loaders;
+pub mod query;
+pub mod scalars;
+pub mod schema;
+pub mod types;
+
+pub use schema::{AppSchema, build_schema};

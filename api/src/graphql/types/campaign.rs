@@ -1,0 +1,242 @@
+//! `Campaign`, its quotas and its report.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use entity::{campaign, department, quota};
+
+use super::catalog::{Department, Sector};
+use super::incentive::Event;
+use super::{OrderDirection, load, page};
+use crate::graphql::connection::{Conn, children};
+use crate::graphql::context::{Ctx, OrGql};
+use crate::graphql::ids;
+use crate::graphql::loaders::ReportKey;
+use crate::graphql::scalars::{Date, Decimal};
+use crate::domain::money::Money;
+use crate::service::{campaign as svc, report};
+use crate::service::visibility::sees_internal_fields;
+
+/// A campaign (招商活动): a drive over a period aimed at a source region, with
+/// targets for signed agreements, total investment and foreign capital.
+pub struct Campaign(pub campaign::Model);
+
+#[Object]
+impl Campaign {
+    /// The campaign's global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Campaign", self.0.id)
+    }
+    /// Its name, e.g. "2026年11月长三角招商月".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The source region it aims at, e.g. 长三角, 珠三角, or a country.
+    async fn region(&self) -> &str {
+        &self.0.region
+    }
+    /// First day of the campaign (office time zone).
+    async fn starts_on(&self) -> Date {
+        Date(self.0.starts_on)
+    }
+    /// Last day of the campaign, inclusive.
+    async fn ends_on(&self) -> Date {
+        Date(self.0.ends_on)
+    }
+    /// Whether agreements signed in its period count for it by default.
+    async fn is_active(&self) -> bool {
+        self.0.is_active
+    }
+    /// Target number of signed agreements (staff only; null otherwise).
+    async fn target_agreements(&self, ctx: &Context<'_>) -> Option<i32> {
+        sees_internal_fields(ctx.principal()).then_some(self.0.target_agreements)
+    }
+    /// Target total investment (staff only).
+    async fn target_investment(&self, ctx: &Context<'_>) -> Option<Decimal> {
+        sees_internal_fields(ctx.principal()).then(|| Money::from_fen(self.0.target_investment_fen).into())
+    }
+    /// Target foreign capital (staff only).
+    async fn target_foreign_capital(&self, ctx: &Context<'_>) -> Option<Decimal> {
+        sees_internal_fields(ctx.principal()).then(|| Money::from_fen(self.0.target_foreign_capital_fen).into())
+    }
+    /// The campaign's results against its targets (staff only; null otherwise).
+    async fn report(&self, ctx: &Context<'_>) -> Result<Option<CampaignReport>> {
+        if !sees_internal_fields(ctx.principal()) {
+            return Ok(None);
+        }
+        let figures = ctx.loader().load_one(ReportKey(self.0.id)).await.gql()?.unwrap_or_default();
+        Ok(Some(CampaignReport { figures, campaign: self.0.clone() }))
+    }
+    /// Its key sectors (重点招商领域).
+    async fn sectors(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Sector>> {
+        children::<svc::CampaignSectors, _>(ctx.loader(), self.0.id, page(first, after, last, before), Sector).await
+    }
+    /// Its targets broken down per department and person (staff only).
+    async fn quotas(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Quota>> {
+        children::<svc::CampaignQuotas, _>(ctx.loader(), self.0.id, page(first, after, last, before), Quota).await
+    }
+    /// Its promotion events, latest first (staff only).
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Event>> {
+        children::<svc::CampaignEvents, _>(ctx.loader(), self.0.id, page(first, after, last, before), Event).await
+    }
+    /// When the campaign was created.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    /// When the campaign was last changed.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A campaign's results, per the office's counting rules: each agreement counts
+/// for exactly one campaign; a project's primary agreement counts once; a capital
+/// increase adds its amounts but not to the counts.
+pub struct CampaignReport {
+    figures: report::Figures,
+    campaign: campaign::Model,
+}
+
+#[Object]
+impl CampaignReport {
+    /// N: primary agreements signed (签订合同、协议), increases not counted.
+    async fn agreements_signed(&self) -> i32 {
+        self.figures.agreements_signed as i32
+    }
+    /// X: total investment of all the campaign's agreements (总投资), increases by their increment.
+    async fn total_investment(&self) -> Decimal {
+        self.figures.total_investment.into()
+    }
+    /// Y: their foreign capital (合同、协议外资), likewise.
+    async fn foreign_capital(&self) -> Decimal {
+        self.figures.foreign_capital.into()
+    }
+    /// M: primary agreements of kind CONTRACT (合同项目).
+    async fn contract_projects(&self) -> i32 {
+        self.figures.contract_projects as i32
+    }
+    /// Z: foreign capital of CONTRACT agreements, increases included (合同利用外资).
+    async fn contract_foreign_capital(&self) -> Decimal {
+        self.figures.contract_foreign_capital.into()
+    }
+    /// agreementsSigned ÷ targetAgreements; null when the target is 0.
+    async fn agreements_completion(&self) -> Option<f64> {
+        report::completion(self.figures.agreements_signed, self.campaign.target_agreements as i64)
+    }
+    /// totalInvestment ÷ targetInvestment; null when the target is 0.
+    async fn investment_completion(&self) -> Option<f64> {
+        report::completion(self.figures.total_investment.fen(), self.campaign.target_investment_fen)
+    }
+    /// foreignCapital ÷ targetForeignCapital; null when the target is 0.
+    async fn foreign_capital_completion(&self) -> Option<f64> {
+        report::completion(self.figures.foreign_capital.fen(), self.campaign.target_foreign_capital_fen)
+    }
+    /// The result in the office's fixed sentence, amounts in 亿元 rounded half-up
+    /// to two decimals: 共签订合同、协议N个，总投资X亿元，…
+    async fn summary(&self) -> String {
+        report::summary(&self.figures)
+    }
+}
+
+/// A department's (or one of its people's) share of a campaign's targets (任务分解).
+pub struct Quota(pub quota::Model);
+
+#[Object]
+impl Quota {
+    /// The quota's global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Quota", self.0.id)
+    }
+    /// The campaign.
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {
+        load::<campaign::Entity, _>(ctx, Some(self.0.campaign_id), Campaign).await
+    }
+    /// The department.
+    async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        load::<department::Entity, _>(ctx, Some(self.0.department_id), Department).await
+    }
+    /// The responsible person, for a quota split per person; null for the department's own.
+    async fn person(&self) -> Option<&str> {
+        Some(self.0.person.as_str()).filter(|p| !p.is_empty())
+    }
+    /// Target number of signed agreements.
+    async fn target_agreements(&self) -> i32 {
+        self.0.target_agreements
+    }
+    /// Target total investment.
+    async fn target_investment(&self) -> Decimal {
+        Money::from_fen(self.0.target_investment_fen).into()
+    }
+    /// Target foreign capital.
+    async fn target_foreign_capital(&self) -> Decimal {
+        Money::from_fen(self.0.target_foreign_capital_fen).into()
+    }
+}
+
+/// Filters for `campaigns`; fields combine with AND.
+#[derive(InputObject, Default, Clone)]
+pub struct CampaignFilter {
+    /// Text in the name.
+    pub search: Option<String>,
+    /// The source region, exactly.
+    pub region: Option<String>,
+    /// Campaigns whose period contains this date.
+    pub active_on: Option<Date>,
+    /// Campaigns starting on or after this date.
+    pub starts_from: Option<Date>,
+    /// Campaigns starting on or before this date.
+    pub starts_to: Option<Date>,
+}
+
+impl From<&CampaignFilter> for svc::CampaignFilter {
+    fn from(f: &CampaignFilter) -> Self {
+        Self {
+            search: f.search.clone(),
+            region: f.region.clone(),
+            active_on: f.active_on.map(|d| d.0),
+            starts_from: f.starts_from.map(|d| d.0),
+            starts_to: f.starts_to.map(|d| d.0),
+        }
+    }
+}
+
+/// Fields campaigns can be ordered by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "svc::CampaignOrderField")]
+pub enum CampaignOrderField {
+    /// When the campaign was created.
+    CreatedAt,
+    /// Its first day.
+    StartsOn,
+    /// Its name.
+    Name,
+}
+
+/// How to order campaigns.
+#[derive(InputObject, Clone, Copy)]
+pub struct CampaignOrder {
+    /// The field to order by.
+    pub field: CampaignOrderField,
+    /// The direction.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}

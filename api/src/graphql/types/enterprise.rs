@@ -1,0 +1,172 @@
+//! `Enterprise`: a company the city courts.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use entity::{department, enterprise, sector};
+
+use super::catalog::{Department, Sector};
+use super::enums::{EnterpriseSize, EnterpriseStatus, Priority};
+use super::project::Project;
+use super::{OrderDirection, load, page};
+use crate::graphql::connection::{Conn, children};
+use crate::graphql::context::Ctx;
+use crate::graphql::ids;
+use crate::graphql::scalars::{CountryCode, Uscc};
+use crate::service::{enterprise as svc, project as project_svc};
+
+/// A target enterprise (目标企业).
+pub struct Enterprise(pub enterprise::Model);
+
+/// An enterprise's contact person (sensitive: staff only).
+#[derive(SimpleObject)]
+pub struct EnterpriseContact {
+    /// The person's name.
+    pub name: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+#[Object]
+impl Enterprise {
+    /// The enterprise's global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Enterprise", self.0.id)
+    }
+    /// Its registered name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Its unified social credit code (Chinese companies only).
+    async fn uscc(&self) -> Option<Uscc> {
+        self.0.uscc.clone().map(Uscc)
+    }
+    /// Country or region of origin.
+    async fn country(&self) -> CountryCode {
+        CountryCode(self.0.country.clone())
+    }
+    /// Its industry.
+    async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {
+        load::<sector::Entity, _>(ctx, self.0.sector_id, Sector).await
+    }
+    /// Its size.
+    async fn size(&self) -> Option<EnterpriseSize> {
+        self.0.size.map(Into::into)
+    }
+    /// A Fortune Global 500 company (攀高门).
+    async fn is_fortune500(&self) -> bool {
+        self.0.is_fortune500
+    }
+    /// A foreign-invested company (结洋亲).
+    async fn is_foreign_invested(&self) -> bool {
+        self.0.is_foreign_invested
+    }
+    /// A listed company.
+    async fn is_listed(&self) -> bool {
+        self.0.is_listed
+    }
+    /// The city's priority: A, B or C.
+    async fn priority(&self) -> Priority {
+        self.0.priority.into()
+    }
+    /// Where the city stands with it.
+    async fn status(&self) -> EnterpriseStatus {
+        self.0.status.into()
+    }
+    /// The department that owns the relationship.
+    async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        load::<department::Entity, _>(ctx, self.0.department_id, Department).await
+    }
+    /// The contact person (staff only).
+    async fn contact(&self, ctx: &Context<'_>) -> Option<EnterpriseContact> {
+        ctx.principal().is_staff().then(|| EnterpriseContact {
+            name: self.0.contact_name.clone(),
+            phone: self.0.contact_phone.clone(),
+            email: self.0.contact_email.clone(),
+        })
+    }
+    /// Internal notes (staff only).
+    async fn notes(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.principal().is_staff().then_some(self.0.notes.as_deref()).flatten()
+    }
+    /// Its investment projects, latest first.
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Project>> {
+        children::<project_svc::EnterpriseProjects, _>(ctx.loader(), self.0.id, page(first, after, last, before), Project)
+            .await
+    }
+    /// When it was created.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    /// When it was last changed.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Filters for `enterprises`; fields combine with AND.
+#[derive(InputObject, Default, Clone)]
+pub struct EnterpriseFilter {
+    /// Text in the name.
+    pub search: Option<String>,
+    /// The sector.
+    pub sector_id: Option<ID>,
+    /// The owning department.
+    pub department_id: Option<ID>,
+    /// Country or region code.
+    pub country: Option<String>,
+    /// The priority.
+    pub priority: Option<Priority>,
+    /// The status.
+    pub status: Option<EnterpriseStatus>,
+    /// Fortune Global 500 or not.
+    pub is_fortune500: Option<bool>,
+    /// Foreign-invested or not.
+    pub is_foreign_invested: Option<bool>,
+    /// Listed or not.
+    pub is_listed: Option<bool>,
+}
+
+impl EnterpriseFilter {
+    /// The service's filter; Err when an id names nothing of its type.
+    pub fn to_service(&self) -> Result<svc::EnterpriseFilter, ()> {
+        Ok(svc::EnterpriseFilter {
+            search: self.search.clone(),
+            sector_id: ids::filter_id(&self.sector_id, "Sector")?,
+            department_id: ids::filter_id(&self.department_id, "Department")?,
+            country: self.country.clone(),
+            priority: self.priority.map(Into::into),
+            status: self.status.map(Into::into),
+            is_fortune500: self.is_fortune500,
+            is_foreign_invested: self.is_foreign_invested,
+            is_listed: self.is_listed,
+        })
+    }
+}
+
+/// Fields enterprises can be ordered by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "svc::EnterpriseOrderField")]
+pub enum EnterpriseOrderField {
+    /// When the enterprise was created.
+    CreatedAt,
+    /// Its name.
+    Name,
+}
+
+/// How to order enterprises.
+#[derive(InputObject, Clone, Copy)]
+pub struct EnterpriseOrder {
+    /// The field to order by.
+    pub field: EnterpriseOrderField,
+    /// The direction.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}

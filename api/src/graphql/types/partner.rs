@@ -1,0 +1,326 @@
+//! `Partner`, `Lead`, `ApiKey` and `AuditEntry`.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use entity::{api_key, audit_log, enterprise, lead, partner, project, sector};
+
+use super::catalog::Sector;
+use super::enterprise::Enterprise;
+use super::enums::{LeadStatus, PartnerKind, Role};
+use super::project::Project;
+use super::{load, page};
+use crate::domain::money::Money;
+use crate::graphql::connection::{Conn, children};
+use crate::graphql::context::Ctx;
+use crate::graphql::ids;
+use crate::graphql::scalars::{CountryCode, Decimal, Uscc};
+use crate::service::partner as svc;
+use crate::service::visibility::sees_internal_fields;
+
+/// A partner organisation: an industry association or a promotion agency that
+/// submits leads.
+pub struct Partner(pub partner::Model);
+
+#[Object]
+impl Partner {
+    /// The partner's global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Partner", self.0.id)
+    }
+    /// Its name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Association or agency.
+    async fn kind(&self) -> PartnerKind {
+        self.0.kind.into()
+    }
+    /// False once deactivated: its keys are revoked.
+    async fn is_active(&self) -> bool {
+        self.0.is_active
+    }
+    /// Its leads, latest first.
+    async fn leads(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Lead>> {
+        children::<svc::PartnerLeads, _>(ctx.loader(), self.0.id, page(first, after, last, before), Lead).await
+    }
+    /// Its API keys, latest first (no secrets).
+    async fn api_keys(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ApiKey>> {
+        children::<svc::PartnerApiKeys, _>(ctx.loader(), self.0.id, page(first, after, last, before), ApiKey).await
+    }
+    /// When it was created.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+}
+
+/// A contact person given with a lead.
+#[derive(SimpleObject)]
+pub struct LeadContact {
+    /// The person's name.
+    pub name: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+/// A partner's tip that an enterprise may invest (线索).
+pub struct Lead(pub lead::Model);
+
+#[Object]
+impl Lead {
+    /// The lead's global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Lead", self.0.id)
+    }
+    /// Where the lead stands.
+    async fn status(&self) -> LeadStatus {
+        self.0.status.into()
+    }
+    /// The enterprise's name as submitted.
+    async fn enterprise_name(&self) -> &str {
+        &self.0.enterprise_name
+    }
+    /// Its USCC, for a Chinese enterprise.
+    async fn uscc(&self) -> Option<Uscc> {
+        self.0.uscc.clone().map(Uscc)
+    }
+    /// Its country or region.
+    async fn country(&self) -> CountryCode {
+        CountryCode(self.0.country.clone())
+    }
+    /// Its sector.
+    async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {
+        load::<sector::Entity, _>(ctx, self.0.sector_id, Sector).await
+    }
+    /// The contact the partner gave.
+    async fn contact(&self) -> LeadContact {
+        LeadContact {
+            name: self.0.contact_name.clone(),
+            phone: self.0.contact_phone.clone(),
+            email: self.0.contact_email.clone(),
+        }
+    }
+    /// The investment the partner estimates.
+    async fn estimated_investment(&self) -> Option<Decimal> {
+        self.0.estimated_investment_fen.map(|f| Money::from_fen(f).into())
+    }
+    /// The partner's description.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The partner that submitted it.
+    async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
+        load::<partner::Entity, _>(ctx, Some(self.0.partner_id), Partner).await
+    }
+    /// Why it was rejected or marked duplicate; the partner sees it.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Staff's internal note (staff only).
+    async fn internal_note(&self, ctx: &Context<'_>) -> Option<&str> {
+        sees_internal_fields(ctx.principal()).then_some(self.0.internal_note.as_deref()).flatten()
+    }
+    /// The project it was converted into (staff only).
+    async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
+        let id = sees_internal_fields(ctx.principal()).then_some(self.0.project_id).flatten();
+        load::<project::Entity, _>(ctx, id, Project).await
+    }
+    /// The enterprise it was converted into or linked to (staff only).
+    async fn enterprise(&self, ctx: &Context<'_>) -> Result<Option<Enterprise>> {
+        let id = sees_internal_fields(ctx.principal()).then_some(self.0.enterprise_id).flatten();
+        load::<enterprise::Entity, _>(ctx, id, Enterprise).await
+    }
+    /// The earlier lead it duplicates, if it duplicates a lead (staff only).
+    async fn duplicate_of(&self, ctx: &Context<'_>) -> Result<Option<Lead>> {
+        let id = sees_internal_fields(ctx.principal()).then_some(self.0.duplicate_of_lead_id).flatten();
+        load::<lead::Entity, _>(ctx, id, Lead).await
+    }
+    /// The known enterprise it duplicates, if it duplicates one (staff only).
+    async fn duplicate_of_enterprise(&self, ctx: &Context<'_>) -> Result<Option<Enterprise>> {
+        let id = sees_internal_fields(ctx.principal()).then_some(self.0.duplicate_of_enterprise_id).flatten();
+        load::<enterprise::Entity, _>(ctx, id, Enterprise).await
+    }
+    /// When it was submitted.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+}
+
+/// An API key. The secret is shown once at creation and never again.
+pub struct ApiKey(pub api_key::Model);
+
+#[Object]
+impl ApiKey {
+    /// The key's global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("ApiKey", self.0.id)
+    }
+    /// A name to recognise it by.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The first characters of the secret, to tell keys apart.
+    async fn prefix(&self) -> &str {
+        &self.0.key_prefix
+    }
+    /// The role it grants.
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    /// The partner it belongs to, for a partner key.
+    async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
+        load::<partner::Entity, _>(ctx, self.0.partner_id, Partner).await
+    }
+    /// When it stops working.
+    async fn expires_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.expires_at
+    }
+    /// When it was revoked.
+    async fn revoked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.revoked_at
+    }
+    /// When it was last used (to the minute).
+    async fn last_used_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.last_used_at
+    }
+    /// When it was created.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+}
+
+/// One entry of the audit trail: who changed what, when, from what to what.
+pub struct AuditEntry(pub audit_log::Model);
+
+#[Object]
+impl AuditEntry {
+    /// The entry's global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("AuditEntry", self.0.id)
+    }
+    /// The mutation, e.g. `recordAgreement`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// The type of the object changed, e.g. `Agreement`.
+    async fn entity_type(&self) -> &str {
+        &self.0.entity_type
+    }
+    /// The global id of the object changed.
+    async fn entity_id(&self) -> ID {
+        ids::encode(&self.0.entity_type, self.0.entity_id)
+    }
+    /// The role of whoever made the change.
+    async fn actor_role(&self) -> Role {
+        self.0.actor_role.into()
+    }
+    /// The key that made the change.
+    async fn actor_key(&self, ctx: &Context<'_>) -> Result<Option<ApiKey>> {
+        load::<api_key::Entity, _>(ctx, self.0.actor_key_id, ApiKey).await
+    }
+    /// The values before, as JSON.
+    async fn before(&self) -> Option<&str> {
+        self.0.before.as_deref()
+    }
+    /// The values after, as JSON.
+    async fn after(&self) -> Option<&str> {
+        self.0.after.as_deref()
+    }
+    /// The request that made the change.
+    async fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+    /// When.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+}
+
+/// Filters for `partners`; fields combine with AND.
+#[derive(InputObject, Default, Clone)]
+pub struct PartnerFilter {
+    /// Text in the name.
+    pub search: Option<String>,
+    /// The kind.
+    pub kind: Option<PartnerKind>,
+    /// Active or deactivated.
+    pub is_active: Option<bool>,
+}
+
+impl From<&PartnerFilter> for svc::PartnerFilter {
+    fn from(f: &PartnerFilter) -> Self {
+        Self { search: f.search.clone(), kind: f.kind.map(Into::into), is_active: f.is_active }
+    }
+}
+
+/// Filters for `leads`; fields combine with AND.
+#[derive(InputObject, Default, Clone)]
+pub struct LeadFilter {
+    /// Text in the enterprise's name.
+    pub search: Option<String>,
+    /// The status.
+    pub status: Option<LeadStatus>,
+    /// The partner.
+    pub partner_id: Option<ID>,
+    /// The sector.
+    pub sector_id: Option<ID>,
+    /// The country or region code.
+    pub country: Option<String>,
+}
+
+impl LeadFilter {
+    /// The service's filter; Err when an id names nothing of its type.
+    pub fn to_service(&self) -> Result<svc::LeadFilter, ()> {
+        Ok(svc::LeadFilter {
+            search: self.search.clone(),
+            status: self.status.map(Into::into),
+            partner_id: ids::filter_id(&self.partner_id, "Partner")?,
+            sector_id: ids::filter_id(&self.sector_id, "Sector")?,
+            country: self.country.clone(),
+        })
+    }
+}
+
+/// Filters for `apiKeys`.
+#[derive(InputObject, Default, Clone)]
+pub struct ApiKeyFilter {
+    /// The partner.
+    pub partner_id: Option<ID>,
+    /// The role.
+    pub role: Option<Role>,
+}
+
+impl ApiKeyFilter {
+    /// The service's filter; Err when an id names nothing of its type.
+    pub fn to_service(&self) -> Result<svc::ApiKeyFilter, ()> {
+        Ok(svc::ApiKeyFilter { partner_id: ids::filter_id(&self.partner_id, "Partner")?, role: self.role.map(Into::into) })
+    }
+}
+
+/// Filters for `auditLog`.
+#[derive(InputObject, Default, Clone)]
+pub struct AuditFilter {
+    /// The type of object changed, e.g. `Project`.
+    pub entity_type: Option<String>,
+    /// The mutation, e.g. `moveProjectStage`.
+    pub action: Option<String>,
+}
+
