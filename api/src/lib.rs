@@ -2,6 +2,7 @@
 //! domain services behind it.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -10,4 +11,7 @@ pub mod service;
 pub mod telemetry;
 
 pub use config::Config;
+pub use startup::App;
 pub mod graphql;
+pub mod http;
+pub mod startup;

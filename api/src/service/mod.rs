@@ -5,6 +5,7 @@ pub mod agreement;
 pub mod api_keys;
 pub mod campaign;
 pub mod catalog;
+pub mod demo;
 pub mod enterprise;
 pub mod event;
 pub mod filter;

@@ -1,0 +1,151 @@
+//! The command line: `serve` (the default), `migrate`, `seed`, `schema`, `keys`.
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+use entity::enums::Role;
+
+use crate::config::Config;
+use crate::graphql::{context::AppState, ids};
+use crate::service::{api_keys, demo};
+use crate::{App, db, telemetry};
+
+#[derive(Parser, Debug)]
+#[command(name = "zhaoshang", version, about = "GraphQL API for a city's investment-promotion campaigns (招商引资)")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve {
+        /// Load the demo data into an empty database and print a demo key.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Fill the database with data.
+    Seed {
+        /// The demo campaign (on an empty database).
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Create a key; prints it once, alone on the last line.
+    Create {
+        /// The role the key grants.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The partner's GraphQL id, for a PARTNER key.
+        #[arg(long)]
+        partner: Option<String>,
+        /// A name to recognise the key by.
+        #[arg(long)]
+        name: String,
+        /// When the key stops working (RFC 3339).
+        #[arg(long)]
+        expires_at: Option<DateTime<Utc>>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+#[value(rename_all = "UPPER")]
+pub enum RoleArg {
+    Admin,
+    Staff,
+    Partner,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Staff => Role::Staff,
+            RoleArg::Partner => Role::Partner,
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Schema => {
+            println!("{}", crate::graphql::schema::sdl());
+            Ok(())
+        }
+        Command::Migrate => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { .. } => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let today = AppState { db: conn.clone(), config: config.clone().into() }.today();
+            match demo::seed(&conn, today).await? {
+                Some(s) => println!(
+                    "demo loaded: campaign {}, {} enterprises, {} projects, {} agreements",
+                    ids::encode("Campaign", s.campaign_id).0,
+                    s.enterprises,
+                    s.projects,
+                    s.agreements
+                ),
+                None => println!("the database already holds data; demo not loaded"),
+            }
+            Ok(())
+        }
+        Command::Keys { command: KeysCommand::Create { role, partner, name, expires_at } } => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let partner_id = match &partner {
+                Some(id) => Some(
+                    ids::decode_as(id, "Partner").ok_or_else(|| anyhow::anyhow!("`{id}` is not a partner's id"))?,
+                ),
+                None => None,
+            };
+            let key = api_keys::create(&conn, &name, role.into(), partner_id, expires_at).await?;
+            println!("created {:?} key {} ({})", key.key.role, ids::encode("ApiKey", key.key.id).0, key.key.name);
+            println!("{}", key.secret);
+            Ok(())
+        }
+        Command::Serve { demo } => serve(config, demo).await,
+    }
+}
+
+async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
+    telemetry::init(&config);
+    let app = App::build(config.clone()).await?;
+    if with_demo {
+        let today = AppState { db: app.db().clone(), config: config.clone().into() }.today();
+        if let Some(s) = demo::seed(app.db(), today).await? {
+            tracing::info!(projects = s.projects, agreements = s.agreements, "demo data loaded");
+        }
+        // Keys go to standard output only, never to the log.
+        let admin = api_keys::create(app.db(), "demo admin", Role::Admin, None, None).await?;
+        println!();
+        println!("  GraphiQL:        http://{}:{}/graphql", config.listen.ip(), app.port());
+        println!("  demo ADMIN key:  {}", admin.secret);
+        println!("  (send it as the header  Authorization: Bearer {})", admin.secret);
+        println!();
+    }
+    app.run().await?;
+    Ok(())
+}

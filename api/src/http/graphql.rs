@@ -1,0 +1,263 @@
+//! The `/graphql` endpoint, following the GraphQL-over-HTTP specification:
+//! the response media type follows `Accept`, GET serves queries only (and
+//! GraphiQL to a browser), and a body that is not a GraphQL request is a 400
+//! with a typed error, never a plain-text answer.
+
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError, http::GraphiQLSource};
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::HttpState;
+use crate::auth::{self, Principal};
+use crate::error::AppError;
+use crate::graphql::context::RequestContext;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+/// Most operations in one batch.
+const MAX_BATCH: usize = 100;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// The media type to answer in, from `Accept`; None when the client accepts
+/// neither (406).
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let types: Vec<&str> = accept.split(',').map(|t| t.split(';').next().unwrap_or("").trim()).collect();
+    if types.contains(&GRAPHQL_RESPONSE) {
+        Some(MediaType::GraphqlResponse)
+    } else if types.iter().any(|t| *t == JSON || *t == "*/*" || *t == "application/*") {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned()
+}
+
+/// A response carrying only errors, each with its `extensions.code`.
+fn error_response(status: StatusCode, media: MediaType, code: &str, message: &str) -> axum::response::Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, [(header::CONTENT_TYPE, media.header())], body.to_string()).into_response()
+}
+
+async fn principal(state: &HttpState, headers: &HeaderMap) -> Result<Principal, AppError> {
+    let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
+    auth::authenticate(&state.app.db, header).await
+}
+
+fn auth_error(e: AppError, media: MediaType) -> axum::response::Response {
+    match e {
+        AppError::Unauthenticated => {
+            let mut r = error_response(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", &e.to_string());
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            r
+        }
+        other => {
+            tracing::error!(error = ?other, "authentication failed");
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
+        }
+    }
+}
+
+/// Replaces the message of every INTERNAL error by a generic one with the request
+/// id; the cause was logged where it happened.
+fn scrub(mut response: Response, request_id: &str) -> Response {
+    for e in response.errors.iter_mut() {
+        let internal = e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(|c| c == &"INTERNAL".into());
+        if internal {
+            e.message = format!("internal error (request id {request_id})");
+        }
+    }
+    response
+}
+
+/// Gives every error without a code one: validation failures come from
+/// async-graphql without it.
+fn classify(mut response: Response) -> Response {
+    let failed_before_execution = response.data == async_graphql::Value::Null && !response.errors.is_empty();
+    let code = if failed_before_execution { "GRAPHQL_VALIDATION_FAILED" } else { "INTERNAL" };
+    for e in response.errors.iter_mut() {
+        if !e.extensions.as_ref().is_some_and(|x| x.get("code").is_some()) {
+            set_code(e, code);
+        }
+    }
+    response
+}
+
+fn set_code(e: &mut ServerError, code: &str) {
+    e.extensions.get_or_insert_with(Default::default).set("code", code);
+}
+
+fn status_of(media: MediaType, responses: &[&Response]) -> StatusCode {
+    // application/json: 200 for any well-formed request. graphql-response+json:
+    // 4xx when the request failed before execution (no `data`).
+    if media == MediaType::GraphqlResponse
+        && responses.iter().all(|r| r.data == async_graphql::Value::Null && !r.errors.is_empty())
+    {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    }
+}
+
+async fn execute(state: &HttpState, headers: &HeaderMap, principal: Principal, batch: BatchRequest, media: MediaType) -> axum::response::Response {
+    let rid = request_id(headers);
+    let run = |req: Request| {
+        let ctx = RequestContext::new(&state.app, principal.clone());
+        let schema = state.schema.clone();
+        let rid = rid.clone();
+        async move {
+            let mut req = req.data(ctx);
+            // Parsed once here, reused by the executor: a syntax error gets its own code.
+            if let Err(mut e) = req.parsed_query() {
+                set_code(&mut e, "GRAPHQL_PARSE_FAILED");
+                return Response::from_errors(vec![e]);
+            }
+            scrub(classify(schema.execute(req).await), &rid)
+        }
+    };
+    let (status, body) = match batch {
+        BatchRequest::Single(req) => {
+            let resp = run(req).await;
+            (status_of(media, &[&resp]), serde_json::to_string(&BatchResponse::Single(resp)))
+        }
+        BatchRequest::Batch(reqs) => {
+            if reqs.len() > MAX_BATCH {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    "BATCH_TOO_LARGE",
+                    &format!("a batch holds at most {MAX_BATCH} operations"),
+                );
+            }
+            let mut out = Vec::with_capacity(reqs.len());
+            for req in reqs {
+                out.push(run(req).await);
+            }
+            (StatusCode::OK, serde_json::to_string(&BatchResponse::Batch(out)))
+        }
+    };
+    match body {
+        Ok(body) => (status, [(header::CONTENT_TYPE, media.header())], body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "response serialisation failed");
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
+        }
+    }
+}
+
+pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
+    let Some(media) = negotiate(&headers) else {
+        return error_response(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "BAD_REQUEST", "accept application/json or application/graphql-response+json");
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with(JSON) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "BAD_REQUEST",
+            "send the request as application/json",
+        );
+    }
+    let principal = match principal(&state, &headers).await {
+        Ok(p) => p,
+        Err(e) => return auth_error(e, media),
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            let message = format!("the body is not a GraphQL request: {e}");
+            return error_response(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
+        }
+    };
+    execute(&state, &headers, principal, batch, media).await
+}
+
+#[derive(Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+pub async fn get(State(state): State<HttpState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> axum::response::Response {
+    let params: GetParams = match serde_urlencoded::from_str(raw.as_deref().unwrap_or("")) {
+        Ok(p) => p,
+        Err(_) => return error_response(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", "malformed query string"),
+    };
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let Some(query) = params.query else {
+        if wants_html {
+            return Html(GraphiQLSource::build().endpoint("/graphql").title("zhaoshang GraphiQL").finish()).into_response();
+        }
+        return error_response(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", "no query given");
+    };
+    let Some(media) = negotiate(&headers) else {
+        return error_response(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "BAD_REQUEST", "accept application/json or application/graphql-response+json");
+    };
+    let mut req = Request::new(query);
+    if let Some(op) = params.operation_name {
+        req = req.operation_name(op);
+    }
+    for (raw, name) in [(&params.variables, "variables"), (&params.extensions, "extensions")] {
+        let Some(raw) = raw else { continue };
+        match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(v) if name == "variables" => req = req.variables(async_graphql::Variables::from_json(v)),
+            Ok(_) => {}
+            Err(_) => {
+                return error_response(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("`{name}` is not JSON"));
+            }
+        }
+    }
+    // GET may only read: a mutation over GET is refused with 405 before anything runs.
+    let operation = req.operation_name.clone();
+    if let Ok(doc) = req.parsed_query() {
+        let is_mutation = doc.operations.iter().any(|(name, op)| {
+            let selected = match (&operation, name) {
+                (Some(wanted), Some(n)) => wanted.as_str() == n.as_str(),
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            selected && op.node.ty != async_graphql::parser::types::OperationType::Query
+        });
+        if is_mutation {
+            let mut r = error_response(StatusCode::METHOD_NOT_ALLOWED, media, "BAD_REQUEST", "only queries may be sent with GET; use POST");
+            r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return r;
+        }
+    }
+    let principal = match principal(&state, &headers).await {
+        Ok(p) => p,
+        Err(e) => return auth_error(e, media),
+    };
+    execute(&state, &headers, principal, BatchRequest::Single(req), media).await
+}

@@ -1,0 +1,79 @@
+//! Building the application: connect, migrate, bind, serve, shut down gracefully.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db;
+use crate::graphql::{build_schema, context::AppState};
+use crate::http::{HttpState, router};
+
+pub struct App {
+    listener: TcpListener,
+    router: axum::Router,
+    db: DatabaseConnection,
+}
+
+impl App {
+    /// Connects to the database, applies pending migrations and binds the
+    /// listener (port 0 picks a free port).
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        Self::with_connection(config, db).await
+    }
+
+    /// As [`App::build`], over a connection the caller made (and migrated).
+    pub async fn with_connection(config: Config, db: DatabaseConnection) -> anyhow::Result<App> {
+        let listener = TcpListener::bind(config.listen).await?;
+        let app = AppState { db: db.clone(), config: Arc::new(config) };
+        let router = router(HttpState { schema: build_schema(app.clone()), app });
+        Ok(App { listener, router, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let addr = self.listener.local_addr()?;
+        tracing::info!(%addr, "listening");
+        axum::serve(self.listener, self.router).with_graceful_shutdown(signal).await?;
+        self.db.close_by_ref().await.ok();
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
