@@ -84,7 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Schema => {
-            println!("{}", crate::graphql::schema::sdl());
+            print!("{}", crate::graphql::schema::sdl());
             Ok(())
         }
         Command::Migrate => {

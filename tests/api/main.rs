@@ -1,1 +1,13 @@
-fn main(){}
+//! The integration suite: the real server on port 0, over HTTP, against a fresh
+//! database per test (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set).
+
+mod helpers;
+
+mod auth;
+mod http;
+mod lists;
+mod money;
+mod report;
+mod schema;
+mod statements;
+mod visibility;

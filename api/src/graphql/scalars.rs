@@ -11,6 +11,8 @@ use crate::domain::money::Money;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decimal(pub Money);
 
+/// An amount of CNY yuan with two decimal places, as a JSON string such as
+/// `"125000000.00"`: exact, never a float.
 #[Scalar(name = "Decimal")]
 impl ScalarType for Decimal {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -35,6 +37,7 @@ impl From<Money> for Decimal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
+/// A calendar date, `YYYY-MM-DD`, in the office's time zone.
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -55,6 +58,7 @@ impl ScalarType for Date {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountryCode(pub String);
 
+/// An ISO 3166-1 alpha-2 country or region code, such as `CN`, `DE` or `HK`.
 #[Scalar(name = "CountryCode")]
 impl ScalarType for CountryCode {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -75,6 +79,7 @@ impl ScalarType for CountryCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uscc(pub String);
 
+/// A unified social credit code (统一社会信用代码): 18 characters, GB 32100-2015.
 #[Scalar(name = "Uscc")]
 impl ScalarType for Uscc {
     fn parse(value: Value) -> InputValueResult<Self> {

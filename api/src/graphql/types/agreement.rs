@@ -20,6 +20,8 @@ use crate::service::{agreement as svc, incentive as incentive_svc};
 /// increase on a project that already has one.
 pub struct Agreement(pub agreement::Model);
 
+/// A signed agreement (签约): a contract or a framework agreement, or a capital
+/// increase on a project that already has one.
 #[Object]
 impl Agreement {
     /// The agreement's global id.

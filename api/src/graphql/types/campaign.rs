@@ -19,6 +19,8 @@ use crate::service::visibility::sees_internal_fields;
 /// targets for signed agreements, total investment and foreign capital.
 pub struct Campaign(pub campaign::Model);
 
+/// A campaign (招商活动): a drive over a period aimed at a source region, with
+/// targets for signed agreements, total investment and foreign capital.
 #[Object]
 impl Campaign {
     /// The campaign's global id.
@@ -116,6 +118,9 @@ pub struct CampaignReport {
     campaign: campaign::Model,
 }
 
+/// A campaign's results, per the office's counting rules: each agreement counts
+/// for exactly one campaign; a project's primary agreement counts once; a capital
+/// increase adds its amounts but not to the counts.
 #[Object]
 impl CampaignReport {
     /// N: primary agreements signed (签订合同、协议), increases not counted.
@@ -160,6 +165,7 @@ impl CampaignReport {
 /// A department's (or one of its people's) share of a campaign's targets (任务分解).
 pub struct Quota(pub quota::Model);
 
+/// A department's (or one of its people's) share of a campaign's targets (任务分解).
 #[Object]
 impl Quota {
     /// The quota's global id.

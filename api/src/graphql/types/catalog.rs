@@ -8,6 +8,7 @@ use crate::graphql::ids;
 /// An industry (产业/行业) that projects and enterprises belong to.
 pub struct Sector(pub sector::Model);
 
+/// An industry (产业/行业) that projects and enterprises belong to.
 #[Object]
 impl Sector {
     /// The sector's global id.
@@ -31,6 +32,7 @@ impl Sector {
 /// An industrial park (园区) where projects land.
 pub struct Park(pub park::Model);
 
+/// An industrial park (园区) where projects land.
 #[Object]
 impl Park {
     /// The park's global id.
@@ -54,6 +56,7 @@ impl Park {
 /// A government unit (bureau, district, park committee) that carries quotas.
 pub struct Department(pub department::Model);
 
+/// A government unit (bureau, district, park committee) that carries quotas.
 #[Object]
 impl Department {
     /// The department's global id.

@@ -27,6 +27,7 @@ pub struct EnterpriseContact {
     pub email: Option<String>,
 }
 
+/// A target enterprise (目标企业).
 #[Object]
 impl Enterprise {
     /// The enterprise's global id.

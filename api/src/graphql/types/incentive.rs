@@ -32,6 +32,7 @@ pub struct Eligibility {
     pub foreign_invested_only: bool,
 }
 
+/// A policy incentive (优惠政策) with machine-readable eligibility rules.
 #[Object]
 impl Incentive {
     /// The incentive's global id.
@@ -151,6 +152,7 @@ pub struct IncentiveOrder {
 /// A promotion event (推介活动) of a campaign.
 pub struct Event(pub event::Model);
 
+/// A promotion event (推介活动) of a campaign.
 #[Object]
 impl Event {
     /// The event's global id.

@@ -20,6 +20,8 @@ use crate::service::visibility::sees_internal_fields;
 /// submits leads.
 pub struct Partner(pub partner::Model);
 
+/// A partner organisation: an industry association or a promotion agency that
+/// submits leads.
 #[Object]
 impl Partner {
     /// The partner's global id.
@@ -80,6 +82,7 @@ pub struct LeadContact {
 /// A partner's tip that an enterprise may invest (线索).
 pub struct Lead(pub lead::Model);
 
+/// A partner's tip that an enterprise may invest (线索).
 #[Object]
 impl Lead {
     /// The lead's global id.
@@ -167,6 +170,7 @@ impl Lead {
 /// An API key. The secret is shown once at creation and never again.
 pub struct ApiKey(pub api_key::Model);
 
+/// An API key. The secret is shown once at creation and never again.
 #[Object]
 impl ApiKey {
     /// The key's global id.
@@ -210,6 +214,7 @@ impl ApiKey {
 /// One entry of the audit trail: who changed what, when, from what to what.
 pub struct AuditEntry(pub audit_log::Model);
 
+/// One entry of the audit trail: who changed what, when, from what to what.
 #[Object]
 impl AuditEntry {
     /// The entry's global id.

@@ -30,6 +30,8 @@ impl Project {
     }
 }
 
+/// An investment project (项目): one investment intention moving through the
+/// pipeline. Published projects form the public promotion catalogue.
 #[Object]
 impl Project {
     /// The project's global id.
@@ -160,6 +162,7 @@ impl Project {
 /// One change of a project's stage.
 pub struct StageChange(pub project_stage_change::Model);
 
+/// One change of a project's stage.
 #[Object]
 impl StageChange {
     /// The change's global id.
@@ -191,6 +194,7 @@ impl StageChange {
 /// Capital actually paid in for a project (到资).
 pub struct CapitalArrival(pub capital_arrival::Model);
 
+/// Capital actually paid in for a project (到资).
 #[Object]
 impl CapitalArrival {
     /// The arrival's global id.

@@ -1,0 +1,337 @@
+//! `spawn_app()` and the fixtures the tests share.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use api::config::Config;
+use api::db;
+use api::graphql::ids;
+use api::service::api_keys;
+use chrono::{NaiveDate, Utc};
+use entity::enums::*;
+use entity::*;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    statements: Arc<AtomicUsize>,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime: use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                    rt.block_on(async {
+                        if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
+                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+fn unique_name() -> String {
+    format!("zs_test_{}_{}", std::process::id(), rand_suffix())
+}
+
+fn rand_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{}_{}", COUNTER.fetch_add(1, Ordering::SeqCst), nanos)
+}
+
+/// Starts the real server on port 0 against a new, migrated database.
+pub async fn spawn_app() -> TestApp {
+    let (url, cleanup) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = unique_name();
+            let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+            admin.close().await.ok();
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin_url.clone());
+            (format!("{base}/{name}"), Cleanup::Postgres { admin_url, name })
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+            (format!("sqlite://{}?mode=rwc", path.display()), Cleanup::SqliteFile(path))
+        }
+    };
+    let mut config = Config::with_database(url);
+    config.listen = "127.0.0.1:0".parse().expect("address");
+    config.db_max_connections = 5;
+    let mut conn = db::connect(&config).await.expect("connect");
+    db::migrate(&conn).await.expect("migrate");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let app = api::App::with_connection(config, conn.clone()).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp { address, client: reqwest::Client::new(), db: conn, statements, cleanup }
+}
+
+/// A GraphQL response: status, and the JSON body.
+pub struct Gql {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Gql {
+    pub fn data(&self) -> &Value {
+        assert!(self.body.get("errors").is_none(), "unexpected errors: {}", self.body);
+        &self.body["data"]
+    }
+
+    /// The `extensions.code` of the first error.
+    pub fn error_code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {}", self.body))
+    }
+}
+
+impl TestApp {
+    pub async fn post(&self, key: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut req = self.client.post(format!("{}/graphql", self.address)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(key) = key {
+            req = req.bearer_auth(key);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let body = resp.json().await.expect("JSON body");
+        Gql { status, body }
+    }
+
+    /// Runs a query and returns its `data`, failing the test on any error.
+    pub async fn query(&self, key: Option<&str>, query: &str, variables: Value) -> Value {
+        let r = self.post(key, query, variables).await;
+        assert_eq!(r.status, 200, "status {} for {}", r.status, r.body);
+        r.data().clone()
+    }
+
+    /// How many SQL statements the database connection has run so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    pub async fn key(&self, role: Role, partner_id: Option<i64>) -> String {
+        api_keys::create(&self.db, "test", role, partner_id, None).await.expect("key").secret
+    }
+
+    pub async fn load_demo(&self) {
+        api::service::demo::seed(&self.db, NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"))
+            .await
+            .expect("demo")
+            .expect("empty database");
+    }
+}
+
+pub fn gid(type_name: &str, id: i64) -> String {
+    ids::encode(type_name, id).0
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().expect("date")
+}
+
+/// Rows the tests arrange directly through the entities.
+pub struct Fixtures<'a> {
+    pub db: &'a DatabaseConnection,
+}
+
+impl Fixtures<'_> {
+    pub async fn sector(&self) -> i64 {
+        sector::Entity::find().order_by_asc(sector::Column::Id).one(self.db).await.expect("query").expect("default sectors").id
+    }
+
+    pub async fn campaign(&self, name: &str, starts: &str, ends: &str, targets: (i32, i64, i64)) -> i64 {
+        let now = Utc::now();
+        campaign::ActiveModel {
+            name: Set(name.into()),
+            search_name: Set(api::domain::text::fold(name)),
+            region: Set("长三角".into()),
+            starts_on: Set(date(starts)),
+            ends_on: Set(date(ends)),
+            target_agreements: Set(targets.0),
+            target_investment_fen: Set(targets.1),
+            target_foreign_capital_fen: Set(targets.2),
+            is_active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await
+        .expect("campaign")
+        .id
+    }
+
+    pub async fn enterprise(&self, name: &str, country: &str) -> i64 {
+        let now = Utc::now();
+        enterprise::ActiveModel {
+            name: Set(name.into()),
+            search_name: Set(api::domain::text::fold(name)),
+            uscc: Set(None),
+            country: Set(country.into()),
+            sector_id: Set(None),
+            size: Set(None),
+            is_fortune500: Set(false),
+            is_foreign_invested: Set(country != "CN"),
+            is_listed: Set(false),
+            priority: Set(Priority::A),
+            department_id: Set(None),
+            status: Set(EnterpriseStatus::Engaged),
+            contact_name: Set(Some("张伟".into())),
+            contact_phone: Set(Some("+86 21 5555 0000".into())),
+            contact_email: Set(Some("zhang@example.com".into())),
+            notes: Set(Some("internal".into())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await
+        .expect("enterprise")
+        .id
+    }
+
+    pub async fn project(&self, name: &str, planned_fen: i64, published: bool, enterprise: Option<i64>, campaign: Option<i64>) -> i64 {
+        let now = Utc::now();
+        let sector = self.sector().await;
+        project::ActiveModel {
+            name: Set(name.into()),
+            search_name: Set(api::domain::text::fold(name)),
+            stage: Set(ProjectStage::Negotiating),
+            paused_from_stage: Set(None),
+            planned_investment_fen: Set(planned_fen),
+            foreign_capital_fen: Set(0),
+            sector_id: Set(sector),
+            enterprise_id: Set(enterprise),
+            park_id: Set(None),
+            department_id: Set(None),
+            campaign_id: Set(campaign),
+            responsible_person: Set(Some("王海涛".into())),
+            is_high_tech: Set(false),
+            is_foreign_invested: Set(false),
+            is_published: Set(published),
+            description: Set(None),
+            notes: Set(Some("internal".into())),
+            lead_id: Set(None),
+            source_partner_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await
+        .expect("project")
+        .id
+    }
+
+    /// An agreement; `primary` false makes it an increase.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn agreement(
+        &self,
+        project: i64,
+        campaign: i64,
+        kind: AgreementKind,
+        signed_on: &str,
+        total_fen: i64,
+        foreign_fen: i64,
+        primary: bool,
+    ) -> i64 {
+        let now = Utc::now();
+        agreement::ActiveModel {
+            project_id: Set(project),
+            primary_project_id: Set(primary.then_some(project)),
+            campaign_id: Set(campaign),
+            event_id: Set(None),
+            kind: Set(kind),
+            signed_on: Set(date(signed_on)),
+            total_investment_fen: Set(total_fen),
+            foreign_capital_fen: Set(foreign_fen),
+            is_increase: Set(!primary),
+            upgraded_on: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await
+        .expect("agreement")
+        .id
+    }
+
+    pub async fn partner(&self, name: &str) -> i64 {
+        let now = Utc::now();
+        partner::ActiveModel {
+            name: Set(name.into()),
+            search_name: Set(api::domain::text::fold(name)),
+            kind: Set(PartnerKind::IndustryAssociation),
+            is_active: Set(true),
+            deactivated_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await
+        .expect("partner")
+        .id
+    }
+
+    pub async fn lead(&self, partner: i64, name: &str, project: Option<i64>) -> i64 {
+        let now = Utc::now();
+        lead::ActiveModel {
+            partner_id: Set(partner),
+            idempotency_key: Set(format!("k-{name}")),
+            request_hash: Set("0".repeat(64)),
+            status: Set(LeadStatus::Accepted),
+            enterprise_name: Set(name.into()),
+            search_name: Set(api::domain::text::fold(name)),
+            uscc: Set(None),
+            country: Set("CN".into()),
+            sector_id: Set(None),
+            contact_name: Set(Some("周明".into())),
+            contact_phone: Set(None),
+            contact_email: Set(None),
+            estimated_investment_fen: Set(None),
+            description: Set(None),
+            reason: Set(None),
+            internal_note: Set(Some("staff only".into())),
+            duplicate_of_lead_id: Set(None),
+            duplicate_of_enterprise_id: Set(None),
+            enterprise_id: Set(None),
+            project_id: Set(project),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await
+        .expect("lead")
+        .id
+    }
+}
