@@ -116,9 +116,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
             let partner_id = match &partner {
-                Some(id) => Some(
-                    ids::decode_as(id, "Partner").ok_or_else(|| anyhow::anyhow!("`{id}` is not a partner's id"))?,
-                ),
+                Some(id) => {
+                    Some(ids::decode_as(id, "Partner").ok_or_else(|| anyhow::anyhow!("`{id}` is not a partner's id"))?)
+                }
                 None => None,
             };
             let key = api_keys::create(&conn, &name, role.into(), partner_id, expires_at).await?;

@@ -19,8 +19,7 @@ impl MigrationName for Migration {
 }
 
 fn created_updated(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
-    t.col(timestamp_with_time_zone("created_at"))
-        .col(timestamp_with_time_zone("updated_at"))
+    t.col(timestamp_with_time_zone("created_at")).col(timestamp_with_time_zone("updated_at"))
 }
 
 fn fk(table: &'static str, column: &'static str, target: &'static str) -> ForeignKeyCreateStatement {
@@ -57,7 +56,10 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
         .col(string_len("name", 100))
         .col(string_len("search_name", 200));
     created_updated(&mut t);
-    out.push((t, vec![unique("sectors", &["code"]), index("sectors", &["created_at", "id"]), index("sectors", &["search_name"])]));
+    out.push((
+        t,
+        vec![unique("sectors", &["code"]), index("sectors", &["created_at", "id"]), index("sectors", &["search_name"])],
+    ));
 
     let mut t = table_auto_less("parks");
     t.col(big_pk_auto("id"))
@@ -65,14 +67,22 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
         .col(string_len("search_name", 400))
         .col(text_null("description"));
     created_updated(&mut t);
-    out.push((t, vec![unique("parks", &["name"]), index("parks", &["created_at", "id"]), index("parks", &["search_name"])]));
+    out.push((
+        t,
+        vec![unique("parks", &["name"]), index("parks", &["created_at", "id"]), index("parks", &["search_name"])],
+    ));
 
     let mut t = table_auto_less("departments");
-    t.col(big_pk_auto("id"))
-        .col(string_len("name", 200))
-        .col(string_len("search_name", 400));
+    t.col(big_pk_auto("id")).col(string_len("name", 200)).col(string_len("search_name", 400));
     created_updated(&mut t);
-    out.push((t, vec![unique("departments", &["name"]), index("departments", &["created_at", "id"]), index("departments", &["search_name"])]));
+    out.push((
+        t,
+        vec![
+            unique("departments", &["name"]),
+            index("departments", &["created_at", "id"]),
+            index("departments", &["search_name"]),
+        ],
+    ));
 
     let mut t = table_auto_less("campaigns");
     t.col(big_pk_auto("id"))
@@ -129,7 +139,14 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
         .col(boolean("is_active").default(true))
         .col(timestamp_with_time_zone_null("deactivated_at"));
     created_updated(&mut t);
-    out.push((t, vec![unique("partners", &["name"]), index("partners", &["created_at", "id"]), index("partners", &["search_name"])]));
+    out.push((
+        t,
+        vec![
+            unique("partners", &["name"]),
+            index("partners", &["created_at", "id"]),
+            index("partners", &["search_name"]),
+        ],
+    ));
 
     let mut t = table_auto_less("api_keys");
     t.col(big_pk_auto("id"))
@@ -148,7 +165,11 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
     created_updated(&mut t);
     out.push((
         t,
-        vec![unique("api_keys", &["key_hash"]), index("api_keys", &["partner_id"]), index("api_keys", &["created_at", "id"])],
+        vec![
+            unique("api_keys", &["key_hash"]),
+            index("api_keys", &["partner_id"]),
+            index("api_keys", &["created_at", "id"]),
+        ],
     ));
 
     let mut t = table_auto_less("enterprises");

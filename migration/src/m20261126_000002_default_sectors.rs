@@ -35,14 +35,22 @@ impl MigrationTrait for Migration {
         insert.into_table("sectors").columns(["code", "name", "search_name", "created_at", "updated_at"]);
         for (code, name) in DEFAULT_SECTORS {
             // Chinese names have no case or width to fold: the search name is the name.
-            insert.values_panic([(*code).into(), (*name).into(), (*name).into(), Expr::cust(timestamp(manager, now)), Expr::cust(timestamp(manager, now))]);
+            insert.values_panic([
+                (*code).into(),
+                (*name).into(),
+                (*name).into(),
+                Expr::cust(timestamp(manager, now)),
+                Expr::cust(timestamp(manager, now)),
+            ]);
         }
         manager.exec_stmt(insert).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let codes: Vec<&str> = DEFAULT_SECTORS.iter().map(|(c, _)| *c).collect();
-        manager.exec_stmt(Query::delete().from_table("sectors").and_where(Expr::col("code").is_in(codes)).to_owned()).await
+        manager
+            .exec_stmt(Query::delete().from_table("sectors").and_where(Expr::col("code").is_in(codes)).to_owned())
+            .await
     }
 }
 

@@ -56,7 +56,9 @@ async fn a_revoked_or_expired_key_is_refused() {
     assert_unauthenticated(&app, &created.secret).await;
 
     let expired =
-        api::service::api_keys::create(&app.db, "t", Role::Staff, None, Some(Utc::now() - Duration::seconds(1))).await.expect("key");
+        api::service::api_keys::create(&app.db, "t", Role::Staff, None, Some(Utc::now() - Duration::seconds(1)))
+            .await
+            .expect("key");
     assert_unauthenticated(&app, &expired.secret).await;
 }
 

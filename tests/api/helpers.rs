@@ -41,7 +41,9 @@ impl Drop for TestApp {
                     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                     rt.block_on(async {
                         if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
-                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                            let _ = admin
+                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .await;
                         }
                     });
                 })
@@ -108,13 +110,18 @@ impl Gql {
 
     /// The `extensions.code` of the first error.
     pub fn error_code(&self) -> &str {
-        self.body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {}", self.body))
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.body))
     }
 }
 
 impl TestApp {
     pub async fn post(&self, key: Option<&str>, query: &str, variables: Value) -> Gql {
-        let mut req = self.client.post(format!("{}/graphql", self.address)).json(&json!({ "query": query, "variables": variables }));
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(key) = key {
             req = req.bearer_auth(key);
         }
@@ -163,7 +170,13 @@ pub struct Fixtures<'a> {
 
 impl Fixtures<'_> {
     pub async fn sector(&self) -> i64 {
-        sector::Entity::find().order_by_asc(sector::Column::Id).one(self.db).await.expect("query").expect("default sectors").id
+        sector::Entity::find()
+            .order_by_asc(sector::Column::Id)
+            .one(self.db)
+            .await
+            .expect("query")
+            .expect("default sectors")
+            .id
     }
 
     pub async fn campaign(&self, name: &str, starts: &str, ends: &str, targets: (i32, i64, i64)) -> i64 {
@@ -217,7 +230,14 @@ impl Fixtures<'_> {
         .id
     }
 
-    pub async fn project(&self, name: &str, planned_fen: i64, published: bool, enterprise: Option<i64>, campaign: Option<i64>) -> i64 {
+    pub async fn project(
+        &self,
+        name: &str,
+        planned_fen: i64,
+        published: bool,
+        enterprise: Option<i64>,
+        campaign: Option<i64>,
+    ) -> i64 {
         let now = Utc::now();
         let sector = self.sector().await;
         project::ActiveModel {

@@ -14,12 +14,24 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn a_query_over_get_works_and_a_mutation_over_get_is_refused() {
     let app = spawn_app().await;
-    let r = app.client.get(format!("{}/graphql", app.address)).query(&[("query", "{ viewer { role } }")]).send().await.expect("request");
+    let r = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", "{ viewer { role } }")])
+        .send()
+        .await
+        .expect("request");
     assert_eq!(r.status(), 200);
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["data"]["viewer"]["role"], "PUBLIC");
 
-    let r = app.client.get(format!("{}/graphql", app.address)).query(&[("query", "mutation { x }")]).send().await.expect("request");
+    let r = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", "mutation { x }")])
+        .send()
+        .await
+        .expect("request");
     assert_eq!(r.status(), 405);
     assert_eq!(r.headers().get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
 }
@@ -27,7 +39,8 @@ async fn a_query_over_get_works_and_a_mutation_over_get_is_refused() {
 #[tokio::test]
 async fn graphiql_is_served_to_a_browser() {
     let app = spawn_app().await;
-    let r = app.client.get(format!("{}/graphql", app.address)).header("accept", "text/html").send().await.expect("request");
+    let r =
+        app.client.get(format!("{}/graphql", app.address)).header("accept", "text/html").send().await.expect("request");
     assert_eq!(r.status(), 200);
     assert!(r.text().await.expect("text").contains("graphiql"));
 }

@@ -6,8 +6,19 @@ use serde_json::{Value, json};
 use crate::helpers::{Fixtures, TestApp, spawn_app};
 
 const ROOT_LISTS: &[&str] = &[
-    "campaigns", "departments", "sectors", "parks", "enterprises", "projects", "agreements", "incentives", "events",
-    "leads", "partners", "apiKeys", "auditLog",
+    "campaigns",
+    "departments",
+    "sectors",
+    "parks",
+    "enterprises",
+    "projects",
+    "agreements",
+    "incentives",
+    "events",
+    "leads",
+    "partners",
+    "apiKeys",
+    "auditLog",
 ];
 
 fn ids(page: &Value) -> Vec<String> {
@@ -17,8 +28,11 @@ fn ids(page: &Value) -> Vec<String> {
 /// Walks a list page by page, forwards (`first`/`after`) or backwards
 /// (`last`/`before`); returns the ids in list order and the reported total.
 async fn walk(app: &TestApp, key: &str, field: &str, size: i32, backward: bool) -> (Vec<String>, i64) {
-    let (args, cursor_field, more_field) =
-        if backward { ("last: $n, before: $c", "startCursor", "hasPreviousPage") } else { ("first: $n, after: $c", "endCursor", "hasNextPage") };
+    let (args, cursor_field, more_field) = if backward {
+        ("last: $n, before: $c", "startCursor", "hasPreviousPage")
+    } else {
+        ("first: $n, after: $c", "endCursor", "hasNextPage")
+    };
     let query = format!(
         "query($n: Int!, $c: String) {{ {field}({args}) {{ totalCount nodes {{ id }} \
          pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} }} }}"
@@ -134,7 +148,11 @@ async fn a_cursor_from_another_order_is_refused() {
     let data = app.query(None, "{ sectors(first: 1) { pageInfo { endCursor } } }", json!({})).await;
     let cursor = data["sectors"]["pageInfo"]["endCursor"].clone();
     let r = app
-        .post(None, "query($c: String) { sectors(after: $c, orderBy: {field: NAME}) { nodes { id } } }", json!({ "c": cursor }))
+        .post(
+            None,
+            "query($c: String) { sectors(after: $c, orderBy: {field: NAME}) { nodes { id } } }",
+            json!({ "c": cursor }),
+        )
         .await;
     assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED");
     let r = app.post(None, "{ sectors(after: \"bm9wZQ\") { nodes { id } } }", json!({})).await;
@@ -151,8 +169,13 @@ async fn projects_filter_by_sector_stage_text_flags_and_amounts() {
 
     let q = "query($f: ProjectFilter) { projects(first: 100, filter: $f) { totalCount nodes {
         name stage sector { id } plannedInvestment isHighTech isMajor } } }";
-    let sector = app.query(Some(&staff), "{ sectors(orderBy: {field: CREATED_AT, direction: ASC}, first: 1) { nodes { id } } }", json!({})).await
-        ["sectors"]["nodes"][0]["id"]
+    let sector = app
+        .query(
+            Some(&staff),
+            "{ sectors(orderBy: {field: CREATED_AT, direction: ASC}, first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await["sectors"]["nodes"][0]["id"]
         .clone();
     let data = app.query(Some(&staff), q, json!({ "f": { "sectorId": sector, "stage": "NEGOTIATING" } })).await;
     let nodes = data["projects"]["nodes"].as_array().expect("nodes");
@@ -168,7 +191,9 @@ async fn projects_filter_by_sector_stage_text_flags_and_amounts() {
     assert!(!nodes.is_empty());
     assert!(nodes.iter().all(|n| n["name"].as_str().is_some_and(|s| s.contains("机器人"))));
 
-    let data = app.query(Some(&staff), q, json!({ "f": { "isHighTech": true, "isMajor": true, "minInvestment": "150000000" } })).await;
+    let data = app
+        .query(Some(&staff), q, json!({ "f": { "isHighTech": true, "isMajor": true, "minInvestment": "150000000" } }))
+        .await;
     for n in data["projects"]["nodes"].as_array().expect("nodes") {
         assert_eq!(n["isHighTech"], true);
         assert_eq!(n["isMajor"], true);
@@ -198,7 +223,8 @@ async fn search_finds_chinese_and_latin_names_case_insensitively() {
         ("u_e", vec![]),
     ] {
         let data = app.query(Some(&staff), q, json!({ "s": term })).await;
-        let names: Vec<&str> = data["enterprises"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["name"].as_str()).collect();
+        let names: Vec<&str> =
+            data["enterprises"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["name"].as_str()).collect();
         assert_eq!(names, expected, "search {term:?}");
     }
 }
@@ -211,18 +237,30 @@ async fn lists_order_by_the_requested_field_and_direction() {
     let data = app
         .query(Some(&staff), "{ projects(first: 100, orderBy: {field: PLANNED_INVESTMENT, direction: ASC}) { nodes { plannedInvestment } } }", json!({}))
         .await;
-    let amounts: Vec<f64> = data["projects"]["nodes"].as_array().expect("nodes").iter().map(|n| n["plannedInvestment"].as_str().expect("s").parse().expect("n")).collect();
+    let amounts: Vec<f64> = data["projects"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["plannedInvestment"].as_str().expect("s").parse().expect("n"))
+        .collect();
     assert!(amounts.windows(2).all(|w| w[0] <= w[1]), "not ascending");
 
     let data = app
         .query(Some(&staff), "{ agreements(first: 100, orderBy: {field: SIGNED_ON, direction: DESC}, filter: {signedFrom: \"2026-11-01\", signedTo: \"2026-11-15\"}) { nodes { signedOn } } }", json!({}))
         .await;
-    let dates: Vec<&str> = data["agreements"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["signedOn"].as_str()).collect();
+    let dates: Vec<&str> =
+        data["agreements"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["signedOn"].as_str()).collect();
     assert!(!dates.is_empty());
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "not descending");
     assert!(dates.iter().all(|d| ("2026-11-01"..="2026-11-15").contains(d)));
 
-    let data = app.query(Some(&staff), "{ enterprises(first: 100, filter: {country: \"de\"}) { totalCount nodes { country } } }", json!({})).await;
+    let data = app
+        .query(
+            Some(&staff),
+            "{ enterprises(first: 100, filter: {country: \"de\"}) { totalCount nodes { country } } }",
+            json!({}),
+        )
+        .await;
     assert!(data["enterprises"]["totalCount"].as_i64() > Some(0));
     assert!(data["enterprises"]["nodes"].as_array().expect("nodes").iter().all(|n| n["country"] == "DE"));
 }

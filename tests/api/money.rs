@@ -11,8 +11,10 @@ async fn large_amounts_sum_exactly_through_the_api() {
     let p1 = f.project("甲", 1, false, None, Some(campaign)).await;
     let p2 = f.project("乙", 1, false, None, Some(campaign)).await;
     // 987654321098.76 + 123456789012.34 yuan, as fen.
-    f.agreement(p1, campaign, AgreementKind::Contract, "2026-11-05", 98_765_432_109_876, 98_765_432_109_876, true).await;
-    f.agreement(p2, campaign, AgreementKind::Contract, "2026-11-06", 12_345_678_901_234, 12_345_678_901_234, true).await;
+    f.agreement(p1, campaign, AgreementKind::Contract, "2026-11-05", 98_765_432_109_876, 98_765_432_109_876, true)
+        .await;
+    f.agreement(p2, campaign, AgreementKind::Contract, "2026-11-06", 12_345_678_901_234, 12_345_678_901_234, true)
+        .await;
     let admin = app.key(entity::enums::Role::Admin, None).await;
 
     let data = app
@@ -28,7 +30,11 @@ async fn large_amounts_sum_exactly_through_the_api() {
     assert_eq!(report["contractForeignCapital"], "1111111110111.10");
 
     let data = app
-        .query(Some(&admin), "{ agreements(orderBy: {field: TOTAL_INVESTMENT, direction: DESC}) { nodes { totalInvestment } } }", json!({}))
+        .query(
+            Some(&admin),
+            "{ agreements(orderBy: {field: TOTAL_INVESTMENT, direction: DESC}) { nodes { totalInvestment } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(data["agreements"]["nodes"][0]["totalInvestment"], "987654321098.76");
     assert_eq!(data["agreements"]["nodes"][1]["totalInvestment"], "123456789012.34");

@@ -73,5 +73,8 @@ async fn a_campaign_without_agreements_reports_zeros() {
     assert_eq!(r["agreementsSigned"], 0);
     assert_eq!(r["totalInvestment"], "0.00");
     assert!(r["agreementsCompletion"].is_null());
-    assert_eq!(r["summary"], "共签订合同、协议0个，总投资0.00亿元，合同、协议外资0.00亿元，其中合同项目0个，合同利用外资0.00亿元。");
+    assert_eq!(
+        r["summary"],
+        "共签订合同、协议0个，总投资0.00亿元，合同、协议外资0.00亿元，其中合同项目0个，合同利用外资0.00亿元。"
+    );
 }

@@ -42,7 +42,8 @@ async fn world(app: &TestApp) -> World {
     .expect("department")
     .id;
     let public_project = f.project("公开项目", 500, true, Some(enterprise), Some(campaign)).await;
-    let mut p: project::ActiveModel = project::Entity::find_by_id(public_project).one(&app.db).await.expect("q").expect("p").into();
+    let mut p: project::ActiveModel =
+        project::Entity::find_by_id(public_project).one(&app.db).await.expect("q").expect("p").into();
     p.department_id = Set(Some(dept));
     p.update(&app.db).await.expect("update");
     let hidden_project = f.project("内部项目", 500, false, Some(enterprise), Some(campaign)).await;
@@ -209,7 +210,8 @@ async fn hidden_objects_are_null_through_node_and_nodes() {
     ];
     let ids: Vec<&String> = cases.iter().map(|c| c.0).collect();
     for (role, key) in &w.keys {
-        let data = app.query(key.as_deref(), "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": ids })).await;
+        let data =
+            app.query(key.as_deref(), "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": ids })).await;
         for (k, (id, visible)) in cases.iter().enumerate() {
             let want = per_role(*visible, role);
             let got = &data["nodes"][k];
@@ -233,7 +235,8 @@ async fn nested_fields_hide_what_the_caller_may_not_see() {
         campaign(id: $c) { name targetAgreements targetInvestment report { agreementsSigned } }
         lead: node(id: $l) { ... on Lead { enterpriseName reason internalNote contact { name } project { id } enterprise { id } duplicateOf { id } } } }";
     for (role, key) in &w.keys {
-        let data = app.query(key.as_deref(), q, json!({ "p": w.public_project, "c": w.campaign, "l": w.own_lead })).await;
+        let data =
+            app.query(key.as_deref(), q, json!({ "p": w.public_project, "c": w.campaign, "l": w.own_lead })).await;
         let staff = per_role([false, false, true, true], role);
         let p = &data["node"];
         assert_eq!(!p["enterprise"].is_null(), staff, "{role} Project.enterprise");
@@ -274,4 +277,3 @@ async fn filters_on_hidden_links_match_nothing_for_outsiders() {
         assert_eq!(data["projects"]["totalCount"], per_role([0, 0, 2, 2], role), "{role}");
     }
 }
-

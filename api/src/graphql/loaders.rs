@@ -16,11 +16,11 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::auth::Principal;
 use crate::error::AppError;
+use crate::service::incentive as incentives;
 use crate::service::listing::{self, ChildList};
 use crate::service::pagination::{Keyed, Page, PageRequest};
 use crate::service::report::{self, Figures};
 use crate::service::visibility::Visible;
-use crate::service::incentive as incentives;
 
 pub struct AppLoader {
     pub db: DatabaseConnection,
@@ -143,7 +143,11 @@ impl Loader<EligibleKey> for AppLoader {
 
     async fn load(&self, keys: &[EligibleKey]) -> LoadResult<EligibleKey, Self::Value> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let projects = project::Entity::find().filter(project::Column::Id.is_in(ids)).all(&self.db).await.map_err(AppError::from)?;
+        let projects = project::Entity::find()
+            .filter(project::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await
+            .map_err(AppError::from)?;
         let eligible = incentives::eligible(&self.db, &self.principal, &projects, self.today).await?;
         Ok(eligible.into_iter().map(|(id, list)| (EligibleKey(id), list)).collect())
     }

@@ -124,7 +124,13 @@ fn status_of(media: MediaType, responses: &[&Response]) -> StatusCode {
     }
 }
 
-async fn execute(state: &HttpState, headers: &HeaderMap, principal: Principal, batch: BatchRequest, media: MediaType) -> axum::response::Response {
+async fn execute(
+    state: &HttpState,
+    headers: &HeaderMap,
+    principal: Principal,
+    batch: BatchRequest,
+    media: MediaType,
+) -> axum::response::Response {
     let rid = request_id(headers);
     let run = |req: Request| {
         let ctx = RequestContext::new(&state.app, principal.clone());
@@ -172,7 +178,12 @@ async fn execute(state: &HttpState, headers: &HeaderMap, principal: Principal, b
 
 pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
     let Some(media) = negotiate(&headers) else {
-        return error_response(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "BAD_REQUEST", "accept application/json or application/graphql-response+json");
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            "BAD_REQUEST",
+            "accept application/json or application/graphql-response+json",
+        );
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.starts_with(JSON) {
@@ -206,23 +217,32 @@ struct GetParams {
     extensions: Option<String>,
 }
 
-pub async fn get(State(state): State<HttpState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> axum::response::Response {
+pub async fn get(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> axum::response::Response {
     let params: GetParams = match serde_urlencoded::from_str(raw.as_deref().unwrap_or("")) {
         Ok(p) => p,
-        Err(_) => return error_response(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", "malformed query string"),
+        Err(_) => {
+            return error_response(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", "malformed query string");
+        }
     };
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
+    let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
     let Some(query) = params.query else {
         if wants_html {
-            return Html(GraphiQLSource::build().endpoint("/graphql").title("zhaoshang GraphiQL").finish()).into_response();
+            return Html(GraphiQLSource::build().endpoint("/graphql").title("zhaoshang GraphiQL").finish())
+                .into_response();
         }
         return error_response(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", "no query given");
     };
     let Some(media) = negotiate(&headers) else {
-        return error_response(StatusCode::NOT_ACCEPTABLE, MediaType::Json, "BAD_REQUEST", "accept application/json or application/graphql-response+json");
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            "BAD_REQUEST",
+            "accept application/json or application/graphql-response+json",
+        );
     };
     let mut req = Request::new(query);
     if let Some(op) = params.operation_name {
@@ -250,7 +270,12 @@ pub async fn get(State(state): State<HttpState>, headers: HeaderMap, RawQuery(ra
             selected && op.node.ty != async_graphql::parser::types::OperationType::Query
         });
         if is_mutation {
-            let mut r = error_response(StatusCode::METHOD_NOT_ALLOWED, media, "BAD_REQUEST", "only queries may be sent with GET; use POST");
+            let mut r = error_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                media,
+                "BAD_REQUEST",
+                "only queries may be sent with GET; use POST",
+            );
             r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
             return r;
         }

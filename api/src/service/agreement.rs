@@ -48,12 +48,18 @@ pub fn condition(f: &AgreementFilter) -> Option<Condition> {
 pub fn ordering(field: AgreementOrderField, direction: Direction) -> Ordering<agreement::Entity> {
     use agreement::{Column, Model};
     match field {
-        AgreementOrderField::CreatedAt => {
-            Ordering { name: "CREATED_AT", column: Column::CreatedAt, direction, key: |m: &Model| SortKey::Time(m.created_at) }
-        }
-        AgreementOrderField::SignedOn => {
-            Ordering { name: "SIGNED_ON", column: Column::SignedOn, direction, key: |m: &Model| SortKey::Date(m.signed_on) }
-        }
+        AgreementOrderField::CreatedAt => Ordering {
+            name: "CREATED_AT",
+            column: Column::CreatedAt,
+            direction,
+            key: |m: &Model| SortKey::Time(m.created_at),
+        },
+        AgreementOrderField::SignedOn => Ordering {
+            name: "SIGNED_ON",
+            column: Column::SignedOn,
+            direction,
+            key: |m: &Model| SortKey::Date(m.signed_on),
+        },
         AgreementOrderField::TotalInvestment => Ordering {
             name: "TOTAL_INVESTMENT",
             column: Column::TotalInvestmentFen,

@@ -39,12 +39,18 @@ pub fn condition(f: &CampaignFilter) -> Option<Condition> {
 pub fn ordering(field: CampaignOrderField, direction: Direction) -> Ordering<campaign::Entity> {
     use campaign::{Column, Model};
     match field {
-        CampaignOrderField::CreatedAt => {
-            Ordering { name: "CREATED_AT", column: Column::CreatedAt, direction, key: |m: &Model| SortKey::Time(m.created_at) }
-        }
-        CampaignOrderField::StartsOn => {
-            Ordering { name: "STARTS_ON", column: Column::StartsOn, direction, key: |m: &Model| SortKey::Date(m.starts_on) }
-        }
+        CampaignOrderField::CreatedAt => Ordering {
+            name: "CREATED_AT",
+            column: Column::CreatedAt,
+            direction,
+            key: |m: &Model| SortKey::Time(m.created_at),
+        },
+        CampaignOrderField::StartsOn => Ordering {
+            name: "STARTS_ON",
+            column: Column::StartsOn,
+            direction,
+            key: |m: &Model| SortKey::Date(m.starts_on),
+        },
         CampaignOrderField::Name => {
             Ordering { name: "NAME", column: Column::Name, direction, key: |m: &Model| SortKey::Text(m.name.clone()) }
         }
@@ -104,4 +110,3 @@ impl ChildList for CampaignEvents {
         super::event::ordering(super::event::EventOrderField::HeldOn, Direction::Desc)
     }
 }
-

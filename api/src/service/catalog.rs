@@ -1,6 +1,5 @@
 //! The office's managed lists: sectors, parks and departments.
 
-
 use sea_orm::Condition;
 
 use super::filter::{all, search};
@@ -36,9 +35,12 @@ macro_rules! named_list {
                         direction,
                         key: |m: &Model| SortKey::Time(m.created_at),
                     },
-                    NamedOrderField::Name => {
-                        Ordering { name: "NAME", column: Column::Name, direction, key: |m: &Model| SortKey::Text(m.name.clone()) }
-                    }
+                    NamedOrderField::Name => Ordering {
+                        name: "NAME",
+                        column: Column::Name,
+                        direction,
+                        key: |m: &Model| SortKey::Text(m.name.clone()),
+                    },
                 }
             }
         }
@@ -48,4 +50,3 @@ macro_rules! named_list {
 named_list!(sector);
 named_list!(park);
 named_list!(department);
-

@@ -39,12 +39,24 @@ const PARKS: &[(&str, &str)] = &[
 ];
 
 const CN_PREFIXES: &[&str] = &["上海", "苏州", "杭州", "南京", "无锡", "宁波", "合肥", "常州", "嘉兴", "南通"];
-const CN_AREA_CODES: &[&str] = &["310000", "320500", "330100", "320100", "320200", "330200", "340100", "320400", "330400", "320600"];
+const CN_AREA_CODES: &[&str] =
+    &["310000", "320500", "330100", "320100", "320200", "330200", "340100", "320400", "330400", "320600"];
 const CN_WORDS: &[&str] = &[
     "瑞科", "恒信", "华晟", "远景", "智联", "汇川", "博创", "天合", "中科", "新澳", "晶盛", "海容", "金石", "联创",
     "鼎泰", "卓越", "启明", "万润", "德尔", "星源",
 ];
-const CN_TRADES: &[&str] = &["新能源科技", "新材料", "生物医药", "智能装备", "电子科技", "信息技术", "汽车零部件", "精密制造", "物流", "数字科技"];
+const CN_TRADES: &[&str] = &[
+    "新能源科技",
+    "新材料",
+    "生物医药",
+    "智能装备",
+    "电子科技",
+    "信息技术",
+    "汽车零部件",
+    "精密制造",
+    "物流",
+    "数字科技",
+];
 const FOREIGN: &[(&str, &str)] = &[
     ("DE", "GmbH"),
     ("US", "Inc."),
@@ -58,10 +70,24 @@ const FOREIGN: &[(&str, &str)] = &[
     ("IT", "S.p.A."),
 ];
 const FOREIGN_WORDS: &[&str] = &[
-    "Nordwind", "Alpina", "Bluecrest", "Helios", "Kestrel", "Meridian", "Orion", "Sakura", "Hanbit", "Lumen",
-    "Vector", "Tessera", "Quanta", "Riverstone", "Everbright",
+    "Nordwind",
+    "Alpina",
+    "Bluecrest",
+    "Helios",
+    "Kestrel",
+    "Meridian",
+    "Orion",
+    "Sakura",
+    "Hanbit",
+    "Lumen",
+    "Vector",
+    "Tessera",
+    "Quanta",
+    "Riverstone",
+    "Everbright",
 ];
-const FOREIGN_TRADES: &[&str] = &["Components", "Materials", "Pharma", "Robotics", "Semiconductor", "Energy Systems", "Logistics"];
+const FOREIGN_TRADES: &[&str] =
+    &["Components", "Materials", "Pharma", "Robotics", "Semiconductor", "Energy Systems", "Logistics"];
 
 const PROJECT_KINDS: &[&str] = &[
     "动力电池生产基地",
@@ -148,10 +174,9 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
     .await?;
     let campaign_ids = ids::<campaign::Entity, _>(db).await?;
     let (october, november) = (campaign_ids[0], campaign_ids[1]);
-    campaign_sector::Entity::insert_many(sectors.iter().take(6).map(|s| campaign_sector::ActiveModel {
-        campaign_id: Set(november),
-        sector_id: Set(*s),
-    }))
+    campaign_sector::Entity::insert_many(
+        sectors.iter().take(6).map(|s| campaign_sector::ActiveModel { campaign_id: Set(november), sector_id: Set(*s) }),
+    )
     .exec(db)
     .await?;
 
@@ -237,7 +262,9 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
             priority: Set([Priority::A, Priority::B, Priority::B, Priority::C][i % 4]),
             department_id: Set(Some(departments[i % departments.len()])),
             status: Set([EnterpriseStatus::Prospect, EnterpriseStatus::Engaged, EnterpriseStatus::Invested][i % 3]),
-            contact_name: Set(Some(["张伟", "王芳", "李强", "刘洋", "陈静", "Anna Weber", "John Miller"][i % 7].into())),
+            contact_name: Set(Some(
+                ["张伟", "王芳", "李强", "刘洋", "陈静", "Anna Weber", "John Miller"][i % 7].into(),
+            )),
             contact_phone: Set(Some(format!("+86 21 6{:07}", 1_000_000 + i * 3_571))),
             contact_email: Set(Some(format!("contact{i}@example.com"))),
             notes: Set((i % 4 == 0).then(|| "已走访，对方关注用地指标与人才政策。".to_string())),
@@ -339,25 +366,62 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
 
     // Events.
     let events = [
-        (november, "长三角新能源产业专题推介会", EventKind::PromotionConference, date(2026, 11, 6), Some("上海国际会议中心"), None),
-        (november, "苏浙沪企业家座谈会", EventKind::EntrepreneurSymposium, date(2026, 11, 12), Some("苏州工业园区"), None),
-        (november, "生物医药线上推介会", EventKind::OnlinePromotion, date(2026, 11, 18), None, Some("https://meeting.example.com/bio")),
-        (november, "德资企业视频洽谈", EventKind::VideoNegotiation, date(2026, 11, 20), None, Some("https://meeting.example.com/de")),
+        (
+            november,
+            "长三角新能源产业专题推介会",
+            EventKind::PromotionConference,
+            date(2026, 11, 6),
+            Some("上海国际会议中心"),
+            None,
+        ),
+        (
+            november,
+            "苏浙沪企业家座谈会",
+            EventKind::EntrepreneurSymposium,
+            date(2026, 11, 12),
+            Some("苏州工业园区"),
+            None,
+        ),
+        (
+            november,
+            "生物医药线上推介会",
+            EventKind::OnlinePromotion,
+            date(2026, 11, 18),
+            None,
+            Some("https://meeting.example.com/bio"),
+        ),
+        (
+            november,
+            "德资企业视频洽谈",
+            EventKind::VideoNegotiation,
+            date(2026, 11, 20),
+            None,
+            Some("https://meeting.example.com/de"),
+        ),
         (november, "走访宁波港口企业", EventKind::Visit, date(2026, 11, 24), Some("宁波"), None),
-        (october, "粤港澳大湾区投资推介会", EventKind::PromotionConference, date(2026, 10, 15), Some("深圳会展中心"), None),
+        (
+            october,
+            "粤港澳大湾区投资推介会",
+            EventKind::PromotionConference,
+            date(2026, 10, 15),
+            Some("深圳会展中心"),
+            None,
+        ),
         (october, "珠三角制造业企业家座谈会", EventKind::EntrepreneurSymposium, date(2026, 10, 22), Some("东莞"), None),
     ];
-    event::Entity::insert_many(events.iter().enumerate().map(|(i, (c, title, kind, held, place, link))| event::ActiveModel {
-        campaign_id: Set(*c),
-        title: Set((*title).into()),
-        search_name: Set(fold(title)),
-        kind: Set(*kind),
-        held_on: Set(*held),
-        place: Set(place.map(Into::into)),
-        link: Set(link.map(Into::into)),
-        created_at: Set(ts(*held - Duration::days(14), i as i64)),
-        updated_at: Set(ts(*held - Duration::days(14), i as i64)),
-        ..Default::default()
+    event::Entity::insert_many(events.iter().enumerate().map(|(i, (c, title, kind, held, place, link))| {
+        event::ActiveModel {
+            campaign_id: Set(*c),
+            title: Set((*title).into()),
+            search_name: Set(fold(title)),
+            kind: Set(*kind),
+            held_on: Set(*held),
+            place: Set(place.map(Into::into)),
+            link: Set(link.map(Into::into)),
+            created_at: Set(ts(*held - Duration::days(14), i as i64)),
+            updated_at: Set(ts(*held - Duration::days(14), i as i64)),
+            ..Default::default()
+        }
     }))
     .exec(db)
     .await?;
@@ -376,8 +440,10 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
     // Agreements: a primary agreement for every project at SIGNED or beyond, in
     // the campaign of its signing date; increases for a few; some framework
     // agreements upgraded to contracts.
-    let signed: Vec<&project::Model> =
-        project_rows.iter().filter(|p| matches!(p.stage, Signed | Registered | UnderConstruction | InProduction)).collect();
+    let signed: Vec<&project::Model> = project_rows
+        .iter()
+        .filter(|p| matches!(p.stage, Signed | Registered | UnderConstruction | InProduction))
+        .collect();
     let mut agreements = Vec::new();
     let last_day = today.min(date(2026, 11, 30)).max(month_start);
     let november_days = (last_day - month_start).num_days().max(0);
@@ -391,16 +457,41 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
         let kind = if k % 3 == 0 { AgreementKind::Framework } else { AgreementKind::Contract };
         let upgraded = (kind == AgreementKind::Contract && k % 7 == 0).then(|| signed_on + Duration::days(3));
         let event_id = (k % 4 == 0).then(|| if in_november { event_ids[k % 5] } else { event_ids[5 + k % 2] });
-        agreements.push((p.id, Some(p.id), campaign_id, event_id, kind, signed_on, p.planned_investment_fen, p.foreign_capital_fen, false, upgraded));
+        agreements.push((
+            p.id,
+            Some(p.id),
+            campaign_id,
+            event_id,
+            kind,
+            signed_on,
+            p.planned_investment_fen,
+            p.foreign_capital_fen,
+            false,
+            upgraded,
+        ));
     }
     for (k, p) in signed.iter().enumerate().filter(|(k, _)| k % 9 == 4).take(8) {
         let signed_on = month_start + Duration::days((k as i64 + 5) % (november_days + 1));
         let inc = p.planned_investment_fen / 4;
-        agreements.push((p.id, None, november, None, AgreementKind::Contract, signed_on, inc, p.foreign_capital_fen / 4, true, None));
+        agreements.push((
+            p.id,
+            None,
+            november,
+            None,
+            AgreementKind::Contract,
+            signed_on,
+            inc,
+            p.foreign_capital_fen / 4,
+            true,
+            None,
+        ));
     }
     let agreement_count = agreements.len();
     agreement::Entity::insert_many(agreements.into_iter().enumerate().map(
-        |(i, (project_id, primary, campaign_id, event_id, kind, signed_on, total, foreign, is_increase, upgraded_on))| {
+        |(
+            i,
+            (project_id, primary, campaign_id, event_id, kind, signed_on, total, foreign, is_increase, upgraded_on),
+        )| {
             let at = ts(signed_on, i as i64);
             agreement::ActiveModel {
                 project_id: Set(project_id),
@@ -450,18 +541,69 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
 }
 
 async fn seed_incentives<C: ConnectionTrait>(db: &C, sectors: &[i64]) -> AppResult<()> {
-    type Rule = (&'static str, IncentiveKind, &'static str, Option<i64>, Option<i64>, bool, bool, bool, &'static [usize]);
+    type Rule =
+        (&'static str, IncentiveKind, &'static str, Option<i64>, Option<i64>, bool, bool, bool, &'static [usize]);
     let list: &[Rule] = &[
         ("高新技术企业所得税减按15%征收", IncentiveKind::TaxReduction, "市税务局", None, None, true, false, true, &[]),
-        ("重大项目用地优先保障", IncentiveKind::LandSupply, "市自然资源和规划局", Some(100_000_000), None, false, false, true, &[]),
-        ("新能源产业固定资产投资补助", IncentiveKind::Subsidy, "市发展和改革委员会", Some(50_000_000), None, false, false, true, &[1, 2]),
+        (
+            "重大项目用地优先保障",
+            IncentiveKind::LandSupply,
+            "市自然资源和规划局",
+            Some(100_000_000),
+            None,
+            false,
+            false,
+            true,
+            &[],
+        ),
+        (
+            "新能源产业固定资产投资补助",
+            IncentiveKind::Subsidy,
+            "市发展和改革委员会",
+            Some(50_000_000),
+            None,
+            false,
+            false,
+            true,
+            &[1, 2],
+        ),
         ("外资研发中心奖励", IncentiveKind::Subsidy, "市商务局", None, Some(10_000_000), false, true, true, &[4, 5]),
         ("行政事业性收费减免", IncentiveKind::FeeWaiver, "市财政局", None, None, false, false, true, &[]),
         ("高层次人才安家补贴", IncentiveKind::Talent, "市人力资源和社会保障局", None, None, true, false, true, &[]),
-        ("制造业中长期贷款贴息", IncentiveKind::Financing, "市地方金融管理局", Some(20_000_000), None, false, false, true, &[0, 6]),
+        (
+            "制造业中长期贷款贴息",
+            IncentiveKind::Financing,
+            "市地方金融管理局",
+            Some(20_000_000),
+            None,
+            false,
+            false,
+            true,
+            &[0, 6],
+        ),
         ("生物医药创新产品首购奖励", IncentiveKind::Subsidy, "市卫生健康委员会", None, None, true, false, true, &[4]),
-        ("跨境物流枢纽建设扶持", IncentiveKind::Subsidy, "市交通运输局", Some(30_000_000), None, false, false, true, &[9]),
-        ("外商投资企业利润再投资奖励", IncentiveKind::TaxReduction, "市商务局", None, Some(50_000_000), false, true, false, &[]),
+        (
+            "跨境物流枢纽建设扶持",
+            IncentiveKind::Subsidy,
+            "市交通运输局",
+            Some(30_000_000),
+            None,
+            false,
+            false,
+            true,
+            &[9],
+        ),
+        (
+            "外商投资企业利润再投资奖励",
+            IncentiveKind::TaxReduction,
+            "市商务局",
+            None,
+            Some(50_000_000),
+            false,
+            true,
+            false,
+            &[],
+        ),
         ("数字经济算力券", IncentiveKind::Subsidy, "市数据局", None, None, false, false, false, &[7]),
         ("总部经济落户奖励", IncentiveKind::Subsidy, "市商务局", Some(500_000_000), None, false, false, true, &[8]),
     ];
@@ -495,7 +637,10 @@ async fn seed_incentives<C: ConnectionTrait>(db: &C, sectors: &[i64]) -> AppResu
         .iter()
         .zip(&incentive_ids)
         .flat_map(|(rule, id)| rule.8.iter().map(move |s| (*id, *s)))
-        .map(|(id, s)| incentive_sector::ActiveModel { incentive_id: Set(id), sector_id: Set(sectors[s % sectors.len()]) })
+        .map(|(id, s)| incentive_sector::ActiveModel {
+            incentive_id: Set(id),
+            sector_id: Set(sectors[s % sectors.len()]),
+        })
         .collect();
     incentive_sector::Entity::insert_many(links).exec(db).await?;
     Ok(())
@@ -507,7 +652,10 @@ async fn seed_partners<C: ConnectionTrait>(
     enterprises: &[i64],
     rng: &mut StdRng,
 ) -> AppResult<Vec<i64>> {
-    let partners = [("长三角新能源产业协会", PartnerKind::IndustryAssociation), ("沪苏招商服务有限公司", PartnerKind::PromotionAgency)];
+    let partners = [
+        ("长三角新能源产业协会", PartnerKind::IndustryAssociation),
+        ("沪苏招商服务有限公司", PartnerKind::PromotionAgency),
+    ];
     partner::Entity::insert_many(partners.iter().enumerate().map(|(i, (name, kind))| partner::ActiveModel {
         name: Set((*name).into()),
         search_name: Set(fold(name)),
@@ -533,7 +681,12 @@ async fn seed_partners<C: ConnectionTrait>(
     for (p, pid) in partner_ids.iter().enumerate() {
         for k in 0..12usize {
             let status = statuses[k % statuses.len()];
-            let name = format!("{}{}{}有限公司", CN_PREFIXES[(k + p) % CN_PREFIXES.len()], ["远航", "新程", "鸿图", "启航"][k % 4], CN_TRADES[(k * 3 + p) % CN_TRADES.len()]);
+            let name = format!(
+                "{}{}{}有限公司",
+                CN_PREFIXES[(k + p) % CN_PREFIXES.len()],
+                ["远航", "新程", "鸿图", "启航"][k % 4],
+                CN_TRADES[(k * 3 + p) % CN_TRADES.len()]
+            );
             let uscc = make_uscc(rng, CN_AREA_CODES[(k + p) % CN_AREA_CODES.len()]);
             let at = ts(date(2026, 11, 1) + Duration::days(k as i64 * 2), (p * 20 + k) as i64);
             leads.push(lead::ActiveModel {

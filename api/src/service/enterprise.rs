@@ -45,9 +45,12 @@ pub fn condition(f: &EnterpriseFilter) -> Option<Condition> {
 pub fn ordering(field: EnterpriseOrderField, direction: Direction) -> Ordering<enterprise::Entity> {
     use enterprise::{Column, Model};
     match field {
-        EnterpriseOrderField::CreatedAt => {
-            Ordering { name: "CREATED_AT", column: Column::CreatedAt, direction, key: |m: &Model| SortKey::Time(m.created_at) }
-        }
+        EnterpriseOrderField::CreatedAt => Ordering {
+            name: "CREATED_AT",
+            column: Column::CreatedAt,
+            direction,
+            key: |m: &Model| SortKey::Time(m.created_at),
+        },
         EnterpriseOrderField::Name => {
             Ordering { name: "NAME", column: Column::Name, direction, key: |m: &Model| SortKey::Text(m.name.clone()) }
         }

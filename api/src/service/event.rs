@@ -1,8 +1,8 @@
 //! Promotion events (推介活动).
 
 use chrono::NaiveDate;
-use entity::event;
 use entity::enums::EventKind;
+use entity::event;
 use sea_orm::Condition;
 
 use super::filter::{all, eq, gte, lte, search};
@@ -37,9 +37,12 @@ pub fn condition(f: &EventFilter) -> Option<Condition> {
 pub fn ordering(field: EventOrderField, direction: Direction) -> Ordering<event::Entity> {
     use event::{Column, Model};
     match field {
-        EventOrderField::CreatedAt => {
-            Ordering { name: "CREATED_AT", column: Column::CreatedAt, direction, key: |m: &Model| SortKey::Time(m.created_at) }
-        }
+        EventOrderField::CreatedAt => Ordering {
+            name: "CREATED_AT",
+            column: Column::CreatedAt,
+            direction,
+            key: |m: &Model| SortKey::Time(m.created_at),
+        },
         EventOrderField::HeldOn => {
             Ordering { name: "HELD_ON", column: Column::HeldOn, direction, key: |m: &Model| SortKey::Date(m.held_on) }
         }

@@ -51,20 +51,31 @@ pub fn condition(f: &IncentiveFilter) -> Option<Condition> {
             .add(Condition::any().add(C::ValidTo.is_null()).add(C::ValidTo.gte(d)))
     });
     Some(
-        all([search(C::SearchName, f.search.as_deref()), eq(C::Kind, f.kind), eq(C::IsPublished, f.is_published), sector])
-            .add_option(valid),
+        all([
+            search(C::SearchName, f.search.as_deref()),
+            eq(C::Kind, f.kind),
+            eq(C::IsPublished, f.is_published),
+            sector,
+        ])
+        .add_option(valid),
     )
 }
 
 pub fn ordering(field: IncentiveOrderField, direction: Direction) -> Ordering<incentive::Entity> {
     use incentive::{Column, Model};
     match field {
-        IncentiveOrderField::CreatedAt => {
-            Ordering { name: "CREATED_AT", column: Column::CreatedAt, direction, key: |m: &Model| SortKey::Time(m.created_at) }
-        }
-        IncentiveOrderField::Title => {
-            Ordering { name: "TITLE", column: Column::Title, direction, key: |m: &Model| SortKey::Text(m.title.clone()) }
-        }
+        IncentiveOrderField::CreatedAt => Ordering {
+            name: "CREATED_AT",
+            column: Column::CreatedAt,
+            direction,
+            key: |m: &Model| SortKey::Time(m.created_at),
+        },
+        IncentiveOrderField::Title => Ordering {
+            name: "TITLE",
+            column: Column::Title,
+            direction,
+            key: |m: &Model| SortKey::Text(m.title.clone()),
+        },
     }
 }
 
@@ -109,7 +120,12 @@ impl ChildList for AgreementIncentives {
 }
 
 /// Whether `project` meets an incentive's eligibility rules on `today`.
-pub fn qualifies(inc: &incentive::Model, sectors: Option<&HashSet<i64>>, project: &project::Model, today: NaiveDate) -> bool {
+pub fn qualifies(
+    inc: &incentive::Model,
+    sectors: Option<&HashSet<i64>>,
+    project: &project::Model,
+    today: NaiveDate,
+) -> bool {
     inc.valid_from.is_none_or(|d| d <= today)
         && inc.valid_to.is_none_or(|d| d >= today)
         && sectors.is_none_or(|s| s.is_empty() || s.contains(&project.sector_id))
@@ -134,7 +150,9 @@ pub async fn eligible(
     let incentives = select.all(db).await?;
     let ids: Vec<i64> = incentives.iter().map(|i| i.id).collect();
     let mut sectors: HashMap<i64, HashSet<i64>> = HashMap::new();
-    for link in incentive_sector::Entity::find().filter(incentive_sector::Column::IncentiveId.is_in(ids)).all(db).await? {
+    for link in
+        incentive_sector::Entity::find().filter(incentive_sector::Column::IncentiveId.is_in(ids)).all(db).await?
+    {
         sectors.entry(link.incentive_id).or_default().insert(link.sector_id);
     }
     Ok(projects

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QuerySelect, QueryTrait, Select,
+    Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QuerySelect, QueryTrait, Select,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, WindowStatement},
 };
 
@@ -58,7 +58,8 @@ pub async fn by_ids<E: Visible + Keyed>(
     principal: &Principal,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, E::Model>> {
-    let Some(select) = restrict(E::find().filter(Expr::col((E::default(), E::id_column())).is_in(ids.to_vec())), principal)
+    let Some(select) =
+        restrict(E::find().filter(Expr::col((E::default(), E::id_column())).is_in(ids.to_vec())), principal)
     else {
         return Ok(HashMap::new());
     };
@@ -104,9 +105,11 @@ pub async fn children<L: ChildList>(
     let mut window = WindowStatement::partition_by(parent_col);
     window.order_by((table, order.column), dir.clone()).order_by((table, L::Entity::id_column()), dir);
     let mut inner: SelectStatement = select.into_query();
-    inner
-        .expr_as(Expr::col(parent_col), Alias::new(PARENT_ALIAS))
-        .expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new(ROW_ALIAS));
+    inner.expr_as(Expr::col(parent_col), Alias::new(PARENT_ALIAS)).expr_window_as(
+        Expr::cust("ROW_NUMBER()"),
+        window,
+        Alias::new(ROW_ALIAS),
+    );
     let outer = Query::select()
         .column(sea_orm::sea_query::Asterisk)
         .from_subquery(inner, Alias::new("numbered"))
@@ -147,4 +150,3 @@ pub async fn child_counts<L: ChildList>(
         .await?;
     Ok(rows.into_iter().map(|(p, n)| (p, n as u64)).collect())
 }
-

@@ -152,13 +152,9 @@ fn keyset<E: Keyed>(order: &Ordering<E>, key: SortKey, id: i64, toward_end: bool
     let value = key.into_value();
     let (col, idc) = (Expr::col((E::default(), order.column)), Expr::col((E::default(), E::id_column())));
     if greater {
-        Condition::any()
-            .add(col.clone().gt(value.clone()))
-            .add(Condition::all().add(col.eq(value)).add(idc.gt(id)))
+        Condition::any().add(col.clone().gt(value.clone())).add(Condition::all().add(col.eq(value)).add(idc.gt(id)))
     } else {
-        Condition::any()
-            .add(col.clone().lt(value.clone()))
-            .add(Condition::all().add(col.eq(value)).add(idc.lt(id)))
+        Condition::any().add(col.clone().lt(value.clone())).add(Condition::all().add(col.eq(value)).add(idc.lt(id)))
     }
 }
 
@@ -191,10 +187,7 @@ pub fn finish<E: Keyed>(mut rows: Vec<E::Model>, order: &Ordering<E>, plan: Plan
     if plan.backward {
         rows.reverse();
     }
-    let items = rows
-        .into_iter()
-        .map(|m| (encode_cursor(order.name, (order.key)(&m), E::id_of(&m)), m))
-        .collect();
+    let items = rows.into_iter().map(|m| (encode_cursor(order.name, (order.key)(&m), E::id_of(&m)), m)).collect();
     // Relay: when reading forwards, "previous" is known only from the cursor; backwards, "next".
     let (has_previous, has_next) = if plan.backward { (more, plan.has_before) } else { (plan.has_after, more) };
     Page { items, has_previous, has_next }

@@ -83,7 +83,12 @@ created_at_ordering!(audit_ordering, audit_log);
 
 pub fn partner_ordering(by_name: bool, direction: Direction) -> Ordering<partner::Entity> {
     if by_name {
-        Ordering { name: "NAME", column: partner::Column::Name, direction, key: |m: &partner::Model| SortKey::Text(m.name.clone()) }
+        Ordering {
+            name: "NAME",
+            column: partner::Column::Name,
+            direction,
+            key: |m: &partner::Model| SortKey::Text(m.name.clone()),
+        }
     } else {
         Ordering {
             name: "CREATED_AT",

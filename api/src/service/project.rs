@@ -72,12 +72,18 @@ pub fn condition(f: &ProjectFilter, principal: &Principal, major_threshold: Mone
 pub fn ordering(field: ProjectOrderField, direction: Direction) -> Ordering<project::Entity> {
     use project::{Column, Model};
     match field {
-        ProjectOrderField::CreatedAt => {
-            Ordering { name: "CREATED_AT", column: Column::CreatedAt, direction, key: |m: &Model| SortKey::Time(m.created_at) }
-        }
-        ProjectOrderField::UpdatedAt => {
-            Ordering { name: "UPDATED_AT", column: Column::UpdatedAt, direction, key: |m: &Model| SortKey::Time(m.updated_at) }
-        }
+        ProjectOrderField::CreatedAt => Ordering {
+            name: "CREATED_AT",
+            column: Column::CreatedAt,
+            direction,
+            key: |m: &Model| SortKey::Time(m.created_at),
+        },
+        ProjectOrderField::UpdatedAt => Ordering {
+            name: "UPDATED_AT",
+            column: Column::UpdatedAt,
+            direction,
+            key: |m: &Model| SortKey::Time(m.updated_at),
+        },
         ProjectOrderField::Name => {
             Ordering { name: "NAME", column: Column::Name, direction, key: |m: &Model| SortKey::Text(m.name.clone()) }
         }

@@ -4,10 +4,7 @@
 use std::collections::HashMap;
 
 use entity::agreement;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
 
 use crate::domain::money::Money;
 use crate::error::AppResult;

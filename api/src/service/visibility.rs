@@ -51,7 +51,11 @@ visible_to_staff!(department, enterprise, agreement, event, quota, project_stage
 
 impl Visible for project::Entity {
     fn scope(p: &Principal) -> Scope {
-        if p.is_staff() { Scope::All } else { Scope::Where(Condition::all().add(project::Column::IsPublished.eq(true))) }
+        if p.is_staff() {
+            Scope::All
+        } else {
+            Scope::Where(Condition::all().add(project::Column::IsPublished.eq(true)))
+        }
     }
 }
 

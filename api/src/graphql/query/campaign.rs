@@ -26,7 +26,8 @@ impl CampaignQuery {
         before: Option<String>,
     ) -> Result<Conn<Campaign>> {
         let f = svc::CampaignFilter::from(&filter.unwrap_or_default());
-        let o = order_by.unwrap_or(CampaignOrder { field: CampaignOrderField::CreatedAt, direction: OrderDirection::Desc });
+        let o =
+            order_by.unwrap_or(CampaignOrder { field: CampaignOrderField::CreatedAt, direction: OrderDirection::Desc });
         let order = svc::ordering(o.field.into(), o.direction.into());
         root_list(ctx, svc::condition(&f), order, page(first, after, last, before), Campaign).await
     }

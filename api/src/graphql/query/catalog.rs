@@ -30,7 +30,8 @@ impl CatalogQuery {
         let o = order_by.unwrap_or(SectorOrder { field: SectorOrderField::CreatedAt, direction: OrderDirection::Desc });
         let order = svc::sector::ordering(o.field.into(), o.direction.into());
         let f = SvcNameFilter::from(&filter.unwrap_or_default());
-        root_list::<sector::Entity, _>(ctx, svc::sector::condition(&f), order, page(first, after, last, before), Sector).await
+        root_list::<sector::Entity, _>(ctx, svc::sector::condition(&f), order, page(first, after, last, before), Sector)
+            .await
     }
 
     /// Industrial parks.
@@ -67,7 +68,13 @@ impl CatalogQuery {
             .unwrap_or(DepartmentOrder { field: DepartmentOrderField::CreatedAt, direction: OrderDirection::Desc });
         let order = svc::department::ordering(o.field.into(), o.direction.into());
         let f = SvcNameFilter::from(&filter.unwrap_or_default());
-        root_list::<department::Entity, _>(ctx, svc::department::condition(&f), order, page(first, after, last, before), Department)
-            .await
+        root_list::<department::Entity, _>(
+            ctx,
+            svc::department::condition(&f),
+            order,
+            page(first, after, last, before),
+            Department,
+        )
+        .await
     }
 }

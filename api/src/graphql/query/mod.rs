@@ -41,4 +41,3 @@ where
     let listing = listing::list::<E>(ctx.db(), ctx.principal(), filter, &order, &page).await.gql()?;
     Ok(from_listing(ctx.db(), listing, wrap))
 }
-

@@ -1,12 +1,12 @@
 use async_graphql::{Context, ID, Object, Result};
 use entity::partner;
 
+use crate::error::AppError;
 use crate::graphql::context::Ctx;
+use crate::graphql::context::to_gql;
 use crate::graphql::types::load;
 use crate::graphql::types::node::{self, Node, Viewer};
 use crate::graphql::types::partner::Partner;
-use crate::error::AppError;
-use crate::graphql::context::to_gql;
 
 /// Most ids `nodes` takes at once.
 const MAX_NODES: usize = 100;

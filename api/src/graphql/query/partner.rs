@@ -4,7 +4,9 @@ use entity::{api_key, audit_log, lead, partner};
 use super::root_list;
 use crate::graphql::connection::Conn;
 use crate::graphql::context::Ctx;
-use crate::graphql::types::partner::{ApiKey, ApiKeyFilter, AuditEntry, AuditFilter, Lead, LeadFilter, Partner, PartnerFilter};
+use crate::graphql::types::partner::{
+    ApiKey, ApiKeyFilter, AuditEntry, AuditFilter, Lead, LeadFilter, Partner, PartnerFilter,
+};
 use crate::graphql::types::{
     ApiKeyOrder, AuditEntryOrder, LeadOrder, OrderDirection, PartnerOrder, PartnerOrderField, page,
 };
@@ -49,11 +51,19 @@ impl PartnerQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<Partner>> {
-        let o = order_by.unwrap_or(PartnerOrder { field: PartnerOrderField::CreatedAt, direction: OrderDirection::Desc });
+        let o =
+            order_by.unwrap_or(PartnerOrder { field: PartnerOrderField::CreatedAt, direction: OrderDirection::Desc });
         let by_name = NamedOrderField::from(o.field) == NamedOrderField::Name;
         let f = svc::PartnerFilter::from(&filter.unwrap_or_default());
         let order = svc::partner_ordering(by_name, o.direction.into());
-        root_list::<partner::Entity, _>(ctx, svc::partner_condition(&f), order, page(first, after, last, before), Partner).await
+        root_list::<partner::Entity, _>(
+            ctx,
+            svc::partner_condition(&f),
+            order,
+            page(first, after, last, before),
+            Partner,
+        )
+        .await
     }
 
     /// API keys, without secrets: a partner's own; all for admins.

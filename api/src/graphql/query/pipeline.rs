@@ -50,7 +50,8 @@ impl PipelineQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<Project>> {
-        let o = order_by.unwrap_or(ProjectOrder { field: ProjectOrderField::CreatedAt, direction: OrderDirection::Desc });
+        let o =
+            order_by.unwrap_or(ProjectOrder { field: ProjectOrderField::CreatedAt, direction: OrderDirection::Desc });
         let threshold = ctx.state().config.major_project_threshold;
         let cond = filter
             .unwrap_or_default()

@@ -1,13 +1,13 @@
 //! `Agreement`: what was signed for a project.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{agreement, campaign, event, project};
 
 use super::campaign::Campaign;
 use super::enums::AgreementKind;
 use super::incentive::{Event, Incentive};
 use super::project::Project;
-use super::{OrderDirection, load, page};
+use super::{load, page};
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
 
@@ -73,8 +73,13 @@ impl Agreement {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<Incentive>> {
-        children::<incentive_svc::AgreementIncentives, _>(ctx.loader(), self.0.id, page(first, after, last, before), Incentive)
-            .await
+        children::<incentive_svc::AgreementIncentives, _>(
+            ctx.loader(),
+            self.0.id,
+            page(first, after, last, before),
+            Incentive,
+        )
+        .await
     }
     /// When it was recorded.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
@@ -126,25 +131,17 @@ impl AgreementFilter {
     }
 }
 
-/// Fields agreements can be ordered by.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "svc::AgreementOrderField")]
-pub enum AgreementOrderField {
-    /// When it was recorded.
-    CreatedAt,
-    /// The signing date.
-    SignedOn,
-    /// Total investment.
-    TotalInvestment,
-}
-
-/// How to order agreements.
-#[derive(InputObject, Clone, Copy)]
-pub struct AgreementOrder {
-    /// The field to order by.
-    pub field: AgreementOrderField,
-    /// The direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
-
+order_input!(
+    AgreementOrder,
+    AgreementOrderField,
+    "agreements",
+    remote = "svc::AgreementOrderField",
+    [
+        /// When it was recorded.
+        CreatedAt,
+        /// The signing date.
+        SignedOn,
+        /// Total investment.
+        TotalInvestment,
+    ]
+);

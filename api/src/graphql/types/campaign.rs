@@ -1,19 +1,19 @@
 //! `Campaign`, its quotas and its report.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{campaign, department, quota};
 
 use super::catalog::{Department, Sector};
 use super::incentive::Event;
-use super::{OrderDirection, load, page};
+use super::{load, page};
+use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::{Ctx, OrGql};
 use crate::graphql::ids;
 use crate::graphql::loaders::ReportKey;
 use crate::graphql::scalars::{Date, Decimal};
-use crate::domain::money::Money;
-use crate::service::{campaign as svc, report};
 use crate::service::visibility::sees_internal_fields;
+use crate::service::{campaign as svc, report};
 
 /// A campaign (招商活动): a drive over a period aimed at a source region, with
 /// targets for signed agreements, total investment and foreign capital.
@@ -225,24 +225,17 @@ impl From<&CampaignFilter> for svc::CampaignFilter {
     }
 }
 
-/// Fields campaigns can be ordered by.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "svc::CampaignOrderField")]
-pub enum CampaignOrderField {
-    /// When the campaign was created.
-    CreatedAt,
-    /// Its first day.
-    StartsOn,
-    /// Its name.
-    Name,
-}
-
-/// How to order campaigns.
-#[derive(InputObject, Clone, Copy)]
-pub struct CampaignOrder {
-    /// The field to order by.
-    pub field: CampaignOrderField,
-    /// The direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
+order_input!(
+    CampaignOrder,
+    CampaignOrderField,
+    "campaigns",
+    remote = "svc::CampaignOrderField",
+    [
+        /// When the campaign was created.
+        CreatedAt,
+        /// Its first day.
+        StartsOn,
+        /// Its name.
+        Name,
+    ]
+);

@@ -1,12 +1,12 @@
 //! `Enterprise`: a company the city courts.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{department, enterprise, sector};
 
 use super::catalog::{Department, Sector};
 use super::enums::{EnterpriseSize, EnterpriseStatus, Priority};
 use super::project::Project;
-use super::{OrderDirection, load, page};
+use super::{load, page};
 use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::Ctx;
 use crate::graphql::ids;
@@ -99,8 +99,13 @@ impl Enterprise {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<Project>> {
-        children::<project_svc::EnterpriseProjects, _>(ctx.loader(), self.0.id, page(first, after, last, before), Project)
-            .await
+        children::<project_svc::EnterpriseProjects, _>(
+            ctx.loader(),
+            self.0.id,
+            page(first, after, last, before),
+            Project,
+        )
+        .await
     }
     /// When it was created.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
@@ -152,22 +157,15 @@ impl EnterpriseFilter {
     }
 }
 
-/// Fields enterprises can be ordered by.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "svc::EnterpriseOrderField")]
-pub enum EnterpriseOrderField {
-    /// When the enterprise was created.
-    CreatedAt,
-    /// Its name.
-    Name,
-}
-
-/// How to order enterprises.
-#[derive(InputObject, Clone, Copy)]
-pub struct EnterpriseOrder {
-    /// The field to order by.
-    pub field: EnterpriseOrderField,
-    /// The direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
+order_input!(
+    EnterpriseOrder,
+    EnterpriseOrderField,
+    "enterprises",
+    remote = "svc::EnterpriseOrderField",
+    [
+        /// When the enterprise was created.
+        CreatedAt,
+        /// Its name.
+        Name,
+    ]
+);

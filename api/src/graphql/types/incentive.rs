@@ -1,13 +1,13 @@
 //! `Incentive` (policy incentives) and `Event` (promotion events).
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{campaign, event, incentive};
 
 use super::campaign::Campaign;
 use super::catalog::Sector;
 use super::enterprise::Enterprise;
 use super::enums::{EventKind, IncentiveKind};
-use super::{OrderDirection, load, page};
+use super::{load, page};
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
 
@@ -129,25 +129,18 @@ impl IncentiveFilter {
     }
 }
 
-/// Fields incentives can be ordered by.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "svc::IncentiveOrderField")]
-pub enum IncentiveOrderField {
-    /// When it was created.
-    CreatedAt,
-    /// Its title.
-    Title,
-}
-
-/// How to order incentives.
-#[derive(InputObject, Clone, Copy)]
-pub struct IncentiveOrder {
-    /// The field to order by.
-    pub field: IncentiveOrderField,
-    /// The direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
+order_input!(
+    IncentiveOrder,
+    IncentiveOrderField,
+    "incentives",
+    remote = "svc::IncentiveOrderField",
+    [
+        /// When it was created.
+        CreatedAt,
+        /// Its title.
+        Title,
+    ]
+);
 
 /// A promotion event (推介活动) of a campaign.
 pub struct Event(pub event::Model);
@@ -192,8 +185,13 @@ impl Event {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<Enterprise>> {
-        children::<enterprise_svc::EventParticipants, _>(ctx.loader(), self.0.id, page(first, after, last, before), Enterprise)
-            .await
+        children::<enterprise_svc::EventParticipants, _>(
+            ctx.loader(),
+            self.0.id,
+            page(first, after, last, before),
+            Enterprise,
+        )
+        .await
     }
     /// When it was created.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
@@ -229,22 +227,15 @@ impl EventFilter {
     }
 }
 
-/// Fields events can be ordered by.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "event_svc::EventOrderField")]
-pub enum EventOrderField {
-    /// When it was created.
-    CreatedAt,
-    /// The day it is held.
-    HeldOn,
-}
-
-/// How to order events.
-#[derive(InputObject, Clone, Copy)]
-pub struct EventOrder {
-    /// The field to order by.
-    pub field: EventOrderField,
-    /// The direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
+order_input!(
+    EventOrder,
+    EventOrderField,
+    "events",
+    remote = "event_svc::EventOrderField",
+    [
+        /// When it was created.
+        CreatedAt,
+        /// The day it is held.
+        HeldOn,
+    ]
+);

@@ -1,6 +1,28 @@
 //! The schema's object, input and enum types. Each object wraps an entity row;
 //! its nested fields go through the request's loader.
 
+/// Declares `<Type>Order { field: <Type>OrderField, direction }` for a list.
+macro_rules! order_input {
+    ($order:ident, $field:ident, $what:literal, $(remote = $remote:literal,)? [$($(#[$doc:meta])* $variant:ident),* $(,)?]) => {
+        #[doc = concat!("Fields ", $what, " can be ordered by.")]
+        #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+        $(#[graphql(remote = $remote)])?
+        pub enum $field {
+            $($(#[$doc])* $variant,)*
+        }
+
+        #[doc = concat!("How to order ", $what, ".")]
+        #[derive(async_graphql::InputObject, Clone, Copy)]
+        pub struct $order {
+            #[doc = "The field to order by."]
+            pub field: $field,
+            #[doc = "The direction; newest or largest first by default."]
+            #[graphql(default)]
+            pub direction: $crate::graphql::types::OrderDirection,
+        }
+    };
+}
+
 pub mod agreement;
 pub mod campaign;
 pub mod catalog;
@@ -12,7 +34,6 @@ pub mod partner;
 pub mod project;
 
 use async_graphql::{Enum, InputObject};
-
 
 use crate::service::pagination::{Direction, PageRequest};
 
@@ -39,36 +60,20 @@ impl From<OrderDirection> for Direction {
     }
 }
 
-/// Declares `<Type>Order { field: <Type>OrderField, direction }` for a list.
-macro_rules! order_input {
-    ($order:ident, $field:ident, $what:literal, [$($(#[$doc:meta])* $variant:ident),* $(,)?]) => {
-        #[doc = concat!("Fields ", $what, " can be ordered by.")]
-        #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
-        pub enum $field {
-            $($(#[$doc])* $variant,)*
-        }
-
-        #[doc = concat!("How to order ", $what, ".")]
-        #[derive(async_graphql::InputObject, Clone, Copy)]
-        pub struct $order {
-            #[doc = "The field to order by."]
-            pub field: $field,
-            #[doc = "The direction; newest or largest first by default."]
-            #[graphql(default)]
-            pub direction: $crate::graphql::types::OrderDirection,
-        }
-    };
-}
-
 /// Declares the order of a list of named things, and its service equivalent.
 macro_rules! named_order_input {
     ($order:ident, $field:ident, $what:literal) => {
-        order_input!($order, $field, $what, [
-            /// When the item was created.
-            CreatedAt,
-            /// The name, in the database's collation.
-            Name,
-        ]);
+        order_input!(
+            $order,
+            $field,
+            $what,
+            [
+                /// When the item was created.
+                CreatedAt,
+                /// The name, in the database's collation.
+                Name,
+            ]
+        );
 
         impl From<$field> for crate::service::catalog::NamedOrderField {
             fn from(f: $field) -> Self {
@@ -85,18 +90,33 @@ named_order_input!(SectorOrder, SectorOrderField, "sectors");
 named_order_input!(ParkOrder, ParkOrderField, "parks");
 named_order_input!(DepartmentOrder, DepartmentOrderField, "departments");
 named_order_input!(PartnerOrder, PartnerOrderField, "partners");
-order_input!(LeadOrder, LeadOrderField, "leads", [
-    /// When the lead was submitted.
-    CreatedAt
-]);
-order_input!(ApiKeyOrder, ApiKeyOrderField, "API keys", [
-    /// When the key was created.
-    CreatedAt
-]);
-order_input!(AuditEntryOrder, AuditEntryOrderField, "audit entries", [
-    /// When the change was made.
-    CreatedAt
-]);
+order_input!(
+    LeadOrder,
+    LeadOrderField,
+    "leads",
+    [
+        /// When the lead was submitted.
+        CreatedAt
+    ]
+);
+order_input!(
+    ApiKeyOrder,
+    ApiKeyOrderField,
+    "API keys",
+    [
+        /// When the key was created.
+        CreatedAt
+    ]
+);
+order_input!(
+    AuditEntryOrder,
+    AuditEntryOrderField,
+    "audit entries",
+    [
+        /// When the change was made.
+        CreatedAt
+    ]
+);
 
 /// A filter on a list of named things.
 #[derive(InputObject, Default, Clone)]

@@ -48,7 +48,9 @@ pub async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         "Department" => load::<department::Entity, _>(ctx, id, |m| Node::Department(Department(m))).await?,
         "Enterprise" => load::<enterprise::Entity, _>(ctx, id, |m| Node::Enterprise(Enterprise(m))).await?,
         "Project" => load::<project::Entity, _>(ctx, id, |m| Node::Project(Project(m))).await?,
-        "StageChange" => load::<project_stage_change::Entity, _>(ctx, id, |m| Node::StageChange(StageChange(m))).await?,
+        "StageChange" => {
+            load::<project_stage_change::Entity, _>(ctx, id, |m| Node::StageChange(StageChange(m))).await?
+        }
         "CapitalArrival" => {
             load::<capital_arrival::Entity, _>(ctx, id, |m| Node::CapitalArrival(CapitalArrival(m))).await?
         }

@@ -316,7 +316,10 @@ pub struct ApiKeyFilter {
 impl ApiKeyFilter {
     /// The service's filter; Err when an id names nothing of its type.
     pub fn to_service(&self) -> Result<svc::ApiKeyFilter, ()> {
-        Ok(svc::ApiKeyFilter { partner_id: ids::filter_id(&self.partner_id, "Partner")?, role: self.role.map(Into::into) })
+        Ok(svc::ApiKeyFilter {
+            partner_id: ids::filter_id(&self.partner_id, "Partner")?,
+            role: self.role.map(Into::into),
+        })
     }
 }
 
@@ -328,4 +331,3 @@ pub struct AuditFilter {
     /// The mutation, e.g. `moveProjectStage`.
     pub action: Option<String>,
 }
-

@@ -1,6 +1,6 @@
 //! `Project`, its stage history and capital arrivals.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{campaign, capital_arrival, department, enterprise, park, partner, project, project_stage_change, sector};
 
 use super::agreement::Agreement;
@@ -10,7 +10,7 @@ use super::enterprise::Enterprise;
 use super::enums::{ProjectStage, Role};
 use super::incentive::Incentive;
 use super::partner::Partner;
-use super::{OrderDirection, load, page};
+use super::{load, page};
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::{Ctx, OrGql};
@@ -117,8 +117,13 @@ impl Project {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<Agreement>> {
-        children::<agreement_svc::ProjectAgreements, _>(ctx.loader(), self.0.id, page(first, after, last, before), Agreement)
-            .await
+        children::<agreement_svc::ProjectAgreements, _>(
+            ctx.loader(),
+            self.0.id,
+            page(first, after, last, before),
+            Agreement,
+        )
+        .await
     }
     /// Every change of stage, latest first (staff only).
     async fn stage_history(
@@ -272,26 +277,19 @@ impl ProjectFilter {
     }
 }
 
-/// Fields projects can be ordered by.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "svc::ProjectOrderField")]
-pub enum ProjectOrderField {
-    /// When the project was created.
-    CreatedAt,
-    /// When it was last changed.
-    UpdatedAt,
-    /// Its name.
-    Name,
-    /// Its planned investment.
-    PlannedInvestment,
-}
-
-/// How to order projects.
-#[derive(InputObject, Clone, Copy)]
-pub struct ProjectOrder {
-    /// The field to order by.
-    pub field: ProjectOrderField,
-    /// The direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
+order_input!(
+    ProjectOrder,
+    ProjectOrderField,
+    "projects",
+    remote = "svc::ProjectOrderField",
+    [
+        /// When the project was created.
+        CreatedAt,
+        /// When it was last changed.
+        UpdatedAt,
+        /// Its name.
+        Name,
+        /// Its planned investment.
+        PlannedInvestment,
+    ]
+);
