@@ -103,6 +103,7 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             index("campaigns", &["starts_on", "ends_on"]),
             index("campaigns", &["search_name"]),
             index("campaigns", &["name", "id"]),
+            index("campaigns", &["region"]),
         ],
     ));
 
@@ -145,6 +146,8 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             unique("partners", &["name"]),
             index("partners", &["created_at", "id"]),
             index("partners", &["search_name"]),
+            index("partners", &["kind"]),
+            index("partners", &["is_active"]),
         ],
     ));
 
@@ -169,6 +172,7 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             unique("api_keys", &["key_hash"]),
             index("api_keys", &["partner_id"]),
             index("api_keys", &["created_at", "id"]),
+            index("api_keys", &["role"]),
         ],
     ));
 
@@ -204,6 +208,10 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             index("enterprises", &["country"]),
             index("enterprises", &["department_id"]),
             index("enterprises", &["priority"]),
+            index("enterprises", &["status"]),
+            index("enterprises", &["is_fortune500"]),
+            index("enterprises", &["is_foreign_invested"]),
+            index("enterprises", &["is_listed"]),
         ],
     ));
 
@@ -281,6 +289,7 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             index("leads", &["uscc"]),
             index("leads", &["search_name"]),
             index("leads", &["sector_id"]),
+            index("leads", &["country"]),
         ],
     ));
 
@@ -318,6 +327,9 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
         t,
         vec![
             index("projects", &["created_at", "id"]),
+            index("projects", &["updated_at", "id"]),
+            index("projects", &["is_high_tech"]),
+            index("projects", &["is_foreign_invested"]),
             index("projects", &["is_published", "created_at", "id"]),
             index("projects", &["name", "id"]),
             index("projects", &["planned_investment_fen", "id"]),
@@ -364,6 +376,7 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             index("events", &["campaign_id", "held_on"]),
             index("events", &["held_on", "id"]),
             index("events", &["search_name"]),
+            index("events", &["kind"]),
         ],
     ));
 
@@ -440,6 +453,7 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             index("audit_log", &["created_at", "id"]),
             index("audit_log", &["entity_type", "entity_id"]),
             index("audit_log", &["actor_key_id"]),
+            index("audit_log", &["action"]),
         ],
     ));
 
