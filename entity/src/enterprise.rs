@@ -1,14 +1,16 @@
 #[allow(unused_imports)]
 use crate::enums::*;
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "enterprises")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
     pub search_name: String,
+    pub dedupe_key: String,
     pub uscc: Option<String>,
     pub country: String,
     pub sector_id: Option<i64>,

@@ -1,8 +1,9 @@
 #[allow(unused_imports)]
 use crate::enums::*;
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "incentives")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,8 +1,9 @@
 #[allow(unused_imports)]
 use crate::enums::*;
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "leads")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -13,6 +14,7 @@ pub struct Model {
     pub status: LeadStatus,
     pub enterprise_name: String,
     pub search_name: String,
+    pub dedupe_key: String,
     pub uscc: Option<String>,
     pub country: String,
     pub sector_id: Option<i64>,

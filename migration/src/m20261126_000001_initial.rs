@@ -180,6 +180,9 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
     t.col(big_pk_auto("id"))
         .col(string_len("name", 200))
         .col(string_len("search_name", 400))
+        // The name with case, width, spaces and company-form suffixes folded away:
+        // the key duplicate detection compares.
+        .col(string_len("dedupe_key", 400))
         .col(string_len_null("uscc", 18))
         .col(string_len("country", 2))
         .col(big_integer_null("sector_id"))
@@ -204,6 +207,7 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             index("enterprises", &["created_at", "id"]),
             index("enterprises", &["name", "id"]),
             index("enterprises", &["search_name"]),
+            index("enterprises", &["dedupe_key"]),
             index("enterprises", &["sector_id"]),
             index("enterprises", &["country"]),
             index("enterprises", &["department_id"]),
@@ -259,6 +263,7 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
         .col(string_len("status", 16))
         .col(string_len("enterprise_name", 200))
         .col(string_len("search_name", 400))
+        .col(string_len("dedupe_key", 400))
         .col(string_len_null("uscc", 18))
         .col(string_len("country", 2))
         .col(big_integer_null("sector_id"))
@@ -288,6 +293,7 @@ fn tables() -> Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> {
             index("leads", &["status"]),
             index("leads", &["uscc"]),
             index("leads", &["search_name"]),
+            index("leads", &["dedupe_key", "status"]),
             index("leads", &["sector_id"]),
             index("leads", &["country"]),
         ],

@@ -206,6 +206,7 @@ impl Fixtures<'_> {
         enterprise::ActiveModel {
             name: Set(name.into()),
             search_name: Set(api::domain::text::fold(name)),
+            dedupe_key: Set(api::domain::text::dedupe_key(name)),
             uscc: Set(None),
             country: Set(country.into()),
             sector_id: Set(None),
@@ -331,6 +332,7 @@ impl Fixtures<'_> {
             status: Set(LeadStatus::Accepted),
             enterprise_name: Set(name.into()),
             search_name: Set(api::domain::text::fold(name)),
+            dedupe_key: Set(api::domain::text::dedupe_key(name)),
             uscc: Set(None),
             country: Set("CN".into()),
             sector_id: Set(None),

@@ -9,7 +9,8 @@ use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, TransactionTrait,
 };
 
-use crate::domain::{text::fold, uscc};
+use crate::domain::text::{dedupe_key, fold};
+use crate::domain::uscc;
 use crate::error::AppResult;
 use crate::service::pagination::Keyed;
 
@@ -251,6 +252,7 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
         let created = ts(date(2026, 3, 1) + Duration::days((i as i64) % 240), i as i64);
         enterprises.push(enterprise::ActiveModel {
             search_name: Set(fold(&name)),
+            dedupe_key: Set(dedupe_key(&name)),
             name: Set(name),
             uscc: Set(uscc),
             country: Set(country),
@@ -695,6 +697,7 @@ async fn seed_partners<C: ConnectionTrait>(
                 request_hash: Set(format!("{:064}", p * 100 + k)),
                 status: Set(status),
                 search_name: Set(fold(&name)),
+                dedupe_key: Set(dedupe_key(&name)),
                 enterprise_name: Set(name),
                 uscc: Set(Some(uscc)),
                 country: Set("CN".into()),
