@@ -1,6 +1,8 @@
 //! Validated value types of the domain. Once a value is in one of these types it
 //! is valid; each type's tests sit beside it.
 
+pub mod country;
 pub mod money;
+pub mod stage;
 pub mod text;
 pub mod uscc;

@@ -2,6 +2,9 @@
 //! nothing of GraphQL or HTTP, so that a resolver, the CLI and a test share them.
 
 pub mod agreement;
+pub mod audit;
+pub mod idempotency;
+pub mod write;
 pub mod api_keys;
 pub mod campaign;
 pub mod catalog;
@@ -10,9 +13,11 @@ pub mod enterprise;
 pub mod event;
 pub mod filter;
 pub mod incentive;
+pub mod leads;
 pub mod listing;
 pub mod pagination;
 pub mod partner;
+pub mod pipeline;
 pub mod project;
 pub mod report;
 pub mod visibility;

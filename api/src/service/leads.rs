@@ -1,0 +1,417 @@
+//! Partners' leads: submission (idempotent, with duplicate detection),
+//! withdrawal, review and conversion into an enterprise and a project.
+
+use entity::enums::{EnterpriseStatus, LeadStatus, Priority, ProjectStage};
+use entity::{enterprise, lead, project, project_stage_change, sector};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder,
+};
+use serde::Serialize;
+
+use super::audit;
+use super::pagination::Keyed;
+use super::visibility::{Visible, restrict};
+use super::write::{
+    Actor, UserErrorCode, WriteError, WriteResult, begin, content_hash, is_unique_violation, now, user_error,
+};
+use crate::domain::money::Money;
+use crate::domain::text::{dedupe_key, fold};
+use crate::error::AppError;
+
+/// A field path under the mutation's arguments, e.g. `["input", "leads", "3"]`.
+pub type Path = [String];
+
+pub fn at(path: &Path, field: &str) -> Vec<String> {
+    let mut p = path.to_vec();
+    p.push(field.to_owned());
+    p
+}
+
+pub fn not_found(path: &Path, field: &str, what_zh: &str, what_en: &str) -> WriteError {
+    user_error(at(path, field), UserErrorCode::NotFound, format!("找不到该{what_zh}"), format!("no such {what_en}"))
+}
+
+pub fn forbidden_transition(path: &Path, field: &str, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
+    user_error(at(path, field), UserErrorCode::ForbiddenTransition, zh, en)
+}
+
+/// A row of `E` that the actor may see, or None: a hidden row is NOT_FOUND to a mutation.
+pub async fn find_visible<E: Visible + Keyed, C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i64,
+) -> WriteResult<Option<E::Model>> {
+    let Some(select) = restrict(E::find().filter(E::id_column().eq(id)), &actor.principal) else {
+        return Ok(None);
+    };
+    Ok(select.one(db).await?)
+}
+
+/// A lead as a partner submits it, its formats already checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmitLead {
+    pub enterprise_name: String,
+    pub uscc: Option<String>,
+    pub country: String,
+    pub sector_id: Option<i64>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub estimated_investment: Option<Money>,
+    pub description: Option<String>,
+}
+
+const OPEN: [LeadStatus; 3] = [LeadStatus::Submitted, LeadStatus::UnderReview, LeadStatus::Accepted];
+
+/// What an earlier record the new lead duplicates, if any: a known enterprise
+/// (same USCC or name key) first, then another open lead.
+async fn find_duplicate<C: ConnectionTrait>(
+    db: &C,
+    new: &lead::Model,
+) -> Result<Option<(Option<i64>, Option<i64>)>, sea_orm::DbErr> {
+    let same = |uscc_col: enterprise::Column, key_col: enterprise::Column| {
+        let mut c = Condition::any().add(key_col.eq(new.dedupe_key.clone()));
+        if let Some(u) = &new.uscc {
+            c = c.add(uscc_col.eq(u.clone()));
+        }
+        c
+    };
+    if let Some(e) = enterprise::Entity::find()
+        .filter(same(enterprise::Column::Uscc, enterprise::Column::DedupeKey))
+        .order_by_asc(enterprise::Column::Id)
+        .one(db)
+        .await?
+    {
+        return Ok(Some((None, Some(e.id))));
+    }
+    let mut c = Condition::any().add(lead::Column::DedupeKey.eq(new.dedupe_key.clone()));
+    if let Some(u) = &new.uscc {
+        c = c.add(lead::Column::Uscc.eq(u.clone()));
+    }
+    let earlier = lead::Entity::find()
+        .filter(c)
+        .filter(lead::Column::Id.ne(new.id))
+        .filter(lead::Column::Status.is_in(OPEN))
+        .order_by_asc(lead::Column::Id)
+        .one(db)
+        .await?;
+    Ok(earlier.map(|l| (Some(l.id), None)))
+}
+
+const DUPLICATE_REASON: &str = "该企业已在本市招商库中，或已有其他线索在跟进。";
+
+/// `submitLead`: the same partner sending the same key again gets the first lead
+/// back and writes nothing; the same key with other content is a conflict.
+pub async fn submit(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    cmd: SubmitLead,
+    idempotency_key: &str,
+    path: &Path,
+) -> WriteResult<lead::Model> {
+    let partner_id = actor.principal.partner().ok_or(WriteError::Forbidden)?;
+    let hash = content_hash(&cmd);
+    let txn = begin(db).await?;
+    if let Some(sid) = cmd.sector_id {
+        if sector::Entity::find_by_id(sid).one(&txn).await?.is_none() {
+            return Err(not_found(path, "sectorId", "行业", "sector"));
+        }
+    }
+    let t = now();
+    let row = lead::ActiveModel {
+        partner_id: Set(partner_id),
+        idempotency_key: Set(idempotency_key.to_owned()),
+        request_hash: Set(hash.clone()),
+        status: Set(LeadStatus::Submitted),
+        search_name: Set(fold(&cmd.enterprise_name)),
+        dedupe_key: Set(dedupe_key(&cmd.enterprise_name)),
+        enterprise_name: Set(cmd.enterprise_name),
+        uscc: Set(cmd.uscc),
+        country: Set(cmd.country),
+        sector_id: Set(cmd.sector_id),
+        contact_name: Set(cmd.contact_name),
+        contact_phone: Set(cmd.contact_phone),
+        contact_email: Set(cmd.contact_email),
+        estimated_investment_fen: Set(cmd.estimated_investment.map(Money::fen)),
+        description: Set(cmd.description),
+        reason: Set(None),
+        internal_note: Set(None),
+        duplicate_of_lead_id: Set(None),
+        duplicate_of_enterprise_id: Set(None),
+        enterprise_id: Set(None),
+        project_id: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    };
+    let created = match row.insert(&txn).await {
+        Ok(l) => l,
+        Err(e) if is_unique_violation(&e) => {
+            // A retry, or its racing twin: the unique (partner, key) index decided.
+            txn.rollback().await?;
+            let first = lead::Entity::find()
+                .filter(lead::Column::PartnerId.eq(partner_id))
+                .filter(lead::Column::IdempotencyKey.eq(idempotency_key))
+                .one(db)
+                .await?
+                .ok_or_else(|| WriteError::App(AppError::internal(e)))?;
+            return if first.request_hash == hash { Ok(first) } else { Err(super::idempotency::conflict(path)) };
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let created = match find_duplicate(&txn, &created).await? {
+        Some((lead_id, enterprise_id)) => {
+            let mut m = created.into_active_model();
+            m.status = Set(LeadStatus::Duplicate);
+            m.reason = Set(Some(DUPLICATE_REASON.into()));
+            m.duplicate_of_lead_id = Set(lead_id);
+            m.duplicate_of_enterprise_id = Set(enterprise_id);
+            m.update(&txn).await?
+        }
+        None => created,
+    };
+    audit::record(&txn, actor, "submitLead", "Lead", created.id, None, Some(&created)).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// `withdrawLead`: a partner withdraws its own lead while it is still open.
+pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, lead_id: Option<i64>, path: &Path) -> WriteResult<lead::Model> {
+    if actor.principal.partner().is_none() {
+        return Err(WriteError::Forbidden);
+    }
+    let txn = begin(db).await?;
+    let found = match lead_id {
+        Some(id) => find_visible::<lead::Entity, _>(&txn, actor, id).await?,
+        None => None,
+    };
+    let lead = found.ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
+    if !matches!(lead.status, LeadStatus::Submitted | LeadStatus::UnderReview) {
+        return Err(forbidden_transition(path, "leadId", "只能撤回待审核或审核中的线索", "only a submitted or under-review lead can be withdrawn"));
+    }
+    let before = lead.clone();
+    let mut m = lead.into_active_model();
+    m.status = Set(LeadStatus::Withdrawn);
+    m.updated_at = Set(now());
+    let after = m.update(&txn).await?;
+    audit::record(&txn, actor, "withdrawLead", "Lead", after.id, Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// A staff decision on a lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    StartReview,
+    Accept,
+    Reject,
+    Duplicate,
+}
+
+pub struct ReviewLead {
+    pub lead_id: Option<i64>,
+    pub decision: Decision,
+    pub reason: Option<String>,
+    pub internal_note: Option<String>,
+    /// A lead or an enterprise the reviewed lead duplicates: (lead, enterprise).
+    pub duplicate_of: (Option<i64>, Option<i64>),
+    /// True when the client named something that is neither.
+    pub duplicate_of_invalid: bool,
+}
+
+/// `reviewLead`: SUBMITTED → UNDER_REVIEW; SUBMITTED or UNDER_REVIEW → ACCEPTED,
+/// REJECTED (with a reason the partner sees) or DUPLICATE.
+pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead, path: &Path) -> WriteResult<lead::Model> {
+    actor.require_staff()?;
+    if cmd.decision == Decision::Reject && cmd.reason.is_none() {
+        return Err(user_error(at(path, "reason"), UserErrorCode::Required, "驳回线索须说明理由", "a rejection needs a reason"));
+    }
+    if cmd.duplicate_of_invalid {
+        return Err(not_found(path, "duplicateOfId", "线索或企业", "lead or enterprise"));
+    }
+    let txn = begin(db).await?;
+    let lead = match cmd.lead_id {
+        Some(id) => lead::Entity::find_by_id(id).one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
+    let allowed = match cmd.decision {
+        Decision::StartReview => lead.status == LeadStatus::Submitted,
+        _ => matches!(lead.status, LeadStatus::Submitted | LeadStatus::UnderReview),
+    };
+    if !allowed {
+        return Err(forbidden_transition(
+            path,
+            "decision",
+            format!("线索当前状态为 {:?}，不能执行该操作", lead.status),
+            format!("a lead in status {:?} cannot take this decision", lead.status),
+        ));
+    }
+    let (dup_lead, dup_enterprise) = cmd.duplicate_of;
+    if let Some(id) = dup_lead {
+        if id == lead.id || lead::Entity::find_by_id(id).one(&txn).await?.is_none() {
+            return Err(not_found(path, "duplicateOfId", "线索", "lead"));
+        }
+    }
+    if let Some(id) = dup_enterprise {
+        if enterprise::Entity::find_by_id(id).one(&txn).await?.is_none() {
+            return Err(not_found(path, "duplicateOfId", "企业", "enterprise"));
+        }
+    }
+    let before = lead.clone();
+    let mut m = lead.into_active_model();
+    m.status = Set(match cmd.decision {
+        Decision::StartReview => LeadStatus::UnderReview,
+        Decision::Accept => LeadStatus::Accepted,
+        Decision::Reject => LeadStatus::Rejected,
+        Decision::Duplicate => LeadStatus::Duplicate,
+    });
+    if cmd.decision == Decision::Duplicate {
+        m.reason = Set(Some(cmd.reason.clone().unwrap_or_else(|| DUPLICATE_REASON.into())));
+        m.duplicate_of_lead_id = Set(dup_lead);
+        m.duplicate_of_enterprise_id = Set(dup_enterprise);
+    } else if cmd.reason.is_some() {
+        m.reason = Set(cmd.reason.clone());
+    }
+    if cmd.internal_note.is_some() {
+        m.internal_note = Set(cmd.internal_note.clone());
+    }
+    m.updated_at = Set(now());
+    let after = m.update(&txn).await?;
+    audit::record(&txn, actor, "reviewLead", "Lead", after.id, Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+pub struct ConvertLead {
+    pub lead_id: Option<i64>,
+    /// An existing enterprise to link; (id, given).
+    pub enterprise_id: (Option<i64>, bool),
+    pub project_name: String,
+    pub sector_id: (Option<i64>, bool),
+    pub department_id: (Option<i64>, bool),
+    pub campaign_id: (Option<i64>, bool),
+    pub responsible_person: Option<String>,
+}
+
+/// `convertLead`: an accepted lead becomes a target enterprise (new, or an
+/// existing one) and a project at stage LEAD whose source is the lead.
+pub async fn convert(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    cmd: ConvertLead,
+    path: &Path,
+) -> WriteResult<(lead::Model, project::Model)> {
+    actor.require_staff()?;
+    let txn = begin(db).await?;
+    let lead = match cmd.lead_id {
+        Some(id) => lead::Entity::find_by_id(id).one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
+    if lead.status != LeadStatus::Accepted || lead.project_id.is_some() {
+        return Err(forbidden_transition(path, "leadId", "只有已采纳且未转化的线索可以转化", "only an accepted lead not yet converted can be converted"));
+    }
+    super::pipeline::check_refs(
+        &txn,
+        path,
+        &[
+            ("departmentId", cmd.department_id, super::pipeline::Ref::Department),
+            ("campaignId", cmd.campaign_id, super::pipeline::Ref::Campaign),
+            ("sectorId", cmd.sector_id, super::pipeline::Ref::Sector),
+            ("enterpriseId", cmd.enterprise_id, super::pipeline::Ref::Enterprise),
+        ],
+    )
+    .await?;
+    let Some(sector_id) = cmd.sector_id.0.or(lead.sector_id) else {
+        return Err(user_error(at(path, "sectorId"), UserErrorCode::Required, "线索未注明行业，请指定项目所属行业", "the lead names no sector: give the project's sector"));
+    };
+    let t = now();
+    // An existing enterprise: the one named, else one with the lead's USCC.
+    let existing = match (cmd.enterprise_id.0, &lead.uscc) {
+        (Some(id), _) => enterprise::Entity::find_by_id(id).one(&txn).await?,
+        (None, Some(u)) => enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(u.clone())).one(&txn).await?,
+        (None, None) => None,
+    };
+    let enterprise = match existing {
+        Some(e) => e,
+        None => {
+            let e = enterprise::ActiveModel {
+                name: Set(lead.enterprise_name.clone()),
+                search_name: Set(lead.search_name.clone()),
+                dedupe_key: Set(lead.dedupe_key.clone()),
+                uscc: Set(lead.uscc.clone()),
+                country: Set(lead.country.clone()),
+                sector_id: Set(lead.sector_id),
+                size: Set(None),
+                is_fortune500: Set(false),
+                is_foreign_invested: Set(lead.country != "CN"),
+                is_listed: Set(false),
+                priority: Set(Priority::B),
+                department_id: Set(cmd.department_id.0),
+                status: Set(EnterpriseStatus::Engaged),
+                contact_name: Set(lead.contact_name.clone()),
+                contact_phone: Set(lead.contact_phone.clone()),
+                contact_email: Set(lead.contact_email.clone()),
+                notes: Set(None),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            audit::record(&txn, actor, "convertLead", "Enterprise", e.id, None, Some(&e)).await?;
+            e
+        }
+    };
+    let planned = lead.estimated_investment_fen.unwrap_or(0);
+    let project = project::ActiveModel {
+        search_name: Set(fold(&cmd.project_name)),
+        name: Set(cmd.project_name),
+        stage: Set(ProjectStage::Lead),
+        paused_from_stage: Set(None),
+        planned_investment_fen: Set(planned),
+        foreign_capital_fen: Set(0),
+        sector_id: Set(sector_id),
+        enterprise_id: Set(Some(enterprise.id)),
+        park_id: Set(None),
+        department_id: Set(cmd.department_id.0),
+        campaign_id: Set(cmd.campaign_id.0),
+        responsible_person: Set(cmd.responsible_person),
+        is_high_tech: Set(false),
+        is_foreign_invested: Set(enterprise.is_foreign_invested),
+        is_published: Set(false),
+        description: Set(lead.description.clone()),
+        notes: Set(None),
+        lead_id: Set(Some(lead.id)),
+        source_partner_id: Set(Some(lead.partner_id)),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    project_stage_change::ActiveModel {
+        project_id: Set(project.id),
+        from_stage: Set(None),
+        to_stage: Set(ProjectStage::Lead),
+        changed_by_key_id: Set(actor.principal.key_id),
+        changed_by_role: Set(actor.principal.role),
+        note: Set(Some("由线索转化".into())),
+        created_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, actor, "convertLead", "Project", project.id, None, Some(&project)).await?;
+    let before = lead.clone();
+    let mut m = lead.into_active_model();
+    m.enterprise_id = Set(Some(enterprise.id));
+    m.project_id = Set(Some(project.id));
+    m.updated_at = Set(t);
+    let after = m.update(&txn).await?;
+    audit::record(&txn, actor, "convertLead", "Lead", after.id, Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok((after, project))
+}
