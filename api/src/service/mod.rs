@@ -15,6 +15,7 @@ pub mod filter;
 pub mod incentive;
 pub mod leads;
 pub mod listing;
+pub mod office;
 pub mod pagination;
 pub mod partner;
 pub mod pipeline;
