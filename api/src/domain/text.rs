@@ -22,8 +22,31 @@ pub fn fold(s: &str) -> String {
 
 /// Company-form words that say nothing about which company it is.
 const LATIN_FORMS: &[&str] = &[
-    "co", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "company", "llc", "plc", "gmbh", "ag",
-    "kg", "sa", "sas", "sarl", "bv", "nv", "spa", "srl", "pte", "pty", "kk", "group", "holdings",
+    "co",
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "company",
+    "llc",
+    "plc",
+    "gmbh",
+    "ag",
+    "kg",
+    "sa",
+    "sas",
+    "sarl",
+    "bv",
+    "nv",
+    "spa",
+    "srl",
+    "pte",
+    "pty",
+    "kk",
+    "group",
+    "holdings",
 ];
 const CHINESE_FORMS: &[&str] = &["股份有限公司", "有限责任公司", "有限公司", "集团", "公司"];
 

@@ -23,12 +23,38 @@ pub struct AppState {
 pub struct RequestContext {
     pub principal: Principal,
     pub loader: Arc<DataLoader<AppLoader>>,
+    pub request_id: Option<String>,
+    pub language: Language,
+}
+
+/// The language of user-error messages: Simplified Chinese unless the client
+/// asks for English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    Chinese,
+    English,
+}
+
+impl Language {
+    /// From an `Accept-Language` header: English when its first choice is English.
+    pub fn from_header(value: Option<&str>) -> Self {
+        match value.and_then(|v| v.split(',').next()).map(|v| v.trim().to_ascii_lowercase()) {
+            Some(v) if v.starts_with("en") => Language::English,
+            _ => Language::Chinese,
+        }
+    }
 }
 
 impl RequestContext {
-    pub fn new(state: &AppState, principal: Principal) -> Self {
+    pub fn new(state: &AppState, principal: Principal, request_id: Option<String>, language: Language) -> Self {
         let loader = AppLoader { db: state.db.clone(), principal: principal.clone(), today: state.today() };
-        RequestContext { principal, loader: Arc::new(DataLoader::new(loader, tokio::spawn)) }
+        RequestContext { principal, loader: Arc::new(DataLoader::new(loader, tokio::spawn)), request_id, language }
+    }
+
+    /// The writer, for mutations.
+    pub fn actor(&self) -> crate::service::write::Actor {
+        crate::service::write::Actor { principal: self.principal.clone(), request_id: self.request_id.clone() }
     }
 }
 

@@ -4,6 +4,7 @@ pub mod connection;
 pub mod context;
 pub mod ids;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod scalars;
 pub mod schema;

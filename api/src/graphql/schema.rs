@@ -1,20 +1,21 @@
 //! Building the schema, with its limits.
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 
 use super::context::AppState;
+use super::mutation::Mutation;
 use super::query::Query;
 
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Depth limit for operations (api-contract.md, "Limits").
 pub const MAX_DEPTH: usize = 10;
 
 pub fn build_schema(state: AppState) -> AppSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription).data(state).finish()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).data(state).finish()
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish().sdl()
 }

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::HttpState;
 use crate::auth::{self, Principal};
 use crate::error::AppError;
-use crate::graphql::context::RequestContext;
+use crate::graphql::context::{Language, RequestContext};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -132,8 +132,9 @@ async fn execute(
     media: MediaType,
 ) -> axum::response::Response {
     let rid = request_id(headers);
+    let language = Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let run = |req: Request| {
-        let ctx = RequestContext::new(&state.app, principal.clone());
+        let ctx = RequestContext::new(&state.app, principal.clone(), Some(rid.clone()), language);
         let schema = state.schema.clone();
         let rid = rid.clone();
         async move {

@@ -8,8 +8,7 @@
 
 use entity::idempotency_key;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
 };
 
 use super::write::{Actor, UserErrorCode, WriteError, WriteResult, begin, is_unique_violation, now, user_error};
@@ -72,7 +71,12 @@ pub async fn claim(db: &DatabaseConnection, actor: &Actor, key: &Key<'_>, path: 
 }
 
 /// Records what the claimed key produced, in the same transaction.
-pub async fn complete(txn: &DatabaseTransaction, claim: Option<i64>, result_type: &str, result_id: i64) -> WriteResult<()> {
+pub async fn complete(
+    txn: &DatabaseTransaction,
+    claim: Option<i64>,
+    result_type: &str,
+    result_id: i64,
+) -> WriteResult<()> {
     if let Some(id) = claim {
         idempotency_key::ActiveModel {
             id: Set(id),

@@ -177,7 +177,12 @@ pub async fn submit(
 }
 
 /// `withdrawLead`: a partner withdraws its own lead while it is still open.
-pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, lead_id: Option<i64>, path: &Path) -> WriteResult<lead::Model> {
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    lead_id: Option<i64>,
+    path: &Path,
+) -> WriteResult<lead::Model> {
     if actor.principal.partner().is_none() {
         return Err(WriteError::Forbidden);
     }
@@ -188,7 +193,12 @@ pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, lead_id: Option<i6
     };
     let lead = found.ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
     if !matches!(lead.status, LeadStatus::Submitted | LeadStatus::UnderReview) {
-        return Err(forbidden_transition(path, "leadId", "只能撤回待审核或审核中的线索", "only a submitted or under-review lead can be withdrawn"));
+        return Err(forbidden_transition(
+            path,
+            "leadId",
+            "只能撤回待审核或审核中的线索",
+            "only a submitted or under-review lead can be withdrawn",
+        ));
     }
     let before = lead.clone();
     let mut m = lead.into_active_model();
@@ -225,7 +235,12 @@ pub struct ReviewLead {
 pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead, path: &Path) -> WriteResult<lead::Model> {
     actor.require_staff()?;
     if cmd.decision == Decision::Reject && cmd.reason.is_none() {
-        return Err(user_error(at(path, "reason"), UserErrorCode::Required, "驳回线索须说明理由", "a rejection needs a reason"));
+        return Err(user_error(
+            at(path, "reason"),
+            UserErrorCode::Required,
+            "驳回线索须说明理由",
+            "a rejection needs a reason",
+        ));
     }
     if cmd.duplicate_of_invalid {
         return Err(not_found(path, "duplicateOfId", "线索或企业", "lead or enterprise"));
@@ -311,7 +326,12 @@ pub async fn convert(
     }
     .ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
     if lead.status != LeadStatus::Accepted || lead.project_id.is_some() {
-        return Err(forbidden_transition(path, "leadId", "只有已采纳且未转化的线索可以转化", "only an accepted lead not yet converted can be converted"));
+        return Err(forbidden_transition(
+            path,
+            "leadId",
+            "只有已采纳且未转化的线索可以转化",
+            "only an accepted lead not yet converted can be converted",
+        ));
     }
     super::pipeline::check_refs(
         &txn,
@@ -325,7 +345,12 @@ pub async fn convert(
     )
     .await?;
     let Some(sector_id) = cmd.sector_id.0.or(lead.sector_id) else {
-        return Err(user_error(at(path, "sectorId"), UserErrorCode::Required, "线索未注明行业，请指定项目所属行业", "the lead names no sector: give the project's sector"));
+        return Err(user_error(
+            at(path, "sectorId"),
+            UserErrorCode::Required,
+            "线索未注明行业，请指定项目所属行业",
+            "the lead names no sector: give the project's sector",
+        ));
     };
     let t = now();
     // An existing enterprise: the one named, else one with the lead's USCC.

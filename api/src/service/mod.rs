@@ -2,16 +2,15 @@
 //! nothing of GraphQL or HTTP, so that a resolver, the CLI and a test share them.
 
 pub mod agreement;
-pub mod audit;
-pub mod idempotency;
-pub mod write;
 pub mod api_keys;
+pub mod audit;
 pub mod campaign;
 pub mod catalog;
 pub mod demo;
 pub mod enterprise;
 pub mod event;
 pub mod filter;
+pub mod idempotency;
 pub mod incentive;
 pub mod leads;
 pub mod listing;
@@ -22,3 +21,4 @@ pub mod pipeline;
 pub mod project;
 pub mod report;
 pub mod visibility;
+pub mod write;

@@ -80,7 +80,12 @@ pub struct CampaignFields {
 
 fn check_period(path: &Path, starts: NaiveDate, ends: NaiveDate) -> WriteResult<()> {
     if ends < starts {
-        return Err(user_error(at(path, "endsOn"), UserErrorCode::OutOfRange, "结束日期不能早于开始日期", "the end cannot precede the start"));
+        return Err(user_error(
+            at(path, "endsOn"),
+            UserErrorCode::OutOfRange,
+            "结束日期不能早于开始日期",
+            "the end cannot precede the start",
+        ));
     }
     Ok(())
 }
@@ -101,7 +106,9 @@ async fn set_sectors<C: ConnectionTrait>(db: &C, campaign_id: i64, ids: &[i64]) 
         unique.sort_unstable();
         unique.dedup();
         campaign_sector::Entity::insert_many(
-            unique.into_iter().map(|s| campaign_sector::ActiveModel { campaign_id: Set(campaign_id), sector_id: Set(s) }),
+            unique
+                .into_iter()
+                .map(|s| campaign_sector::ActiveModel { campaign_id: Set(campaign_id), sector_id: Set(s) }),
         )
         .exec(db)
         .await?;
@@ -120,7 +127,8 @@ pub async fn create_campaign(
     actor.require_admin()?;
     let (starts, ends) = (f.starts_on.unwrap_or_default(), f.ends_on.unwrap_or_default());
     check_period(path, starts, ends)?;
-    let (txn, claim) = match start::<campaign::Entity>(db, actor, "createCampaign", key, content_hash(&f), path).await? {
+    let (txn, claim) = match start::<campaign::Entity>(db, actor, "createCampaign", key, content_hash(&f), path).await?
+    {
         Ok(t) => t,
         Err(replay) => return Ok(replay),
     };
@@ -263,36 +271,64 @@ pub async fn set_quota(
 
 // -------------------------------------------------------------- managed lists
 
-pub async fn create_department(db: &DatabaseConnection, actor: &Actor, name: String, key: Option<&str>, path: &Path) -> WriteResult<department::Model> {
+pub async fn create_department(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: String,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<department::Model> {
     actor.require_admin()?;
-    let (txn, claim) = match start::<department::Entity>(db, actor, "createDepartment", key, content_hash(&name), path).await? {
-        Ok(t) => t,
-        Err(replay) => return Ok(replay),
-    };
+    let (txn, claim) =
+        match start::<department::Entity>(db, actor, "createDepartment", key, content_hash(&name), path).await? {
+            Ok(t) => t,
+            Err(replay) => return Ok(replay),
+        };
     if taken::<department::Entity, _>(&txn, department::Column::Name, &name).await? {
         return Err(exists(path, "name", "已有同名部门", "a department with this name exists"));
     }
     let t = now();
-    let d = department::ActiveModel { search_name: Set(fold(&name)), name: Set(name), created_at: Set(t), updated_at: Set(t), ..Default::default() }
-        .insert(&txn)
-        .await?;
+    let d = department::ActiveModel {
+        search_name: Set(fold(&name)),
+        name: Set(name),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     finish(txn, actor, claim, "createDepartment", "Department", d.id, &d).await?;
     Ok(d)
 }
 
-pub async fn create_sector(db: &DatabaseConnection, actor: &Actor, code: String, name: String, key: Option<&str>, path: &Path) -> WriteResult<sector::Model> {
+pub async fn create_sector(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    code: String,
+    name: String,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<sector::Model> {
     actor.require_admin()?;
-    let (txn, claim) = match start::<sector::Entity>(db, actor, "createSector", key, content_hash(&(&code, &name)), path).await? {
-        Ok(t) => t,
-        Err(replay) => return Ok(replay),
-    };
+    let (txn, claim) =
+        match start::<sector::Entity>(db, actor, "createSector", key, content_hash(&(&code, &name)), path).await? {
+            Ok(t) => t,
+            Err(replay) => return Ok(replay),
+        };
     if taken::<sector::Entity, _>(&txn, sector::Column::Code, &code).await? {
         return Err(exists(path, "code", "已有该代码的行业", "a sector with this code exists"));
     }
     let t = now();
-    let s = sector::ActiveModel { code: Set(code), search_name: Set(fold(&name)), name: Set(name), created_at: Set(t), updated_at: Set(t), ..Default::default() }
-        .insert(&txn)
-        .await?;
+    let s = sector::ActiveModel {
+        code: Set(code),
+        search_name: Set(fold(&name)),
+        name: Set(name),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     finish(txn, actor, claim, "createSector", "Sector", s.id, &s).await?;
     Ok(s)
 }
@@ -306,10 +342,11 @@ pub async fn create_park(
     path: &Path,
 ) -> WriteResult<park::Model> {
     actor.require_admin()?;
-    let (txn, claim) = match start::<park::Entity>(db, actor, "createPark", key, content_hash(&(&name, &description)), path).await? {
-        Ok(t) => t,
-        Err(replay) => return Ok(replay),
-    };
+    let (txn, claim) =
+        match start::<park::Entity>(db, actor, "createPark", key, content_hash(&(&name, &description)), path).await? {
+            Ok(t) => t,
+            Err(replay) => return Ok(replay),
+        };
     if taken::<park::Entity, _>(&txn, park::Column::Name, &name).await? {
         return Err(exists(path, "name", "已有同名园区", "a park with this name exists"));
     }
@@ -410,7 +447,12 @@ pub struct IncentiveFields {
 fn check_validity(path: &Path, from: Option<NaiveDate>, to: Option<NaiveDate>) -> WriteResult<()> {
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
-            return Err(user_error(at(path, "validTo"), UserErrorCode::OutOfRange, "失效日期不能早于生效日期", "validTo cannot precede validFrom"));
+            return Err(user_error(
+                at(path, "validTo"),
+                UserErrorCode::OutOfRange,
+                "失效日期不能早于生效日期",
+                "validTo cannot precede validFrom",
+            ));
         }
     }
     Ok(())
@@ -441,10 +483,11 @@ pub async fn create_incentive(
 ) -> WriteResult<incentive::Model> {
     actor.require_admin()?;
     check_validity(path, f.valid_from, f.valid_to)?;
-    let (txn, claim) = match start::<incentive::Entity>(db, actor, "createIncentive", key, content_hash(&f), path).await? {
-        Ok(t) => t,
-        Err(replay) => return Ok(replay),
-    };
+    let (txn, claim) =
+        match start::<incentive::Entity>(db, actor, "createIncentive", key, content_hash(&f), path).await? {
+            Ok(t) => t,
+            Err(replay) => return Ok(replay),
+        };
     check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
     let title = f.title.unwrap_or_default();
     let t = now();
@@ -539,10 +582,11 @@ pub async fn create_partner(
     path: &Path,
 ) -> WriteResult<partner::Model> {
     actor.require_admin()?;
-    let (txn, claim) = match start::<partner::Entity>(db, actor, "createPartner", key, content_hash(&(&name, kind)), path).await? {
-        Ok(t) => t,
-        Err(replay) => return Ok(replay),
-    };
+    let (txn, claim) =
+        match start::<partner::Entity>(db, actor, "createPartner", key, content_hash(&(&name, kind)), path).await? {
+            Ok(t) => t,
+            Err(replay) => return Ok(replay),
+        };
     if taken::<partner::Entity, _>(&txn, partner::Column::Name, &name).await? {
         return Err(exists(path, "name", "已有同名合作机构", "a partner with this name exists"));
     }
@@ -564,7 +608,12 @@ pub async fn create_partner(
 }
 
 /// `deactivatePartner`: the partner and all its keys stop working at once.
-pub async fn deactivate_partner(db: &DatabaseConnection, actor: &Actor, partner_id: Option<i64>, path: &Path) -> WriteResult<partner::Model> {
+pub async fn deactivate_partner(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    partner_id: Option<i64>,
+    path: &Path,
+) -> WriteResult<partner::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
     let current = match partner_id {
@@ -605,16 +654,36 @@ pub async fn create_api_key(
 ) -> WriteResult<NewKey> {
     actor.require_admin()?;
     if role == Role::Partner && !partner.1 {
-        return Err(user_error(at(path, "partnerId"), UserErrorCode::Required, "合作机构密钥须指定合作机构", "a PARTNER key needs a partner"));
+        return Err(user_error(
+            at(path, "partnerId"),
+            UserErrorCode::Required,
+            "合作机构密钥须指定合作机构",
+            "a PARTNER key needs a partner",
+        ));
     }
     if role != Role::Partner && partner.1 {
-        return Err(user_error(at(path, "partnerId"), UserErrorCode::OutOfRange, "只有合作机构密钥属于合作机构", "only PARTNER keys belong to a partner"));
+        return Err(user_error(
+            at(path, "partnerId"),
+            UserErrorCode::OutOfRange,
+            "只有合作机构密钥属于合作机构",
+            "only PARTNER keys belong to a partner",
+        ));
     }
     if role == Role::Public {
-        return Err(user_error(at(path, "role"), UserErrorCode::OutOfRange, "公众访问无需密钥", "the public needs no key"));
+        return Err(user_error(
+            at(path, "role"),
+            UserErrorCode::OutOfRange,
+            "公众访问无需密钥",
+            "the public needs no key",
+        ));
     }
     if expires_at.is_some_and(|t| t <= Utc::now()) {
-        return Err(user_error(at(path, "expiresAt"), UserErrorCode::OutOfRange, "过期时间须晚于当前时间", "expiresAt must lie in the future"));
+        return Err(user_error(
+            at(path, "expiresAt"),
+            UserErrorCode::OutOfRange,
+            "过期时间须晚于当前时间",
+            "expiresAt must lie in the future",
+        ));
     }
     let txn = begin(db).await?;
     check_refs(&txn, path, &[("partnerId", partner, Ref::Partner)]).await?;
@@ -632,7 +701,12 @@ pub async fn create_api_key(
 
 /// `revokeApiKey`: effective on the key's next request. Admins revoke any key,
 /// a partner its own.
-pub async fn revoke_api_key(db: &DatabaseConnection, actor: &Actor, key_id: Option<i64>, path: &Path) -> WriteResult<api_key::Model> {
+pub async fn revoke_api_key(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    key_id: Option<i64>,
+    path: &Path,
+) -> WriteResult<api_key::Model> {
     if !actor.principal.is_admin() && actor.principal.partner().is_none() {
         return Err(WriteError::Forbidden);
     }

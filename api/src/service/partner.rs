@@ -4,10 +4,9 @@ use entity::enums::{LeadStatus, PartnerKind, Role};
 use entity::{api_key, audit_log, lead, partner};
 use sea_orm::Condition;
 
-use super::filter::{all, eq, search};
+use super::filter::{all, eq, gte, lte, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
-use crate::auth::Principal;
 
 #[derive(Debug, Default, Clone)]
 pub struct PartnerFilter {
@@ -55,12 +54,23 @@ pub fn api_key_condition(f: &ApiKeyFilter) -> Option<Condition> {
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
     pub entity_type: Option<String>,
+    pub entity_id: Option<i64>,
     pub action: Option<String>,
+    pub actor_key_id: Option<i64>,
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-pub fn audit_condition(f: &AuditFilter, _principal: &Principal) -> Option<Condition> {
+pub fn audit_condition(f: &AuditFilter) -> Option<Condition> {
     use audit_log::Column as C;
-    Some(all([eq(C::EntityType, f.entity_type.clone()), eq(C::Action, f.action.clone())]))
+    Some(all([
+        eq(C::EntityType, f.entity_type.clone()),
+        eq(C::EntityId, f.entity_id),
+        eq(C::Action, f.action.clone()),
+        eq(C::ActorKeyId, f.actor_key_id),
+        gte(C::CreatedAt, f.from),
+        lte(C::CreatedAt, f.to),
+    ]))
 }
 
 /// Orders by creation time: the one order of leads, keys and the audit log.

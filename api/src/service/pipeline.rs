@@ -104,7 +104,15 @@ pub fn check_fresh(path: &Path, current: DateTime<Utc>, expected: Option<DateTim
 
 /// Runs `update` only if the row still has `updated_at`: the optimistic lock that
 /// makes a concurrent change `STALE` on both databases.
-async fn guarded_update<E, A, C>(db: &C, path: &Path, mut active: A, id_col: E::Column, id: i64, updated_col: E::Column, seen: DateTime<Utc>) -> WriteResult<()>
+async fn guarded_update<E, A, C>(
+    db: &C,
+    path: &Path,
+    mut active: A,
+    id_col: E::Column,
+    id: i64,
+    updated_col: E::Column,
+    seen: DateTime<Utc>,
+) -> WriteResult<()>
 where
     E: EntityTrait,
     A: ActiveModelTrait<Entity = E> + Send,
@@ -119,7 +127,12 @@ where
 }
 
 fn invalid_amount_pair(path: &Path) -> WriteError {
-    user_error(at(path, "foreignCapital"), UserErrorCode::OutOfRange, "外资不能超过总投资", "foreign capital cannot exceed the total investment")
+    user_error(
+        at(path, "foreignCapital"),
+        UserErrorCode::OutOfRange,
+        "外资不能超过总投资",
+        "foreign capital cannot exceed the total investment",
+    )
 }
 
 // ---------------------------------------------------------------- enterprises
@@ -148,7 +161,11 @@ pub struct EnterpriseRefs {
     pub department: IdRef,
 }
 
-async fn uscc_taken<C: ConnectionTrait>(db: &C, uscc: &Option<String>, except: Option<i64>) -> Result<bool, sea_orm::DbErr> {
+async fn uscc_taken<C: ConnectionTrait>(
+    db: &C,
+    uscc: &Option<String>,
+    except: Option<i64>,
+) -> Result<bool, sea_orm::DbErr> {
     let Some(u) = uscc else { return Ok(false) };
     let mut q = enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(u.clone()));
     if let Some(id) = except {
@@ -158,7 +175,12 @@ async fn uscc_taken<C: ConnectionTrait>(db: &C, uscc: &Option<String>, except: O
 }
 
 fn uscc_exists(path: &Path) -> WriteError {
-    user_error(at(path, "uscc"), UserErrorCode::AlreadyExists, "已有企业使用该统一社会信用代码", "an enterprise with this USCC exists")
+    user_error(
+        at(path, "uscc"),
+        UserErrorCode::AlreadyExists,
+        "已有企业使用该统一社会信用代码",
+        "an enterprise with this USCC exists",
+    )
 }
 
 pub async fn create_enterprise(
@@ -175,7 +197,12 @@ pub async fn create_enterprise(
         Claimed::Replay(id) => return load::<enterprise::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
-    check_refs(&txn, path, &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)]).await?;
+    check_refs(
+        &txn,
+        path,
+        &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)],
+    )
+    .await?;
     if uscc_taken(&txn, &f.uscc, None).await? {
         return Err(uscc_exists(path));
     }
@@ -228,7 +255,12 @@ pub async fn update_enterprise(
     }
     .ok_or_else(|| not_found(path, "enterpriseId", "企业", "enterprise"))?;
     check_fresh(path, current.updated_at, expected)?;
-    check_refs(&txn, path, &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)]).await?;
+    check_refs(
+        &txn,
+        path,
+        &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)],
+    )
+    .await?;
     if uscc_taken(&txn, &f.uscc, Some(current.id)).await? {
         return Err(uscc_exists(path));
     }
@@ -243,7 +275,16 @@ pub async fn update_enterprise(
     }
     set!(country, sector_id, size, is_fortune500, is_foreign_invested, is_listed, priority, status, department_id);
     set!(uscc, contact_name, contact_phone, contact_email, notes);
-    guarded_update::<enterprise::Entity, _, _>(&txn, path, m, enterprise::Column::Id, current.id, enterprise::Column::UpdatedAt, current.updated_at).await?;
+    guarded_update::<enterprise::Entity, _, _>(
+        &txn,
+        path,
+        m,
+        enterprise::Column::Id,
+        current.id,
+        enterprise::Column::UpdatedAt,
+        current.updated_at,
+    )
+    .await?;
     let after = load::<enterprise::Entity>(&txn, current.id).await?;
     audit::record(&txn, actor, "updateEnterprise", "Enterprise", after.id, Some(&current), Some(&after)).await?;
     txn.commit().await?;
@@ -388,7 +429,16 @@ pub async fn update_project(
     }
     set!(sector_id, is_high_tech, is_foreign_invested, is_published);
     set!(description, enterprise_id, campaign_id, department_id, park_id, responsible_person, notes);
-    guarded_update::<project::Entity, _, _>(&txn, path, m, project::Column::Id, current.id, project::Column::UpdatedAt, current.updated_at).await?;
+    guarded_update::<project::Entity, _, _>(
+        &txn,
+        path,
+        m,
+        project::Column::Id,
+        current.id,
+        project::Column::UpdatedAt,
+        current.updated_at,
+    )
+    .await?;
     let after = load::<project::Entity>(&txn, current.id).await?;
     audit::record(&txn, actor, "updateProject", "Project", after.id, Some(&current), Some(&after)).await?;
     txn.commit().await?;
@@ -441,7 +491,12 @@ pub async fn move_stage(
         } else {
             format!("项目不能从 {:?} 转到 {:?}", current.stage, to)
         };
-        return Err(forbidden_transition(path, "stage", zh, format!("a project cannot move from {:?} to {:?}", current.stage, to)));
+        return Err(forbidden_transition(
+            path,
+            "stage",
+            zh,
+            format!("a project cannot move from {:?} to {:?}", current.stage, to),
+        ));
     }
     let mut m = current.clone().into_active_model();
     m.paused_from_stage = Set(if stage::is_paused(to) { Some(current.stage) } else { None });
@@ -478,7 +533,12 @@ pub struct AgreementRefs {
 
 /// The campaign an agreement counts for: the one named, else the single active
 /// campaign whose period contains the signing date; otherwise `NO_CAMPAIGN`.
-async fn campaign_for<C: ConnectionTrait>(db: &C, named: Option<i64>, signed_on: NaiveDate, path: &Path) -> WriteResult<i64> {
+async fn campaign_for<C: ConnectionTrait>(
+    db: &C,
+    named: Option<i64>,
+    signed_on: NaiveDate,
+    path: &Path,
+) -> WriteResult<i64> {
     if let Some(id) = named {
         return Ok(id);
     }
@@ -493,7 +553,11 @@ async fn campaign_for<C: ConnectionTrait>(db: &C, named: Option<i64>, signed_on:
         list => Err(user_error(
             at(path, "campaignId"),
             UserErrorCode::NoCampaign,
-            if list.is_empty() { "签约日期不在任何进行中的招商活动期间，请指定招商活动" } else { "签约日期落在多个招商活动期间，请指定招商活动" },
+            if list.is_empty() {
+                "签约日期不在任何进行中的招商活动期间，请指定招商活动"
+            } else {
+                "签约日期落在多个招商活动期间，请指定招商活动"
+            },
             if list.is_empty() {
                 "no active campaign contains the signing date: name the campaign"
             } else {
@@ -528,15 +592,15 @@ pub async fn record_agreement(
         None => None,
     }
     .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
-    check_refs(&txn, path, &[("campaignId", refs.campaign, Ref::Campaign), ("eventId", refs.event, Ref::Event)]).await?;
-    let found = incentive::Entity::find().filter(incentive::Column::Id.is_in(cmd.incentive_ids.clone())).count(&txn).await?;
+    check_refs(&txn, path, &[("campaignId", refs.campaign, Ref::Campaign), ("eventId", refs.event, Ref::Event)])
+        .await?;
+    let found =
+        incentive::Entity::find().filter(incentive::Column::Id.is_in(cmd.incentive_ids.clone())).count(&txn).await?;
     if refs.bad_incentives || found as usize != cmd.incentive_ids.len() {
         return Err(not_found(path, "incentiveIds", "优惠政策", "incentive"));
     }
-    let primary = agreement::Entity::find()
-        .filter(agreement::Column::PrimaryProjectId.eq(project.id))
-        .one(&txn)
-        .await?;
+    let primary =
+        agreement::Entity::find().filter(agreement::Column::PrimaryProjectId.eq(project.id)).one(&txn).await?;
     match (cmd.is_increase, &primary) {
         (false, Some(_)) => {
             return Err(user_error(
@@ -547,10 +611,20 @@ pub async fn record_agreement(
             ));
         }
         (true, None) => {
-            return Err(forbidden_transition(path, "isIncrease", "项目尚无主协议，不能登记增资", "an increase needs a primary agreement first"));
+            return Err(forbidden_transition(
+                path,
+                "isIncrease",
+                "项目尚无主协议，不能登记增资",
+                "an increase needs a primary agreement first",
+            ));
         }
         (false, None) if !stage::may_sign(project.stage, project.paused_from_stage) => {
-            return Err(forbidden_transition(path, "projectId", "项目当前阶段不能签约", "the project cannot be signed at its stage"));
+            return Err(forbidden_transition(
+                path,
+                "projectId",
+                "项目当前阶段不能签约",
+                "the project cannot be signed at its stage",
+            ));
         }
         _ => {}
     }
@@ -575,15 +649,21 @@ pub async fn record_agreement(
         Ok(a) => a,
         // The unique primary_project_id index settles a race between two primaries.
         Err(e) if super::write::is_unique_violation(&e) => {
-            return Err(user_error(at(path, "projectId"), UserErrorCode::AlreadySigned, "该项目已有主协议", "the project has a primary agreement"));
+            return Err(user_error(
+                at(path, "projectId"),
+                UserErrorCode::AlreadySigned,
+                "该项目已有主协议",
+                "the project has a primary agreement",
+            ));
         }
         Err(e) => return Err(e.into()),
     };
     if !cmd.incentive_ids.is_empty() {
-        agreement_incentive::Entity::insert_many(cmd.incentive_ids.iter().map(|i| agreement_incentive::ActiveModel {
-            agreement_id: Set(a.id),
-            incentive_id: Set(*i),
-        }))
+        agreement_incentive::Entity::insert_many(
+            cmd.incentive_ids
+                .iter()
+                .map(|i| agreement_incentive::ActiveModel { agreement_id: Set(a.id), incentive_id: Set(*i) }),
+        )
         .exec(&txn)
         .await?;
     }
@@ -594,7 +674,8 @@ pub async fn record_agreement(
         m.paused_from_stage = Set(None);
         m.updated_at = Set(t);
         let after = m.update(&txn).await?;
-        record_stage(&txn, actor, after.id, Some(before.stage), ProjectStage::Signed, Some("登记主协议".into())).await?;
+        record_stage(&txn, actor, after.id, Some(before.stage), ProjectStage::Signed, Some("登记主协议".into()))
+            .await?;
         audit::record(&txn, actor, "recordAgreement", "Project", after.id, Some(&before), Some(&after)).await?;
     }
     audit::record(&txn, actor, "recordAgreement", "Agreement", a.id, None, Some(&a)).await?;
@@ -622,10 +703,20 @@ pub async fn upgrade_agreement(
     }
     .ok_or_else(|| not_found(path, "agreementId", "协议", "agreement"))?;
     if current.kind != AgreementKind::Framework {
-        return Err(forbidden_transition(path, "agreementId", "只有框架协议可以升级为合同", "only a framework agreement can be upgraded"));
+        return Err(forbidden_transition(
+            path,
+            "agreementId",
+            "只有框架协议可以升级为合同",
+            "only a framework agreement can be upgraded",
+        ));
     }
     if upgraded_on < current.signed_on {
-        return Err(user_error(at(path, "upgradedOn"), UserErrorCode::OutOfRange, "升级日期不能早于签约日期", "the upgrade cannot precede the signing"));
+        return Err(user_error(
+            at(path, "upgradedOn"),
+            UserErrorCode::OutOfRange,
+            "升级日期不能早于签约日期",
+            "the upgrade cannot precede the signing",
+        ));
     }
     let total = total.map(Money::fen).unwrap_or(current.total_investment_fen);
     let foreign = foreign.map(Money::fen).unwrap_or(current.foreign_capital_fen);
@@ -661,7 +752,12 @@ pub async fn record_arrival(
 ) -> WriteResult<capital_arrival::Model> {
     actor.require_staff()?;
     if cmd.amount == Money::ZERO {
-        return Err(user_error(at(path, "amount"), UserErrorCode::OutOfRange, "到资金额必须大于零", "the amount must be positive"));
+        return Err(user_error(
+            at(path, "amount"),
+            UserErrorCode::OutOfRange,
+            "到资金额必须大于零",
+            "the amount must be positive",
+        ));
     }
     let claim = Key { mutation: "recordCapitalArrival", key, hash: content_hash(&cmd) };
     let (txn, claimed) = match idempotency::claim(db, actor, &claim, path).await? {
@@ -673,9 +769,15 @@ pub async fn record_arrival(
         None => None,
     }
     .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
-    let signed = agreement::Entity::find().filter(agreement::Column::PrimaryProjectId.eq(project.id)).count(&txn).await? > 0;
+    let signed =
+        agreement::Entity::find().filter(agreement::Column::PrimaryProjectId.eq(project.id)).count(&txn).await? > 0;
     if !signed {
-        return Err(forbidden_transition(path, "projectId", "项目尚未签约，不能登记到资", "capital can arrive only for a signed project"));
+        return Err(forbidden_transition(
+            path,
+            "projectId",
+            "项目尚未签约，不能登记到资",
+            "capital can arrive only for a signed project",
+        ));
     }
     let a = capital_arrival::ActiveModel {
         project_id: Set(project.id),

@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionOptions, TransactionTrait,
-    SqliteTransactionMode,
+    DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -106,9 +105,10 @@ impl Checks {
         Checks { prefix: prefix.iter().map(|s| s.to_string()).collect(), errors: Vec::new() }
     }
 
+    /// The path to `field`; a dotted field (`contact.email`) is a nested one.
     pub fn path(&self, field: &str) -> Vec<String> {
         let mut p = self.prefix.clone();
-        p.push(field.to_owned());
+        p.extend(field.split('.').map(str::to_owned));
         p
     }
 
@@ -160,9 +160,19 @@ impl Checks {
             Ok(m) => m,
             Err(e) => {
                 let (code, zh, en) = match e {
-                    MoneyError::Syntax => (UserErrorCode::InvalidFormat, "金额格式不正确，应为如 \"125000000.00\" 的十进制数", "not a decimal amount such as \"125000000.00\""),
-                    MoneyError::TooPrecise => (UserErrorCode::InvalidFormat, "金额最多保留两位小数", "an amount has at most two decimal places"),
-                    MoneyError::Negative => (UserErrorCode::OutOfRange, "金额不能为负数", "an amount cannot be negative"),
+                    MoneyError::Syntax => (
+                        UserErrorCode::InvalidFormat,
+                        "金额格式不正确，应为如 \"125000000.00\" 的十进制数",
+                        "not a decimal amount such as \"125000000.00\"",
+                    ),
+                    MoneyError::TooPrecise => (
+                        UserErrorCode::InvalidFormat,
+                        "金额最多保留两位小数",
+                        "an amount has at most two decimal places",
+                    ),
+                    MoneyError::Negative => {
+                        (UserErrorCode::OutOfRange, "金额不能为负数", "an amount cannot be negative")
+                    }
                     MoneyError::TooLarge => (UserErrorCode::OutOfRange, "金额超出上限", "the amount is too large"),
                 };
                 self.add(field, code, format!("{field}：{zh}"), format!("{field}: {en}"));
@@ -231,12 +241,7 @@ impl Checks {
     /// A global id of `type_name`, for a reference; an id of no such object is NOT_FOUND.
     pub fn reference(&mut self, field: &str, id: Option<i64>, given: bool, type_name: &str) -> Option<i64> {
         if given && id.is_none() {
-            self.add(
-                field,
-                UserErrorCode::NotFound,
-                format!("找不到该{type_name}"),
-                format!("no such {type_name}"),
-            );
+            self.add(field, UserErrorCode::NotFound, format!("找不到该{type_name}"), format!("no such {type_name}"));
         }
         id
     }

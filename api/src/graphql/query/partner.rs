@@ -3,7 +3,6 @@ use entity::{api_key, audit_log, lead, partner};
 
 use super::root_list;
 use crate::graphql::connection::Conn;
-use crate::graphql::context::Ctx;
 use crate::graphql::types::partner::{
     ApiKey, ApiKeyFilter, AuditEntry, AuditFilter, Lead, LeadFilter, Partner, PartnerFilter,
 };
@@ -95,11 +94,7 @@ impl PartnerQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<AuditEntry>> {
-        let f = filter.unwrap_or_default();
-        let cond = svc::audit_condition(
-            &svc::AuditFilter { entity_type: f.entity_type.clone(), action: f.action.clone() },
-            ctx.principal(),
-        );
+        let cond = filter.unwrap_or_default().to_service().ok().and_then(|f| svc::audit_condition(&f));
         let order = svc::audit_ordering(direction(order_by, |o| o.direction).into());
         root_list::<audit_log::Entity, _>(ctx, cond, order, page(first, after, last, before), AuditEntry).await
     }

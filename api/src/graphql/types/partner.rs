@@ -323,11 +323,42 @@ impl ApiKeyFilter {
     }
 }
 
-/// Filters for `auditLog`.
+/// Filters for `auditLog`; fields combine with AND.
 #[derive(InputObject, Default, Clone)]
 pub struct AuditFilter {
+    /// The object changed (its global id).
+    pub entity_id: Option<ID>,
     /// The type of object changed, e.g. `Project`.
     pub entity_type: Option<String>,
     /// The mutation, e.g. `moveProjectStage`.
     pub action: Option<String>,
+    /// The key that made the change.
+    pub actor_key_id: Option<ID>,
+    /// Changes made at or after this time.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Changes made at or before this time.
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl AuditFilter {
+    /// The service's filter; Err when an id names nothing.
+    pub fn to_service(&self) -> Result<svc::AuditFilter, ()> {
+        let entity = match &self.entity_id {
+            None => None,
+            Some(id) => Some(ids::decode(id).ok_or(())?),
+        };
+        if let (Some((kind, _)), Some(t)) = (&entity, &self.entity_type) {
+            if kind != t {
+                return Err(());
+            }
+        }
+        Ok(svc::AuditFilter {
+            entity_type: entity.as_ref().map(|(k, _)| k.clone()).or_else(|| self.entity_type.clone()),
+            entity_id: entity.map(|(_, n)| n),
+            action: self.action.clone(),
+            actor_key_id: ids::filter_id(&self.actor_key_id, "ApiKey")?,
+            from: self.from,
+            to: self.to,
+        })
+    }
 }

@@ -1,0 +1,246 @@
+//! `submitLead`, `submitLeads`, `withdrawLead`, `reviewLead`, `convertLead`.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+
+use super::{checked, forbidden, id_ref, input_path, payload, settle};
+use crate::graphql::context::Ctx;
+use crate::graphql::types::partner::Lead;
+use crate::graphql::types::project::Project;
+use crate::service::leads::{self as svc, Decision};
+use crate::service::write::{Checks, MAX_NAME, MAX_TEXT};
+
+/// Most leads one `submitLeads` call takes.
+const MAX_LEADS: usize = 100;
+
+/// A lead as a partner submits it.
+#[derive(InputObject, Clone)]
+pub struct SubmitLeadInput {
+    /// The client's own id for this mutation, echoed in the payload.
+    pub client_mutation_id: Option<String>,
+    /// The client's key for this submission: sending it again returns the first lead.
+    pub idempotency_key: String,
+    /// The enterprise's name.
+    pub enterprise_name: String,
+    /// Its unified social credit code, for a Chinese enterprise.
+    pub uscc: Option<String>,
+    /// Its country or region, ISO 3166-1 alpha-2 (e.g. `CN`, `DE`).
+    pub country: String,
+    /// Its sector.
+    pub sector_id: Option<ID>,
+    /// The contact person's name.
+    pub contact_name: Option<String>,
+    /// The contact person's phone.
+    pub contact_phone: Option<String>,
+    /// The contact person's e-mail.
+    pub contact_email: Option<String>,
+    /// The estimated investment in yuan, e.g. `"50000000"`.
+    pub estimated_investment: Option<String>,
+    /// What the partner knows of the intention.
+    pub description: Option<String>,
+}
+
+payload!(SubmitLeadPayload, lead: Lead, "The answer to `submitLead`.");
+
+/// Many leads at once; each is its own transaction.
+#[derive(InputObject)]
+pub struct SubmitLeadsInput {
+    /// The leads, at most 100.
+    pub leads: Vec<SubmitLeadInput>,
+}
+
+/// The answer to `submitLeads`: one result per lead, in input order.
+#[derive(async_graphql::SimpleObject)]
+pub struct SubmitLeadsPayload {
+    /// One payload per submitted lead, in input order.
+    pub results: Vec<SubmitLeadPayload>,
+}
+
+/// A partner withdraws its own open lead.
+#[derive(InputObject)]
+pub struct WithdrawLeadInput {
+    /// The client's own id for this mutation.
+    pub client_mutation_id: Option<String>,
+    /// The lead.
+    pub lead_id: ID,
+}
+
+payload!(WithdrawLeadPayload, lead: Lead, "The answer to `withdrawLead`.");
+
+/// A staff decision on a lead.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "Decision")]
+pub enum LeadDecision {
+    /// Start reviewing a submitted lead.
+    StartReview,
+    /// Accept the lead.
+    Accept,
+    /// Reject it; `reason` is required and shown to the partner.
+    Reject,
+    /// Mark it a duplicate of a lead or an enterprise (`duplicateOfId`).
+    Duplicate,
+}
+
+/// Staff review a lead.
+#[derive(InputObject)]
+pub struct ReviewLeadInput {
+    /// The client's own id for this mutation.
+    pub client_mutation_id: Option<String>,
+    /// The lead.
+    pub lead_id: ID,
+    /// The decision.
+    pub decision: LeadDecision,
+    /// The reason the partner sees (required to reject).
+    pub reason: Option<String>,
+    /// For DUPLICATE: the lead or enterprise it duplicates.
+    pub duplicate_of_id: Option<ID>,
+    /// A note only staff see.
+    pub internal_note: Option<String>,
+}
+
+payload!(ReviewLeadPayload, lead: Lead, "The answer to `reviewLead`.");
+
+/// Staff turn an accepted lead into a target enterprise and a project.
+#[derive(InputObject)]
+pub struct ConvertLeadInput {
+    /// The client's own id for this mutation.
+    pub client_mutation_id: Option<String>,
+    /// The accepted lead.
+    pub lead_id: ID,
+    /// An existing enterprise to link instead of creating one.
+    pub enterprise_id: Option<ID>,
+    /// The new project's name.
+    pub project_name: String,
+    /// The project's sector, if the lead names none.
+    pub sector_id: Option<ID>,
+    /// The department that takes the project.
+    pub department_id: Option<ID>,
+    /// The campaign it is worked under.
+    pub campaign_id: Option<ID>,
+    /// The responsible person.
+    pub responsible_person: Option<String>,
+}
+
+/// The answer to `convertLead`.
+#[derive(async_graphql::SimpleObject)]
+pub struct ConvertLeadPayload {
+    /// The client's own id for this mutation, echoed.
+    pub client_mutation_id: Option<String>,
+    /// The converted lead, linked to its enterprise and project.
+    pub lead: Option<Lead>,
+    /// The new project, at stage LEAD.
+    pub project: Option<Project>,
+    /// What was wrong with the input; empty on success.
+    pub user_errors: Vec<super::UserError>,
+}
+
+async fn submit_one(ctx: &Context<'_>, input: SubmitLeadInput, path: Vec<String>) -> Result<SubmitLeadPayload> {
+    let prefix: Vec<&str> = path.iter().map(String::as_str).collect();
+    let mut c = Checks::new(&prefix);
+    let key = c.text("idempotencyKey", &input.idempotency_key, MAX_NAME);
+    let country = c.country("country", &input.country);
+    let sector = id_ref(&input.sector_id, "Sector");
+    c.reference("sectorId", sector.0, sector.1, "行业");
+    let cmd = svc::SubmitLead {
+        enterprise_name: c.text("enterpriseName", &input.enterprise_name, MAX_NAME),
+        uscc: c.uscc("uscc", input.uscc.as_deref(), Some(&country)),
+        country,
+        sector_id: sector.0,
+        contact_name: c.optional_text("contactName", input.contact_name.as_deref(), 100),
+        contact_phone: c.optional_text("contactPhone", input.contact_phone.as_deref(), 50),
+        contact_email: c.email("contactEmail", input.contact_email.as_deref()),
+        estimated_investment: c.optional_money("estimatedInvestment", input.estimated_investment.as_deref()),
+        description: c.optional_text("description", input.description.as_deref(), MAX_TEXT),
+    };
+    let actor = ctx.request().actor();
+    let result = checked(c, || svc::submit(ctx.db(), &actor, cmd, &key, &path)).await;
+    let (lead, user_errors) = settle(ctx, result, Lead)?;
+    Ok(SubmitLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
+}
+
+#[derive(Default)]
+pub struct LeadMutation;
+
+#[Object]
+impl LeadMutation {
+    /// A partner submits a lead. Retrying with the same `idempotencyKey` returns
+    /// the first lead and writes nothing; a lead for an enterprise the office
+    /// knows, or that another open lead names, is marked DUPLICATE at once.
+    async fn submit_lead(&self, ctx: &Context<'_>, input: SubmitLeadInput) -> Result<SubmitLeadPayload> {
+        if ctx.principal().partner().is_none() {
+            return Err(forbidden());
+        }
+        submit_one(ctx, input, input_path().to_vec()).await
+    }
+
+    /// A partner submits up to 100 leads; each is its own transaction, so one bad
+    /// lead spoils no other. Results come in input order.
+    async fn submit_leads(&self, ctx: &Context<'_>, input: SubmitLeadsInput) -> Result<SubmitLeadsPayload> {
+        if ctx.principal().partner().is_none() {
+            return Err(forbidden());
+        }
+        if input.leads.len() > MAX_LEADS {
+            return Err(crate::graphql::context::to_gql(&crate::error::AppError::Validation(format!(
+                "`submitLeads` takes at most {MAX_LEADS} leads"
+            ))));
+        }
+        let mut results = Vec::with_capacity(input.leads.len());
+        for (i, lead) in input.leads.into_iter().enumerate() {
+            let path = vec!["input".to_owned(), "leads".to_owned(), i.to_string()];
+            results.push(submit_one(ctx, lead, path).await?);
+        }
+        Ok(SubmitLeadsPayload { results })
+    }
+
+    /// A partner withdraws its own lead while it is SUBMITTED or UNDER_REVIEW.
+    async fn withdraw_lead(&self, ctx: &Context<'_>, input: WithdrawLeadInput) -> Result<WithdrawLeadPayload> {
+        let id = id_ref(&Some(input.lead_id), "Lead");
+        let result = svc::withdraw(ctx.db(), &ctx.request().actor(), id.0, &input_path()).await;
+        let (lead, user_errors) = settle(ctx, result, Lead)?;
+        Ok(WithdrawLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
+    }
+
+    /// Staff review a lead: start review, accept, reject with a reason, or mark
+    /// it a duplicate.
+    async fn review_lead(&self, ctx: &Context<'_>, input: ReviewLeadInput) -> Result<ReviewLeadPayload> {
+        let mut c = Checks::new(&["input"]);
+        let dup = input.duplicate_of_id.as_ref().map(|id| crate::graphql::ids::decode(id));
+        let (duplicate_of, invalid) = match dup {
+            None => ((None, None), false),
+            Some(Some((kind, n))) if kind == "Lead" => ((Some(n), None), false),
+            Some(Some((kind, n))) if kind == "Enterprise" => ((None, Some(n)), false),
+            Some(_) => ((None, None), true),
+        };
+        let cmd = svc::ReviewLead {
+            lead_id: id_ref(&Some(input.lead_id), "Lead").0,
+            decision: input.decision.into(),
+            reason: c.optional_text("reason", input.reason.as_deref(), MAX_TEXT),
+            internal_note: c.optional_text("internalNote", input.internal_note.as_deref(), MAX_TEXT),
+            duplicate_of,
+            duplicate_of_invalid: invalid,
+        };
+        let actor = ctx.request().actor();
+        let result = checked(c, || svc::review(ctx.db(), &actor, cmd, &input_path())).await;
+        let (lead, user_errors) = settle(ctx, result, Lead)?;
+        Ok(ReviewLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
+    }
+
+    /// Staff convert an accepted lead into a target enterprise (new, or the one
+    /// named) and a project at stage LEAD whose source is the lead.
+    async fn convert_lead(&self, ctx: &Context<'_>, input: ConvertLeadInput) -> Result<ConvertLeadPayload> {
+        let mut c = Checks::new(&["input"]);
+        let cmd = svc::ConvertLead {
+            lead_id: id_ref(&Some(input.lead_id), "Lead").0,
+            enterprise_id: id_ref(&input.enterprise_id, "Enterprise"),
+            project_name: c.text("projectName", &input.project_name, MAX_NAME),
+            sector_id: id_ref(&input.sector_id, "Sector"),
+            department_id: id_ref(&input.department_id, "Department"),
+            campaign_id: id_ref(&input.campaign_id, "Campaign"),
+            responsible_person: c.optional_text("responsiblePerson", input.responsible_person.as_deref(), 100),
+        };
+        let actor = ctx.request().actor();
+        let result = checked(c, || svc::convert(ctx.db(), &actor, cmd, &input_path())).await;
+        let (pair, user_errors) = settle(ctx, result, |(l, p)| (Lead(l), Project(p)))?;
+        let (lead, project) = pair.map_or((None, None), |(l, p)| (Some(l), Some(p)));
+        Ok(ConvertLeadPayload { client_mutation_id: input.client_mutation_id, lead, project, user_errors })
+    }
+}
