@@ -357,3 +357,40 @@ impl Fixtures<'_> {
         .id
     }
 }
+
+/// Sends `mutation($input: …Input!) { name(input: $input) { <selection> } }`.
+pub async fn mutate(app: &TestApp, key: Option<&str>, name: &str, input: Value, selection: &str) -> Gql {
+    let input_type = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
+    let query = format!("mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} }} }}");
+    app.post(key, &query, json!({ "input": input })).await
+}
+
+/// The payload of a mutation that must have been answered (no top-level error).
+pub fn payload<'a>(r: &'a Gql, name: &str) -> &'a Value {
+    &r.data()[name]
+}
+
+/// Asserts exactly one user error with this code and field path.
+pub fn assert_user_error(payload: &Value, code: &str, path: &[&str]) {
+    let errors = payload["userErrors"].as_array().unwrap_or_else(|| panic!("no userErrors in {payload}"));
+    assert!(
+        errors.iter().any(|e| e["code"] == code && e["field"] == json!(path)),
+        "expected {code} at {path:?}, got {payload}"
+    );
+}
+
+impl TestApp {
+    /// Rows in a table: to prove that a refused mutation wrote nothing.
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+}

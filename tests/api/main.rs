@@ -5,8 +5,11 @@ mod helpers;
 
 mod auth;
 mod http;
+mod leads;
 mod lists;
 mod money;
+mod office;
+mod pipeline;
 mod report;
 mod schema;
 mod statements;

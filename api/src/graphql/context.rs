@@ -22,6 +22,8 @@ pub struct AppState {
 /// this request only) what they read.
 pub struct RequestContext {
     pub principal: Principal,
+    /// Serialises the loader's batches with the resolvers' polls (see `gate`).
+    pub gate: Arc<super::gate::PollGate>,
     pub loader: Arc<DataLoader<AppLoader>>,
     pub request_id: Option<String>,
     pub language: Language,
@@ -49,7 +51,12 @@ impl Language {
 impl RequestContext {
     pub fn new(state: &AppState, principal: Principal, request_id: Option<String>, language: Language) -> Self {
         let loader = AppLoader { db: state.db.clone(), principal: principal.clone(), today: state.today() };
-        RequestContext { principal, loader: Arc::new(DataLoader::new(loader, tokio::spawn)), request_id, language }
+        let gate = Arc::new(super::gate::PollGate::default());
+        let spawn_gate = gate.clone();
+        // No delay: the gate already holds a batch back until the resolvers
+        // have requested every key of their pass.
+        let loader = DataLoader::new(loader, move |f| spawn_gate.spawn_batch(f)).delay(std::time::Duration::ZERO);
+        RequestContext { principal, gate, loader: Arc::new(loader), request_id, language }
     }
 
     /// The writer, for mutations.

@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod context;
+pub mod gate;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;

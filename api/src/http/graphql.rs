@@ -138,13 +138,14 @@ async fn execute(
         let schema = state.schema.clone();
         let rid = rid.clone();
         async move {
+            let gate = ctx.gate.clone();
             let mut req = req.data(ctx);
             // Parsed once here, reused by the executor: a syntax error gets its own code.
             if let Err(mut e) = req.parsed_query() {
                 set_code(&mut e, "GRAPHQL_PARSE_FAILED");
                 return Response::from_errors(vec![e]);
             }
-            scrub(classify(schema.execute(req).await), &rid)
+            scrub(classify(gate.resolver(schema.execute(req)).await), &rid)
         }
     };
     let (status, body) = match batch {

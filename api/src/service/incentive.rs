@@ -163,3 +163,128 @@ pub async fn eligible(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use entity::enums::ProjectStage;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn incentive() -> incentive::Model {
+        let now = Utc::now();
+        incentive::Model {
+            id: 1,
+            title: "t".into(),
+            search_name: "t".into(),
+            kind: IncentiveKind::Subsidy,
+            issuer: "i".into(),
+            summary: None,
+            document_number: None,
+            valid_from: None,
+            valid_to: None,
+            is_published: true,
+            min_investment_fen: None,
+            min_foreign_capital_fen: None,
+            high_tech_only: false,
+            foreign_invested_only: false,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn project() -> project::Model {
+        let now = Utc::now();
+        project::Model {
+            id: 1,
+            name: "p".into(),
+            search_name: "p".into(),
+            stage: ProjectStage::Lead,
+            paused_from_stage: None,
+            planned_investment_fen: 100_000_000_00,
+            foreign_capital_fen: 20_000_000_00,
+            sector_id: 7,
+            enterprise_id: None,
+            park_id: None,
+            department_id: None,
+            campaign_id: None,
+            responsible_person: None,
+            is_high_tech: false,
+            is_foreign_invested: false,
+            is_published: true,
+            description: None,
+            notes: None,
+            lead_id: None,
+            source_partner_id: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    const TODAY: &str = "2026-11-26";
+
+    #[test]
+    fn no_rules_means_everyone_qualifies() {
+        assert!(qualifies(&incentive(), None, &project(), day(TODAY)));
+    }
+
+    #[test]
+    fn the_validity_period_counts() {
+        let mut i = incentive();
+        i.valid_to = Some(day("2026-11-25"));
+        assert!(!qualifies(&i, None, &project(), day(TODAY)));
+        i.valid_to = Some(day("2026-11-26"));
+        assert!(qualifies(&i, None, &project(), day(TODAY)));
+        i.valid_from = Some(day("2026-12-01"));
+        assert!(!qualifies(&i, None, &project(), day(TODAY)));
+    }
+
+    #[test]
+    fn sectors_limit_who_qualifies() {
+        let i = incentive();
+        assert!(qualifies(&i, Some(&HashSet::from([7, 8])), &project(), day(TODAY)));
+        assert!(!qualifies(&i, Some(&HashSet::from([8])), &project(), day(TODAY)));
+        assert!(qualifies(&i, Some(&HashSet::new()), &project(), day(TODAY)));
+    }
+
+    #[test]
+    fn a_minimum_investment_is_inclusive() {
+        let mut i = incentive();
+        i.min_investment_fen = Some(100_000_000_00);
+        assert!(qualifies(&i, None, &project(), day(TODAY)));
+        i.min_investment_fen = Some(100_000_000_01);
+        assert!(!qualifies(&i, None, &project(), day(TODAY)));
+    }
+
+    #[test]
+    fn a_minimum_foreign_capital_is_inclusive() {
+        let mut i = incentive();
+        i.min_foreign_capital_fen = Some(20_000_000_00);
+        assert!(qualifies(&i, None, &project(), day(TODAY)));
+        i.min_foreign_capital_fen = Some(20_000_000_01);
+        assert!(!qualifies(&i, None, &project(), day(TODAY)));
+    }
+
+    #[test]
+    fn high_tech_only_needs_a_high_tech_project() {
+        let mut i = incentive();
+        i.high_tech_only = true;
+        let mut p = project();
+        assert!(!qualifies(&i, None, &p, day(TODAY)));
+        p.is_high_tech = true;
+        assert!(qualifies(&i, None, &p, day(TODAY)));
+    }
+
+    #[test]
+    fn foreign_invested_only_needs_foreign_investment() {
+        let mut i = incentive();
+        i.foreign_invested_only = true;
+        let mut p = project();
+        assert!(!qualifies(&i, None, &p, day(TODAY)));
+        p.is_foreign_invested = true;
+        assert!(qualifies(&i, None, &p, day(TODAY)));
+    }
+}
