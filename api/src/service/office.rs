@@ -642,7 +642,10 @@ pub async fn deactivate_partner(
     Ok(after)
 }
 
-/// `createApiKey` (ADMIN): the secret exists only in the answer.
+/// `createApiKey` (ADMIN): the secret exists only in the first answer. A replay
+/// of the same idempotency key returns the key without its secret, which is
+/// stored nowhere.
+#[allow(clippy::too_many_arguments)]
 pub async fn create_api_key(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -650,42 +653,27 @@ pub async fn create_api_key(
     role: Role,
     partner: IdRef,
     expires_at: Option<DateTime<Utc>>,
+    key: Option<&str>,
     path: &Path,
-) -> WriteResult<NewKey> {
+) -> WriteResult<(api_key::Model, Option<String>)> {
     actor.require_admin()?;
     if role == Role::Partner && !partner.1 {
-        return Err(user_error(
-            at(path, "partnerId"),
-            UserErrorCode::Required,
-            "合作机构密钥须指定合作机构",
-            "a PARTNER key needs a partner",
-        ));
+        return Err(user_error(at(path, "partnerId"), UserErrorCode::Required, "合作机构密钥须指定合作机构", "a PARTNER key needs a partner"));
     }
     if role != Role::Partner && partner.1 {
-        return Err(user_error(
-            at(path, "partnerId"),
-            UserErrorCode::OutOfRange,
-            "只有合作机构密钥属于合作机构",
-            "only PARTNER keys belong to a partner",
-        ));
+        return Err(user_error(at(path, "partnerId"), UserErrorCode::OutOfRange, "只有合作机构密钥属于合作机构", "only PARTNER keys belong to a partner"));
     }
     if role == Role::Public {
-        return Err(user_error(
-            at(path, "role"),
-            UserErrorCode::OutOfRange,
-            "公众访问无需密钥",
-            "the public needs no key",
-        ));
+        return Err(user_error(at(path, "role"), UserErrorCode::OutOfRange, "公众访问无需密钥", "the public needs no key"));
     }
     if expires_at.is_some_and(|t| t <= Utc::now()) {
-        return Err(user_error(
-            at(path, "expiresAt"),
-            UserErrorCode::OutOfRange,
-            "过期时间须晚于当前时间",
-            "expiresAt must lie in the future",
-        ));
+        return Err(user_error(at(path, "expiresAt"), UserErrorCode::OutOfRange, "过期时间须晚于当前时间", "expiresAt must lie in the future"));
     }
-    let txn = begin(db).await?;
+    let hash = content_hash(&(&name, role, partner.0, expires_at));
+    let (txn, claim) = match start::<api_key::Entity>(db, actor, "createApiKey", key, hash, path).await? {
+        Ok(t) => t,
+        Err(replay) => return Ok((replay, None)),
+    };
     check_refs(&txn, path, &[("partnerId", partner, Ref::Partner)]).await?;
     if let Some(pid) = partner.0 {
         let active = partner::Entity::find_by_id(pid).one(&txn).await?.is_some_and(|p| p.is_active);
@@ -693,10 +681,9 @@ pub async fn create_api_key(
             return Err(forbidden_transition(path, "partnerId", "该合作机构已停用", "the partner is deactivated"));
         }
     }
-    let new = api_keys::create(&txn, &name, role, partner.0, expires_at).await.map_err(WriteError::App)?;
-    audit::record(&txn, actor, "createApiKey", "ApiKey", new.key.id, None, Some(&new.key)).await?;
-    txn.commit().await?;
-    Ok(new)
+    let new: NewKey = api_keys::create(&txn, &name, role, partner.0, expires_at).await.map_err(WriteError::App)?;
+    finish(txn, actor, claim, "createApiKey", "ApiKey", new.key.id, &new.key).await?;
+    Ok((new.key, Some(new.secret)))
 }
 
 /// `revokeApiKey`: effective on the key's next request. Admins revoke any key,

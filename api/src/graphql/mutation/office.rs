@@ -291,6 +291,8 @@ payload!(DeactivatePartnerPayload, partner: Partner, "The answer to `deactivateP
 pub struct CreateApiKeyInput {
     /// The client's own id for this mutation.
     pub client_mutation_id: Option<String>,
+    /// Sending the same key again returns the first key, without its secret.
+    pub idempotency_key: Option<String>,
     /// A name to recognise it by.
     pub name: String,
     /// The role it grants.
@@ -308,7 +310,8 @@ pub struct CreateApiKeyPayload {
     pub client_mutation_id: Option<String>,
     /// The key, without its secret.
     pub api_key: Option<ApiKey>,
-    /// The secret, to send as `Authorization: Bearer <secret>`. Store it now.
+    /// The secret, to send as `Authorization: Bearer <secret>`: shown in this
+    /// answer only (null on an idempotent replay). Store it now.
     pub secret: Option<String>,
     /// What was wrong with the input; empty on success.
     pub user_errors: Vec<super::UserError>,
@@ -610,13 +613,14 @@ impl OfficeMutation {
         let mut c = Checks::new(&["input"]);
         let name = c.text("name", &input.name, MAX_NAME);
         let partner = id_ref(&input.partner_id, "Partner");
+        let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            svc::create_api_key(ctx.db(), &actor, name, input.role.into(), partner, input.expires_at, &input_path())
+            svc::create_api_key(ctx.db(), &actor, name, input.role.into(), partner, input.expires_at, k.as_deref(), &input_path())
         })
         .await;
         let (new, user_errors) = settle(ctx, result, |k| k)?;
-        let (api_key, secret) = new.map_or((None, None), |k| (Some(ApiKey(k.key)), Some(k.secret)));
+        let (api_key, secret) = new.map_or((None, None), |(key, secret)| (Some(ApiKey(key)), secret));
         Ok(CreateApiKeyPayload { client_mutation_id: input.client_mutation_id, api_key, secret, user_errors })
     }
 
