@@ -15,11 +15,6 @@ pub fn is_paused(s: ProjectStage) -> bool {
     matches!(s, Stalled | Lost)
 }
 
-/// The stage a project is at for the rules: the one it paused from, if paused.
-pub fn effective(stage: ProjectStage, paused_from: Option<ProjectStage>) -> ProjectStage {
-    if is_paused(stage) { paused_from.unwrap_or(Lead) } else { stage }
-}
-
 /// Whether a project at `stage` (paused from `paused_from`) may be moved to `to`
 /// by `moveProjectStage`.
 pub fn may_move(stage: ProjectStage, paused_from: Option<ProjectStage>, to: ProjectStage) -> bool {
@@ -41,9 +36,11 @@ pub fn may_move(stage: ProjectStage, paused_from: Option<ProjectStage>, to: Proj
     }
 }
 
-/// Whether recording a primary agreement may move a project at `stage` to SIGNED.
-pub fn may_sign(stage: ProjectStage, paused_from: Option<ProjectStage>) -> bool {
-    rank(effective(stage, paused_from)).zip(rank(Signed)).is_some_and(|(r, s)| r < s)
+/// Whether recording a primary agreement may move a project at `stage` to
+/// SIGNED: from any stage before it. A STALLED or LOST project returns to its
+/// stage first.
+pub fn may_sign(stage: ProjectStage) -> bool {
+    rank(stage).zip(rank(Signed)).is_some_and(|(r, s)| r < s)
 }
 
 #[cfg(test)]
@@ -70,10 +67,10 @@ mod tests {
         assert!(!may_move(Negotiating, None, Signed));
         assert!(!may_move(Negotiating, None, Registered));
         assert!(!may_move(Lead, None, InProduction));
-        assert!(may_sign(Negotiating, None));
-        assert!(may_sign(Lead, None));
-        assert!(!may_sign(Signed, None));
-        assert!(!may_sign(Registered, None));
+        assert!(may_sign(Negotiating));
+        assert!(may_sign(Lead));
+        assert!(!may_sign(Signed));
+        assert!(!may_sign(Registered));
     }
 
     #[test]
@@ -85,7 +82,7 @@ mod tests {
         assert!(!may_move(Stalled, Some(Negotiating), Contacted));
         assert!(!may_move(Stalled, Some(Negotiating), Lost));
         assert!(!may_move(Lost, Some(Contacted), Negotiating));
-        assert!(may_sign(Stalled, Some(Negotiating)));
-        assert!(!may_sign(Lost, Some(Registered)));
+        assert!(!may_sign(Stalled));
+        assert!(!may_sign(Lost));
     }
 }

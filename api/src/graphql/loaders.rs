@@ -152,3 +152,33 @@ impl Loader<EligibleKey> for AppLoader {
         Ok(eligible.into_iter().map(|(id, list)| (EligibleKey(id), list)).collect())
     }
 }
+
+/// A campaign's breakdowns (departments, sectors, weeks, rates).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BreakdownKey(pub i64);
+
+impl Loader<BreakdownKey> for AppLoader {
+    type Value = Arc<crate::service::breakdown::Breakdown>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[BreakdownKey]) -> LoadResult<BreakdownKey, Self::Value> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let all = crate::service::breakdown::breakdowns(&self.db, &ids).await?;
+        Ok(all.into_iter().map(|(id, b)| (BreakdownKey(id), Arc::new(b))).collect())
+    }
+}
+
+/// A partner's performance.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PerformanceKey(pub i64);
+
+impl Loader<PerformanceKey> for AppLoader {
+    type Value = crate::service::breakdown::Performance;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[PerformanceKey]) -> LoadResult<PerformanceKey, Self::Value> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let all = crate::service::breakdown::performance(&self.db, &ids).await?;
+        Ok(all.into_iter().map(|(id, p)| (PerformanceKey(id), p)).collect())
+    }
+}

@@ -5,7 +5,7 @@ use entity::enums::{EnterpriseStatus, LeadStatus, Priority, ProjectStage};
 use entity::{enterprise, lead, project, project_stage_change, sector};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -45,7 +45,9 @@ pub async fn find_visible<E: Visible + Keyed, C: ConnectionTrait>(
     let Some(select) = restrict(E::find().filter(E::id_column().eq(id)), &actor.principal) else {
         return Ok(None);
     };
-    Ok(select.one(db).await?)
+    // Locked for the transaction on PostgreSQL; SQLite's IMMEDIATE transaction
+    // already holds the write lock.
+    Ok(select.lock_exclusive().one(db).await?)
 }
 
 /// A lead as a partner submits it, its formats already checked.
@@ -160,6 +162,18 @@ pub async fn submit(
         }
         Err(e) => return Err(e.into()),
     };
+    // Two partners submitting the same enterprise at once: the second waits for
+    // the first to commit, then sees its lead (PostgreSQL; SQLite serialises writers).
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        for key in [Some(created.dedupe_key.as_str()), created.uscc.as_deref()].into_iter().flatten() {
+            txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(hashtext($1))",
+                [key.into()],
+            ))
+            .await?;
+        }
+    }
     let created = match find_duplicate(&txn, &created).await? {
         Some((lead_id, enterprise_id)) => {
             let mut m = created.into_active_model();
@@ -247,7 +261,7 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead, pat
     }
     let txn = begin(db).await?;
     let lead = match cmd.lead_id {
-        Some(id) => lead::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
@@ -265,12 +279,12 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead, pat
     }
     let (dup_lead, dup_enterprise) = cmd.duplicate_of;
     if let Some(id) = dup_lead {
-        if id == lead.id || lead::Entity::find_by_id(id).one(&txn).await?.is_none() {
+        if id == lead.id || lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?.is_none() {
             return Err(not_found(path, "duplicateOfId", "线索", "lead"));
         }
     }
     if let Some(id) = dup_enterprise {
-        if enterprise::Entity::find_by_id(id).one(&txn).await?.is_none() {
+        if enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?.is_none() {
             return Err(not_found(path, "duplicateOfId", "企业", "enterprise"));
         }
     }
@@ -321,7 +335,7 @@ pub async fn convert(
     actor.require_staff()?;
     let txn = begin(db).await?;
     let lead = match cmd.lead_id {
-        Some(id) => lead::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
@@ -355,7 +369,7 @@ pub async fn convert(
     let t = now();
     // An existing enterprise: the one named, else one with the lead's USCC.
     let existing = match (cmd.enterprise_id.0, &lead.uscc) {
-        (Some(id), _) => enterprise::Entity::find_by_id(id).one(&txn).await?,
+        (Some(id), _) => enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         (None, Some(u)) => enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(u.clone())).one(&txn).await?,
         (None, None) => None,
     };

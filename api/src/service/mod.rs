@@ -4,6 +4,7 @@
 pub mod agreement;
 pub mod api_keys;
 pub mod audit;
+pub mod breakdown;
 pub mod campaign;
 pub mod catalog;
 pub mod demo;

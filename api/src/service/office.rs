@@ -6,7 +6,7 @@ use entity::enums::{EventKind, IncentiveKind, PartnerKind, Role};
 use entity::*;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 
@@ -92,8 +92,11 @@ fn check_period(path: &Path, starts: NaiveDate, ends: NaiveDate) -> WriteResult<
 
 async fn check_sectors<C: ConnectionTrait>(db: &C, path: &Path, ids: &Option<Vec<i64>>, bad: bool) -> WriteResult<()> {
     let Some(ids) = ids else { return Ok(()) };
-    let found = sector::Entity::find().filter(sector::Column::Id.is_in(ids.clone())).count(db).await?;
-    if bad || found as usize != ids.len() {
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    let found = sector::Entity::find().filter(sector::Column::Id.is_in(unique.clone())).count(db).await?;
+    if bad || found as usize != unique.len() {
         return Err(not_found(path, "sectorIds", "行业", "sector"));
     }
     Ok(())
@@ -168,7 +171,7 @@ pub async fn update_campaign(
     actor.require_admin()?;
     let txn = begin(db).await?;
     let current = match id {
-        Some(id) => campaign::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => campaign::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "campaignId", "招商活动", "campaign"))?;
@@ -296,7 +299,14 @@ pub async fn create_department(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| {
+        if super::write::is_unique_violation(&e) {
+            exists(path, "name", "已有同名部门", "a department with this name exists")
+        } else {
+            e.into()
+        }
+    })?;
     finish(txn, actor, claim, "createDepartment", "Department", d.id, &d).await?;
     Ok(d)
 }
@@ -328,7 +338,14 @@ pub async fn create_sector(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| {
+        if super::write::is_unique_violation(&e) {
+            exists(path, "code", "已有该代码的行业", "a sector with this code exists")
+        } else {
+            e.into()
+        }
+    })?;
     finish(txn, actor, claim, "createSector", "Sector", s.id, &s).await?;
     Ok(s)
 }
@@ -360,7 +377,14 @@ pub async fn create_park(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| {
+        if super::write::is_unique_violation(&e) {
+            exists(path, "name", "已有同名园区", "a park with this name exists")
+        } else {
+            e.into()
+        }
+    })?;
     finish(txn, actor, claim, "createPark", "Park", p.id, &p).await?;
     Ok(p)
 }
@@ -529,7 +553,7 @@ pub async fn update_incentive(
     actor.require_admin()?;
     let txn = begin(db).await?;
     let current = match id {
-        Some(id) => incentive::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => incentive::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "incentiveId", "优惠政策", "incentive"))?;
@@ -602,7 +626,14 @@ pub async fn create_partner(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| {
+        if super::write::is_unique_violation(&e) {
+            exists(path, "name", "已有同名合作机构", "a partner with this name exists")
+        } else {
+            e.into()
+        }
+    })?;
     finish(txn, actor, claim, "createPartner", "Partner", p.id, &p).await?;
     Ok(p)
 }
@@ -617,7 +648,7 @@ pub async fn deactivate_partner(
     actor.require_admin()?;
     let txn = begin(db).await?;
     let current = match partner_id {
-        Some(id) => partner::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => partner::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "partnerId", "合作机构", "partner"))?;
@@ -658,16 +689,36 @@ pub async fn create_api_key(
 ) -> WriteResult<(api_key::Model, Option<String>)> {
     actor.require_admin()?;
     if role == Role::Partner && !partner.1 {
-        return Err(user_error(at(path, "partnerId"), UserErrorCode::Required, "合作机构密钥须指定合作机构", "a PARTNER key needs a partner"));
+        return Err(user_error(
+            at(path, "partnerId"),
+            UserErrorCode::Required,
+            "合作机构密钥须指定合作机构",
+            "a PARTNER key needs a partner",
+        ));
     }
     if role != Role::Partner && partner.1 {
-        return Err(user_error(at(path, "partnerId"), UserErrorCode::OutOfRange, "只有合作机构密钥属于合作机构", "only PARTNER keys belong to a partner"));
+        return Err(user_error(
+            at(path, "partnerId"),
+            UserErrorCode::OutOfRange,
+            "只有合作机构密钥属于合作机构",
+            "only PARTNER keys belong to a partner",
+        ));
     }
     if role == Role::Public {
-        return Err(user_error(at(path, "role"), UserErrorCode::OutOfRange, "公众访问无需密钥", "the public needs no key"));
+        return Err(user_error(
+            at(path, "role"),
+            UserErrorCode::OutOfRange,
+            "公众访问无需密钥",
+            "the public needs no key",
+        ));
     }
     if expires_at.is_some_and(|t| t <= Utc::now()) {
-        return Err(user_error(at(path, "expiresAt"), UserErrorCode::OutOfRange, "过期时间须晚于当前时间", "expiresAt must lie in the future"));
+        return Err(user_error(
+            at(path, "expiresAt"),
+            UserErrorCode::OutOfRange,
+            "过期时间须晚于当前时间",
+            "expiresAt must lie in the future",
+        ));
     }
     let hash = content_hash(&(&name, role, partner.0, expires_at));
     let (txn, claim) = match start::<api_key::Entity>(db, actor, "createApiKey", key, hash, path).await? {

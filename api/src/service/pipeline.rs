@@ -6,7 +6,7 @@ use entity::enums::{AgreementKind, EnterpriseSize, EnterpriseStatus, Priority, P
 use entity::*;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter,
+    PaginatorTrait, QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 
@@ -231,7 +231,8 @@ pub async fn create_enterprise(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| if super::write::is_unique_violation(&e) { uscc_exists(path) } else { e.into() })?;
     audit::record(&txn, actor, "createEnterprise", "Enterprise", e.id, None, Some(&e)).await?;
     idempotency::complete(&txn, claimed, "Enterprise", e.id).await?;
     txn.commit().await?;
@@ -250,7 +251,7 @@ pub async fn update_enterprise(
     actor.require_staff()?;
     let txn = super::write::begin(db).await?;
     let current = match id {
-        Some(id) => enterprise::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "enterpriseId", "企业", "enterprise"))?;
@@ -406,7 +407,7 @@ pub async fn update_project(
     actor.require_staff()?;
     let txn = super::write::begin(db).await?;
     let current = match id {
-        Some(id) => project::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
@@ -481,7 +482,7 @@ pub async fn move_stage(
     actor.require_staff()?;
     let txn = super::write::begin(db).await?;
     let current = match project_id {
-        Some(id) => project::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
@@ -588,7 +589,7 @@ pub async fn record_agreement(
         Claimed::Fresh(txn, c) => (txn, c),
     };
     let project = match cmd.project_id {
-        Some(id) => project::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
@@ -618,7 +619,7 @@ pub async fn record_agreement(
                 "an increase needs a primary agreement first",
             ));
         }
-        (false, None) if !stage::may_sign(project.stage, project.paused_from_stage) => {
+        (false, None) if !stage::may_sign(project.stage) => {
             return Err(forbidden_transition(
                 path,
                 "projectId",
@@ -698,7 +699,7 @@ pub async fn upgrade_agreement(
     actor.require_staff()?;
     let txn = super::write::begin(db).await?;
     let current = match agreement_id {
-        Some(id) => agreement::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => agreement::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "agreementId", "协议", "agreement"))?;
@@ -765,7 +766,7 @@ pub async fn record_arrival(
         Claimed::Fresh(txn, c) => (txn, c),
     };
     let project = match cmd.project_id {
-        Some(id) => project::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
     .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;

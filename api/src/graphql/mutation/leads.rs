@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 
-use super::{checked, forbidden, id_ref, input_path, payload, settle};
+use super::{Need, checked, forbidden, id_ref, input_path, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::partner::Lead;
 use crate::graphql::types::project::Project;
@@ -193,6 +193,7 @@ impl LeadMutation {
 
     /// A partner withdraws its own lead while it is SUBMITTED or UNDER_REVIEW.
     async fn withdraw_lead(&self, ctx: &Context<'_>, input: WithdrawLeadInput) -> Result<WithdrawLeadPayload> {
+        need(ctx, Need::Partner)?;
         let id = id_ref(&Some(input.lead_id), "Lead");
         let result = svc::withdraw(ctx.db(), &ctx.request().actor(), id.0, &input_path()).await;
         let (lead, user_errors) = settle(ctx, result, Lead)?;
@@ -202,6 +203,7 @@ impl LeadMutation {
     /// Staff review a lead: start review, accept, reject with a reason, or mark
     /// it a duplicate.
     async fn review_lead(&self, ctx: &Context<'_>, input: ReviewLeadInput) -> Result<ReviewLeadPayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let dup = input.duplicate_of_id.as_ref().map(|id| crate::graphql::ids::decode(id));
         let (duplicate_of, invalid) = match dup {
@@ -227,6 +229,7 @@ impl LeadMutation {
     /// Staff convert an accepted lead into a target enterprise (new, or the one
     /// named) and a project at stage LEAD whose source is the lead.
     async fn convert_lead(&self, ctx: &Context<'_>, input: ConvertLeadInput) -> Result<ConvertLeadPayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let cmd = svc::ConvertLead {
             lead_id: id_ref(&Some(input.lead_id), "Lead").0,

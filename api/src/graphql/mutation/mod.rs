@@ -82,6 +82,25 @@ pub fn id_ref(id: &Option<ID>, type_name: &str) -> IdRef {
     (id.as_ref().and_then(|i| ids::decode_as(i, type_name)), id.is_some())
 }
 
+/// Who may call a mutation, checked before its input is.
+#[derive(Clone, Copy)]
+pub enum Need {
+    Partner,
+    Staff,
+    Admin,
+}
+
+/// A top-level FORBIDDEN error unless the caller has the role `level` needs.
+pub fn need(ctx: &Context<'_>, level: Need) -> async_graphql::Result<()> {
+    let p = ctx.principal();
+    let ok = match level {
+        Need::Partner => p.partner().is_some(),
+        Need::Staff => p.is_staff(),
+        Need::Admin => p.is_admin(),
+    };
+    if ok { Ok(()) } else { Err(forbidden()) }
+}
+
 pub fn forbidden() -> async_graphql::Error {
     async_graphql::Error::new("not allowed for this key").extend_with(|_, e| e.set("code", "FORBIDDEN"))
 }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::{checked, id_ref, input_path, payload, settle};
+use super::{Need, checked, id_ref, input_path, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::campaign::{Campaign, Quota};
@@ -346,6 +346,7 @@ pub struct OfficeMutation;
 impl OfficeMutation {
     /// Admins open a campaign with its targets and key sectors.
     async fn create_campaign(&self, ctx: &Context<'_>, input: CreateCampaignInput) -> Result<CreateCampaignPayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
         let f = CampaignFields {
@@ -368,6 +369,7 @@ impl OfficeMutation {
 
     /// Admins change a campaign.
     async fn update_campaign(&self, ctx: &Context<'_>, input: UpdateCampaignInput) -> Result<UpdateCampaignPayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
         let f = CampaignFields {
@@ -396,6 +398,7 @@ impl OfficeMutation {
         ctx: &Context<'_>,
         input: SetDepartmentQuotaInput,
     ) -> Result<SetDepartmentQuotaPayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let refs = (id_ref(&Some(input.campaign_id), "Campaign"), id_ref(&Some(input.department_id), "Department"));
         let cmd = svc::SetQuota {
@@ -418,6 +421,7 @@ impl OfficeMutation {
         ctx: &Context<'_>,
         input: CreateDepartmentInput,
     ) -> Result<CreateDepartmentPayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let name = c.text("name", &input.name, MAX_NAME);
         let k = key(&mut c, &input.idempotency_key);
@@ -429,6 +433,7 @@ impl OfficeMutation {
 
     /// Admins add a sector to the managed list.
     async fn create_sector(&self, ctx: &Context<'_>, input: CreateSectorInput) -> Result<CreateSectorPayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let code = c.text("code", &input.code, 32).to_ascii_uppercase();
         if !code.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
@@ -449,6 +454,7 @@ impl OfficeMutation {
 
     /// Admins add an industrial park.
     async fn create_park(&self, ctx: &Context<'_>, input: CreateParkInput) -> Result<CreateParkPayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let name = c.text("name", &input.name, MAX_NAME);
         let description = c.optional_text("description", input.description.as_deref(), MAX_TEXT);
@@ -462,6 +468,7 @@ impl OfficeMutation {
 
     /// Staff add a promotion event to a campaign.
     async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> Result<CreateEventPayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let campaign = id_ref(&Some(input.campaign_id), "Campaign");
         let (participants, bad) = id_list(input.participant_ids, "Enterprise");
@@ -484,6 +491,7 @@ impl OfficeMutation {
 
     /// Admins add a policy incentive with its eligibility rules.
     async fn create_incentive(&self, ctx: &Context<'_>, input: CreateIncentiveInput) -> Result<CreateIncentivePayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
         let f = IncentiveFields {
@@ -510,6 +518,7 @@ impl OfficeMutation {
 
     /// Admins change an incentive.
     async fn update_incentive(&self, ctx: &Context<'_>, input: UpdateIncentiveInput) -> Result<UpdateIncentivePayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
         let f = IncentiveFields {
@@ -552,6 +561,7 @@ impl OfficeMutation {
         ctx: &Context<'_>,
         input: PublishIncentiveInput,
     ) -> Result<PublishIncentivePayload> {
+        need(ctx, Need::Admin)?;
         let f = IncentiveFields {
             title: None,
             kind: None,
@@ -585,6 +595,7 @@ impl OfficeMutation {
 
     /// Admins add a partner organisation.
     async fn create_partner(&self, ctx: &Context<'_>, input: CreatePartnerInput) -> Result<CreatePartnerPayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let name = c.text("name", &input.name, MAX_NAME);
         let k = key(&mut c, &input.idempotency_key);
@@ -602,6 +613,7 @@ impl OfficeMutation {
         ctx: &Context<'_>,
         input: DeactivatePartnerInput,
     ) -> Result<DeactivatePartnerPayload> {
+        need(ctx, Need::Admin)?;
         let id = id_ref(&Some(input.partner_id), "Partner").0;
         let result = svc::deactivate_partner(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
         let (partner, user_errors) = settle(ctx, result, Partner)?;
@@ -610,13 +622,23 @@ impl OfficeMutation {
 
     /// Admins create an API key; the secret is in this answer only.
     async fn create_api_key(&self, ctx: &Context<'_>, input: CreateApiKeyInput) -> Result<CreateApiKeyPayload> {
+        need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let name = c.text("name", &input.name, MAX_NAME);
         let partner = id_ref(&input.partner_id, "Partner");
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            svc::create_api_key(ctx.db(), &actor, name, input.role.into(), partner, input.expires_at, k.as_deref(), &input_path())
+            svc::create_api_key(
+                ctx.db(),
+                &actor,
+                name,
+                input.role.into(),
+                partner,
+                input.expires_at,
+                k.as_deref(),
+                &input_path(),
+            )
         })
         .await;
         let (new, user_errors) = settle(ctx, result, |k| k)?;

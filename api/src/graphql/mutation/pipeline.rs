@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::{checked, id_ref, input_path, payload, settle};
+use super::{Need, checked, id_ref, input_path, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::agreement::Agreement;
@@ -281,6 +281,7 @@ impl PipelineMutation {
         ctx: &Context<'_>,
         input: CreateEnterpriseInput,
     ) -> Result<CreateEnterprisePayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let country = c.country("country", &input.country);
         let (contact_name, contact_phone, contact_email) = contact(&mut c, input.contact);
@@ -319,6 +320,7 @@ impl PipelineMutation {
         ctx: &Context<'_>,
         input: UpdateEnterpriseInput,
     ) -> Result<UpdateEnterprisePayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let country = input.country.as_deref().map(|v| c.country("country", v));
         let (contact_name, contact_phone, contact_email) = contact(&mut c, input.contact);
@@ -355,6 +357,7 @@ impl PipelineMutation {
 
     /// Staff add a project at stage LEAD.
     async fn create_project(&self, ctx: &Context<'_>, input: CreateProjectInput) -> Result<CreateProjectPayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let refs = ProjectRefs {
             sector: id_ref(&Some(input.sector_id), "Sector"),
@@ -388,6 +391,7 @@ impl PipelineMutation {
 
     /// Staff change a project (its stage moves through `moveProjectStage`).
     async fn update_project(&self, ctx: &Context<'_>, input: UpdateProjectInput) -> Result<UpdateProjectPayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let refs = ProjectRefs {
             sector: id_ref(&input.sector_id, "Sector"),
@@ -428,6 +432,7 @@ impl PipelineMutation {
         ctx: &Context<'_>,
         input: MoveProjectStageInput,
     ) -> Result<MoveProjectStagePayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let note = c.optional_text("note", input.note.as_deref(), MAX_TEXT);
         let id = id_ref(&Some(input.project_id), "Project").0;
@@ -441,6 +446,7 @@ impl PipelineMutation {
     /// Staff record a signed agreement: a project's primary agreement moves it to
     /// SIGNED; an increase adds its amounts and leaves the stage alone.
     async fn record_agreement(&self, ctx: &Context<'_>, input: RecordAgreementInput) -> Result<RecordAgreementPayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let incentive_refs: Vec<_> =
             input.incentive_ids.unwrap_or_default().into_iter().map(|i| id_ref(&Some(i), "Incentive")).collect();
@@ -475,6 +481,7 @@ impl PipelineMutation {
         ctx: &Context<'_>,
         input: UpgradeAgreementInput,
     ) -> Result<UpgradeAgreementPayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let total = c.optional_money("totalInvestment", input.total_investment.as_deref());
         let foreign = c.optional_money("foreignCapital", input.foreign_capital.as_deref());
@@ -494,6 +501,7 @@ impl PipelineMutation {
         ctx: &Context<'_>,
         input: RecordCapitalArrivalInput,
     ) -> Result<RecordCapitalArrivalPayload> {
+        need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
         let cmd = svc::RecordArrival {
             project_id: id_ref(&Some(input.project_id), "Project").0,

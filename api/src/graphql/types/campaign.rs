@@ -5,12 +5,13 @@ use entity::{campaign, department, quota};
 
 use super::catalog::{Department, Sector};
 use super::incentive::Event;
+use super::report::{DepartmentResult, SectorResult, WeekResult};
 use super::{load, page};
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::{Ctx, OrGql};
 use crate::graphql::ids;
-use crate::graphql::loaders::ReportKey;
+use crate::graphql::loaders::{BreakdownKey, ReportKey};
 use crate::graphql::scalars::{Date, Decimal};
 use crate::service::visibility::sees_internal_fields;
 use crate::service::{campaign as svc, report};
@@ -118,6 +119,12 @@ pub struct CampaignReport {
     campaign: campaign::Model,
 }
 
+impl CampaignReport {
+    async fn breakdown(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<crate::service::breakdown::Breakdown>> {
+        Ok(ctx.loader().load_one(BreakdownKey(self.campaign.id)).await.gql()?.unwrap_or_default())
+    }
+}
+
 /// A campaign's results, per the office's counting rules: each agreement counts
 /// for exactly one campaign; a project's primary agreement counts once; a capital
 /// increase adds its amounts but not to the counts.
@@ -154,6 +161,28 @@ impl CampaignReport {
     /// foreignCapital ÷ targetForeignCapital; null when the target is 0.
     async fn foreign_capital_completion(&self) -> Option<f64> {
         report::completion(self.figures.foreign_capital.fen(), self.campaign.target_foreign_capital_fen)
+    }
+    /// Each department against its quota, in rank order (unranked ones after).
+    async fn by_department(&self, ctx: &Context<'_>) -> Result<Vec<DepartmentResult>> {
+        Ok(self.breakdown(ctx).await?.departments.iter().cloned().map(DepartmentResult).collect())
+    }
+    /// Each sector's agreements, largest investment first.
+    async fn by_sector(&self, ctx: &Context<'_>) -> Result<Vec<SectorResult>> {
+        Ok(self.breakdown(ctx).await?.sectors.iter().cloned().map(SectorResult).collect())
+    }
+    /// Agreements per ISO week (office time zone), with running totals.
+    async fn weekly(&self, ctx: &Context<'_>) -> Result<Vec<WeekResult>> {
+        Ok(self.breakdown(ctx).await?.weeks.iter().cloned().map(WeekResult).collect())
+    }
+    /// 开工率: of the projects whose primary agreement counts here, the share
+    /// under construction or in production; null without such projects.
+    async fn start_rate(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        Ok(self.breakdown(ctx).await?.start_rate)
+    }
+    /// 资金到位率: capital arrived for those projects ÷ their agreements' total
+    /// investment in this campaign; null when that is 0.
+    async fn funds_in_place_rate(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        Ok(self.breakdown(ctx).await?.funds_in_place_rate)
     }
     /// The result in the office's fixed sentence, amounts in 亿元 rounded half-up
     /// to two decimals: 共签订合同、协议N个，总投资X亿元，…

@@ -32,6 +32,7 @@ pub mod incentive;
 pub mod node;
 pub mod partner;
 pub mod project;
+pub mod report;
 
 use async_graphql::{Enum, InputObject};
 

@@ -10,8 +10,9 @@ use super::project::Project;
 use super::{load, page};
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
-use crate::graphql::context::Ctx;
+use crate::graphql::context::{Ctx, OrGql};
 use crate::graphql::ids;
+use crate::graphql::loaders::PerformanceKey;
 use crate::graphql::scalars::{CountryCode, Decimal, Uscc};
 use crate::service::partner as svc;
 use crate::service::visibility::sees_internal_fields;
@@ -39,6 +40,15 @@ impl Partner {
     /// False once deactivated: its keys are revoked.
     async fn is_active(&self) -> bool {
         self.0.is_active
+    }
+    /// What its leads came to (admins and the partner itself; null otherwise).
+    async fn performance(&self, ctx: &Context<'_>) -> Result<Option<super::report::PartnerPerformance>> {
+        let p = ctx.principal();
+        if !(p.is_admin() || p.partner() == Some(self.0.id)) {
+            return Ok(None);
+        }
+        let perf = ctx.loader().load_one(PerformanceKey(self.0.id)).await.gql()?.unwrap_or_default();
+        Ok(Some(perf.into()))
     }
     /// Its leads, latest first.
     async fn leads(

@@ -1,0 +1,331 @@
+//! A campaign's report beyond the five figures: per department against its
+//! quota (and per responsible person), per sector, per ISO week, the start rate
+//! (开工率) and the funds-in-place rate (资金到位率). Every figure is a GROUP BY in
+//! the database, for any number of campaigns at once; what comes back is a few
+//! rows per department, sector or day, never the agreements themselves.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use entity::{department, quota};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Statement, Value,
+};
+
+use crate::domain::money::Money;
+use crate::error::AppResult;
+
+/// Counts and amounts of agreements, by the counting rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Actual {
+    /// Primary agreements (increases not counted).
+    pub agreements: i64,
+    pub investment: Money,
+    pub foreign_capital: Money,
+}
+
+impl std::ops::AddAssign for Actual {
+    fn add_assign(&mut self, o: Actual) {
+        self.agreements += o.agreements;
+        self.investment = self.investment + o.investment;
+        self.foreign_capital = self.foreign_capital + o.foreign_capital;
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Target {
+    pub agreements: i32,
+    pub investment: Money,
+    pub foreign_capital: Money,
+}
+
+/// count ÷ count target × 50% + amount ÷ amount target × 50%; where one target
+/// is 0 the other weighs 100%; with both 0 there is no score.
+pub fn score(actual: &Actual, target: &Target) -> Option<f64> {
+    let count = (target.agreements > 0).then(|| actual.agreements as f64 / target.agreements as f64);
+    let amount = (target.investment.fen() > 0).then(|| actual.investment.fen() as f64 / target.investment.fen() as f64);
+    match (count, amount) {
+        (Some(c), Some(a)) => Some(c * 0.5 + a * 0.5),
+        (Some(c), None) => Some(c),
+        (None, Some(a)) => Some(a),
+        (None, None) => None,
+    }
+}
+
+/// Ranks from 1 (best score) down; equal scores share a rank (1, 2, 2, 4).
+pub fn rank(scores: &[Option<f64>]) -> Vec<Option<i32>> {
+    scores.iter().map(|s| s.map(|s| 1 + scores.iter().filter(|o| o.is_some_and(|o| o > s)).count() as i32)).collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub person: String,
+    pub target: Target,
+    pub actual: Actual,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DepartmentRow {
+    /// None: the projects without a department.
+    pub department: Option<department::Model>,
+    pub target: Option<Target>,
+    pub actual: Actual,
+    pub score: Option<f64>,
+    pub rank: Option<i32>,
+    pub persons: Vec<PersonRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectorRow {
+    pub sector_id: i64,
+    pub actual: Actual,
+}
+
+#[derive(Debug, Clone)]
+pub struct WeekRow {
+    /// ISO week, e.g. "2026-W46".
+    pub week: String,
+    pub starts_on: NaiveDate,
+    pub actual: Actual,
+    pub cumulative: Actual,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Breakdown {
+    pub departments: Vec<DepartmentRow>,
+    pub sectors: Vec<SectorRow>,
+    pub weeks: Vec<WeekRow>,
+    pub start_rate: Option<f64>,
+    pub funds_in_place_rate: Option<f64>,
+}
+
+const COUNT: &str = "CAST(COALESCE(SUM(CASE WHEN a.is_increase THEN 0 ELSE 1 END), 0) AS BIGINT)";
+const INVESTMENT: &str = "CAST(COALESCE(SUM(a.total_investment_fen), 0) AS BIGINT)";
+const FOREIGN: &str = "CAST(COALESCE(SUM(a.foreign_capital_fen), 0) AS BIGINT)";
+
+/// `SELECT … WHERE a.campaign_id IN (…)` with the backend's placeholders.
+fn statement(db: &DatabaseConnection, sql: &str, ids: &[i64]) -> Statement {
+    let backend = db.get_database_backend();
+    let placeholders: Vec<String> = (1..=ids.len())
+        .map(|i| if backend == sea_orm::DatabaseBackend::Postgres { format!("${i}") } else { "?".into() })
+        .collect();
+    let sql = sql.replace("{ids}", &placeholders.join(", "));
+    Statement::from_sql_and_values(backend, sql, ids.iter().map(|i| Value::from(*i)))
+}
+
+fn actual(row: &sea_orm::QueryResult) -> Result<Actual, sea_orm::DbErr> {
+    Ok(Actual {
+        agreements: row.try_get("", "n")?,
+        investment: Money::from_fen(row.try_get("", "x")?),
+        foreign_capital: Money::from_fen(row.try_get("", "y")?),
+    })
+}
+
+/// The breakdown of each campaign in `campaign_ids`.
+pub async fn breakdowns(db: &DatabaseConnection, campaign_ids: &[i64]) -> AppResult<HashMap<i64, Breakdown>> {
+    let mut out: HashMap<i64, Breakdown> = campaign_ids.iter().map(|id| (*id, Breakdown::default())).collect();
+    if campaign_ids.is_empty() {
+        return Ok(out);
+    }
+
+    // Actuals per campaign, department and responsible person.
+    let sql = format!(
+        "SELECT a.campaign_id AS c, p.department_id AS d, p.responsible_person AS r, {COUNT} AS n, {INVESTMENT} AS x, {FOREIGN} AS y \
+         FROM agreements a JOIN projects p ON p.id = a.project_id WHERE a.campaign_id IN ({{ids}}) \
+         GROUP BY a.campaign_id, p.department_id, p.responsible_person"
+    );
+    let mut by_person: HashMap<(i64, Option<i64>), Vec<(Option<String>, Actual)>> = HashMap::new();
+    for row in db.query_all_raw(statement(db, &sql, campaign_ids)).await? {
+        let key = (row.try_get::<i64>("", "c")?, row.try_get::<Option<i64>>("", "d")?);
+        by_person.entry(key).or_default().push((row.try_get("", "r")?, actual(&row)?));
+    }
+    let quotas = quota::Entity::find().filter(quota::Column::CampaignId.is_in(campaign_ids.to_vec())).all(db).await?;
+    let departments = department::Entity::find().order_by_asc(department::Column::Name).all(db).await?;
+    for (&campaign_id, b) in out.iter_mut() {
+        let mut rows = Vec::new();
+        let department_ids = departments.iter().map(|d| Some(d.id)).chain([None]);
+        for (dept, id) in departments.iter().map(Some).chain([None]).zip(department_ids) {
+            let people = by_person.get(&(campaign_id, id)).cloned().unwrap_or_default();
+            let mut total = Actual::default();
+            for (_, a) in &people {
+                total += *a;
+            }
+            let of = |q: &&quota::Model| q.campaign_id == campaign_id && Some(q.department_id) == id;
+            let target = quotas.iter().filter(of).find(|q| q.person.is_empty()).map(target_of);
+            let persons: Vec<PersonRow> = quotas
+                .iter()
+                .filter(of)
+                .filter(|q| !q.person.is_empty())
+                .map(|q| {
+                    let mut actual = Actual::default();
+                    for (who, a) in &people {
+                        if who.as_deref() == Some(q.person.as_str()) {
+                            actual += *a;
+                        }
+                    }
+                    let target = target_of(&q);
+                    PersonRow { person: q.person.clone(), target, actual, score: score(&actual, &target) }
+                })
+                .collect();
+            // The row of projects without a department appears only when it has agreements.
+            if id.is_none() && people.is_empty() {
+                continue;
+            }
+            let score = target.as_ref().and_then(|t| score(&total, t));
+            rows.push(DepartmentRow { department: dept.cloned(), target, actual: total, score, rank: None, persons });
+        }
+        let ranks = rank(&rows.iter().map(|r| r.score).collect::<Vec<_>>());
+        for (row, r) in rows.iter_mut().zip(ranks) {
+            row.rank = r;
+        }
+        // Rank order; unranked rows after, by name.
+        rows.sort_by_key(|r| (r.rank.is_none(), r.rank, r.department.is_none()));
+        b.departments = rows;
+    }
+
+    let sql = format!(
+        "SELECT a.campaign_id AS c, p.sector_id AS s, {COUNT} AS n, {INVESTMENT} AS x, {FOREIGN} AS y \
+         FROM agreements a JOIN projects p ON p.id = a.project_id WHERE a.campaign_id IN ({{ids}}) \
+         GROUP BY a.campaign_id, p.sector_id ORDER BY 5 DESC"
+    );
+    for row in db.query_all_raw(statement(db, &sql, campaign_ids)).await? {
+        let c: i64 = row.try_get("", "c")?;
+        if let Some(b) = out.get_mut(&c) {
+            b.sectors.push(SectorRow { sector_id: row.try_get("", "s")?, actual: actual(&row)? });
+        }
+    }
+
+    // Signing dates are the office's calendar dates: ISO weeks are counted on them.
+    let sql = format!(
+        "SELECT a.campaign_id AS c, a.signed_on AS d, {COUNT} AS n, {INVESTMENT} AS x, {FOREIGN} AS y \
+         FROM agreements a WHERE a.campaign_id IN ({{ids}}) GROUP BY a.campaign_id, a.signed_on"
+    );
+    let mut days: HashMap<i64, BTreeMap<NaiveDate, Actual>> = HashMap::new();
+    for row in db.query_all_raw(statement(db, &sql, campaign_ids)).await? {
+        let c: i64 = row.try_get("", "c")?;
+        let d: NaiveDate = row.try_get("", "d")?;
+        let week_start = d - Duration::days(d.weekday().num_days_from_monday() as i64);
+        *days.entry(c).or_default().entry(week_start).or_default() += actual(&row)?;
+    }
+    for (c, weeks) in days {
+        let Some(b) = out.get_mut(&c) else { continue };
+        let mut cumulative = Actual::default();
+        for (starts_on, a) in weeks {
+            cumulative += a;
+            let iso = starts_on.iso_week();
+            b.weeks.push(WeekRow {
+                week: format!("{}-W{:02}", iso.year(), iso.week()),
+                starts_on,
+                actual: a,
+                cumulative,
+            });
+        }
+    }
+
+    // 开工率 and 资金到位率, over the projects whose primary agreement counts here.
+    let sql = "SELECT a.campaign_id AS c, COUNT(*) AS n, \
+         CAST(COALESCE(SUM(CASE WHEN p.stage IN ('UNDER_CONSTRUCTION', 'IN_PRODUCTION') THEN 1 ELSE 0 END), 0) AS BIGINT) AS started, \
+         CAST(COALESCE(SUM((SELECT COALESCE(SUM(ca.amount_fen), 0) FROM capital_arrivals ca WHERE ca.project_id = a.project_id)), 0) AS BIGINT) AS arrived, \
+         CAST(COALESCE(SUM((SELECT COALESCE(SUM(t.total_investment_fen), 0) FROM agreements t \
+              WHERE t.project_id = a.project_id AND t.campaign_id = a.campaign_id)), 0) AS BIGINT) AS invested \
+         FROM agreements a JOIN projects p ON p.id = a.project_id \
+         WHERE a.campaign_id IN ({ids}) AND NOT a.is_increase GROUP BY a.campaign_id";
+    for row in db.query_all_raw(statement(db, sql, campaign_ids)).await? {
+        let c: i64 = row.try_get("", "c")?;
+        let Some(b) = out.get_mut(&c) else { continue };
+        let (n, started): (i64, i64) = (row.try_get("", "n")?, row.try_get("", "started")?);
+        let (arrived, invested): (i64, i64) = (row.try_get("", "arrived")?, row.try_get("", "invested")?);
+        b.start_rate = (n > 0).then(|| started as f64 / n as f64);
+        b.funds_in_place_rate = (invested > 0).then(|| arrived as f64 / invested as f64);
+    }
+    Ok(out)
+}
+
+fn target_of(q: &quota::Model) -> Target {
+    Target {
+        agreements: q.target_agreements,
+        investment: Money::from_fen(q.target_investment_fen),
+        foreign_capital: Money::from_fen(q.target_foreign_capital_fen),
+    }
+}
+
+/// What a partner's leads came to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Performance {
+    pub submitted: i64,
+    pub accepted: i64,
+    pub rejected: i64,
+    pub duplicate: i64,
+    pub converted: i64,
+    pub projects_signed: i64,
+    pub signed_investment: Money,
+}
+
+/// Each partner's performance: two GROUP BY statements for any number of partners.
+pub async fn performance(db: &DatabaseConnection, partner_ids: &[i64]) -> AppResult<HashMap<i64, Performance>> {
+    let mut out: HashMap<i64, Performance> = partner_ids.iter().map(|id| (*id, Performance::default())).collect();
+    if partner_ids.is_empty() {
+        return Ok(out);
+    }
+    let count = |cond: &str| format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)");
+    let sql = format!(
+        "SELECT partner_id AS p, COUNT(*) AS submitted, {} AS accepted, {} AS rejected, {} AS duplicate, {} AS converted \
+         FROM leads WHERE partner_id IN ({{ids}}) GROUP BY partner_id",
+        count("status = 'ACCEPTED'"),
+        count("status = 'REJECTED'"),
+        count("status = 'DUPLICATE'"),
+        count("project_id IS NOT NULL"),
+    );
+    for row in db.query_all_raw(statement(db, &sql, partner_ids)).await? {
+        let p: i64 = row.try_get("", "p")?;
+        let e = out.entry(p).or_default();
+        e.submitted = row.try_get("", "submitted")?;
+        e.accepted = row.try_get("", "accepted")?;
+        e.rejected = row.try_get("", "rejected")?;
+        e.duplicate = row.try_get("", "duplicate")?;
+        e.converted = row.try_get("", "converted")?;
+    }
+    let sql = "SELECT p.source_partner_id AS p, COUNT(DISTINCT p.id) AS n, \
+         CAST(COALESCE(SUM(a.total_investment_fen), 0) AS BIGINT) AS x \
+         FROM projects p JOIN agreements a ON a.project_id = p.id \
+         WHERE p.source_partner_id IN ({ids}) GROUP BY p.source_partner_id";
+    for row in db.query_all_raw(statement(db, sql, partner_ids)).await? {
+        let p: i64 = row.try_get("", "p")?;
+        let e = out.entry(p).or_default();
+        e.projects_signed = row.try_get("", "n")?;
+        e.signed_investment = Money::from_fen(row.try_get("", "x")?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(n: i32, yuan: i64) -> Target {
+        Target { agreements: n, investment: Money::from_yuan(yuan), foreign_capital: Money::ZERO }
+    }
+
+    fn a(n: i64, yuan: i64) -> Actual {
+        Actual { agreements: n, investment: Money::from_yuan(yuan), foreign_capital: Money::ZERO }
+    }
+
+    #[test]
+    fn score_weighs_count_and_amount_half_each() {
+        assert_eq!(score(&a(5, 50), &t(10, 100)), Some(0.5));
+        assert_eq!(score(&a(10, 200), &t(10, 100)), Some(1.5));
+    }
+
+    #[test]
+    fn a_zero_target_gives_the_other_half_full_weight() {
+        assert_eq!(score(&a(3, 999), &t(6, 0)), Some(0.5));
+        assert_eq!(score(&a(3, 25), &t(0, 100)), Some(0.25));
+        assert_eq!(score(&a(3, 25), &t(0, 0)), None);
+    }
+
+    #[test]
+    fn ranks_share_ties_and_skip_the_unscored() {
+        assert_eq!(rank(&[Some(0.5), None, Some(0.9), Some(0.5)]), vec![Some(2), None, Some(1), Some(2)]);
+    }
+}
