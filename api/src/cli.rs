@@ -7,7 +7,7 @@ use entity::enums::Role;
 use crate::config::Config;
 use crate::graphql::{context::AppState, ids};
 use crate::service::{api_keys, demo};
-use crate::{App, db, telemetry};
+use crate::{App, briefing, db, telemetry};
 
 #[derive(Parser, Debug)]
 #[command(name = "zhaoshang", version, about = "GraphQL API for a city's investment-promotion campaigns (招商引资)")]
@@ -36,6 +36,19 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Write a campaign's briefing for the office.
+    Report {
+        /// The campaign's GraphQL id.
+        #[arg(long)]
+        campaign: String,
+        /// html (a self-contained page with charts), csv (one row per
+        /// department) or json.
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// Where to write it; standard output if absent.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Manage API keys.
     Keys {
         #[command(subcommand)]
@@ -60,6 +73,13 @@ pub enum KeysCommand {
         #[arg(long)]
         expires_at: Option<DateTime<Utc>>,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ReportFormat {
+    Html,
+    Csv,
+    Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -124,6 +144,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let key = api_keys::create(&conn, &name, role.into(), partner_id, expires_at).await?;
             println!("created {:?} key {} ({})", key.key.role, ids::encode("ApiKey", key.key.id).0, key.key.name);
             println!("{}", key.secret);
+            Ok(())
+        }
+        Command::Report { campaign, format, out } => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let id = ids::decode_as(&campaign, "Campaign")
+                .ok_or_else(|| anyhow::anyhow!("`{campaign}` is not a campaign's id"))?;
+            let b = briefing::load(&conn, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let bytes = match format {
+                ReportFormat::Html => briefing::html(&b).map(String::into_bytes),
+                ReportFormat::Csv => briefing::csv(&b),
+                ReportFormat::Json => briefing::json(&b).map(String::into_bytes),
+            }
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            match out {
+                Some(path) => std::fs::write(&path, bytes)?,
+                None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+            }
             Ok(())
         }
         Command::Serve { demo } => serve(config, demo).await,

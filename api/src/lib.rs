@@ -2,6 +2,7 @@
 //! domain services behind it.
 
 pub mod auth;
+pub mod briefing;
 pub mod cli;
 pub mod config;
 pub mod db;

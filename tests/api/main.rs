@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod breakdown;
 mod http;
 mod leads;
 mod lists;
