@@ -33,6 +33,34 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_max_connections: u32,
 
+    /// Deepest nesting of fields an operation may select.
+    #[arg(long, env = "ZHAOSHANG_MAX_DEPTH", default_value_t = 10, global = true)]
+    pub max_depth: usize,
+
+    /// Depth limit of introspection (`__schema`, `__type`), for GraphiQL and code generators.
+    #[arg(long, env = "ZHAOSHANG_MAX_INTROSPECTION_DEPTH", default_value_t = 15, global = true)]
+    pub max_introspection_depth: usize,
+
+    /// Most objects an operation may return, by the contract's complexity formula.
+    #[arg(long, env = "ZHAOSHANG_MAX_COMPLEXITY", default_value_t = 50_000, global = true)]
+    pub max_complexity: u64,
+
+    /// Most aliases in one operation.
+    #[arg(long, env = "ZHAOSHANG_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub max_aliases: usize,
+
+    /// Most operations in one batch (the public may not batch).
+    #[arg(long, env = "ZHAOSHANG_MAX_BATCH", default_value_t = 100, global = true)]
+    pub max_batch: usize,
+
+    /// Largest request body, in bytes.
+    #[arg(long, env = "ZHAOSHANG_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Longest a request may run, in seconds; then it is cancelled.
+    #[arg(long, env = "ZHAOSHANG_REQUEST_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub request_timeout_secs: u64,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "ZHAOSHANG_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,
@@ -62,8 +90,24 @@ impl Config {
             timezone: chrono_tz::Asia::Shanghai,
             major_project_threshold: Money::from_fen(100_000_000 * 100),
             db_max_connections: 16,
+            max_depth: 10,
+            max_introspection_depth: 15,
+            max_complexity: 50_000,
+            max_aliases: 30,
+            max_batch: 100,
+            max_body_bytes: 1024 * 1024,
+            request_timeout_secs: 10,
             log_format: LogFormat::Text,
             log_filter: "info".into(),
+        }
+    }
+
+    pub fn limits(&self) -> crate::graphql::limits::Limits {
+        crate::graphql::limits::Limits {
+            depth: self.max_depth,
+            introspection_depth: self.max_introspection_depth,
+            complexity: self.max_complexity,
+            aliases: self.max_aliases,
         }
     }
 

@@ -66,6 +66,11 @@ fn rand_suffix() -> String {
 
 /// Starts the real server on port 0 against a new, migrated database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// As [`spawn_app`], with the configuration changed by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (url, cleanup) = match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = unique_name();
@@ -83,6 +88,7 @@ pub async fn spawn_app() -> TestApp {
     let mut config = Config::with_database(url);
     config.listen = "127.0.0.1:0".parse().expect("address");
     config.db_max_connections = 5;
+    adjust(&mut config);
     let mut conn = db::connect(&config).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
     let statements = Arc::new(AtomicUsize::new(0));

@@ -7,6 +7,7 @@ mod auth;
 mod breakdown;
 mod http;
 mod leads;
+mod limits;
 mod lists;
 mod money;
 mod office;

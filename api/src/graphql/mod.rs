@@ -4,6 +4,7 @@ pub mod connection;
 pub mod context;
 pub mod gate;
 pub mod ids;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

@@ -5,7 +5,7 @@
 
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError, http::GraphiQLSource};
 use axum::{
-    body::Bytes,
+    body::{Body, Bytes},
     extract::{RawQuery, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse},
@@ -17,11 +17,10 @@ use super::HttpState;
 use crate::auth::{self, Principal};
 use crate::error::AppError;
 use crate::graphql::context::{Language, RequestContext};
+use crate::graphql::limits;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
-/// Most operations in one batch.
-const MAX_BATCH: usize = 100;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum MediaType {
@@ -137,13 +136,24 @@ async fn execute(
         let ctx = RequestContext::new(&state.app, principal.clone(), Some(rid.clone()), language);
         let schema = state.schema.clone();
         let rid = rid.clone();
+        let limits = state.app.config.limits();
         async move {
             let gate = ctx.gate.clone();
             let mut req = req.data(ctx);
+            let (operation, variables) = (req.operation_name.clone(), req.variables.clone());
             // Parsed once here, reused by the executor: a syntax error gets its own code.
-            if let Err(mut e) = req.parsed_query() {
-                set_code(&mut e, "GRAPHQL_PARSE_FAILED");
-                return Response::from_errors(vec![e]);
+            match req.parsed_query() {
+                Err(mut e) => {
+                    set_code(&mut e, "GRAPHQL_PARSE_FAILED");
+                    return Response::from_errors(vec![e]);
+                }
+                Ok(doc) => {
+                    if let Err(refusal) = limits::check(doc, operation.as_deref(), &variables, &limits) {
+                        let mut e = ServerError::new(refusal.message(), None);
+                        set_code(&mut e, refusal.code());
+                        return Response::from_errors(vec![e]);
+                    }
+                }
             }
             scrub(classify(gate.resolver(schema.execute(req)).await), &rid)
         }
@@ -154,12 +164,21 @@ async fn execute(
             (status_of(media, &[&resp]), serde_json::to_string(&BatchResponse::Single(resp)))
         }
         BatchRequest::Batch(reqs) => {
-            if reqs.len() > MAX_BATCH {
+            let max = state.app.config.max_batch;
+            if principal.role == entity::enums::Role::Public {
                 return error_response(
                     StatusCode::BAD_REQUEST,
                     media,
                     "BATCH_TOO_LARGE",
-                    &format!("a batch holds at most {MAX_BATCH} operations"),
+                    "batches need an API key; send one operation",
+                );
+            }
+            if reqs.len() > max {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    "BATCH_TOO_LARGE",
+                    &format!("a batch holds at most {max} operations"),
                 );
             }
             let mut out = Vec::with_capacity(reqs.len());
@@ -178,7 +197,31 @@ async fn execute(
     }
 }
 
-pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
+/// Runs the request under the configured time limit: past it, the execution is
+/// dropped (an open transaction rolls back) and the client gets TIMEOUT.
+async fn execute_in_time(
+    state: &HttpState,
+    headers: &HeaderMap,
+    principal: Principal,
+    batch: BatchRequest,
+    media: MediaType,
+) -> axum::response::Response {
+    let limit = std::time::Duration::from_secs(state.app.config.request_timeout_secs);
+    match tokio::time::timeout(limit, execute(state, headers, principal, batch, media)).await {
+        Ok(r) => r,
+        Err(_) => {
+            tracing::warn!(seconds = limit.as_secs(), "request timed out");
+            error_response(
+                StatusCode::GATEWAY_TIMEOUT,
+                media,
+                "TIMEOUT",
+                &format!("the request ran longer than {} s and was cancelled", limit.as_secs()),
+            )
+        }
+    }
+}
+
+pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Body) -> axum::response::Response {
     let Some(media) = negotiate(&headers) else {
         return error_response(
             StatusCode::NOT_ACCEPTABLE,
@@ -196,6 +239,24 @@ pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Byte
             "send the request as application/json",
         );
     }
+    let max = state.app.config.max_body_bytes;
+    let too_large = || {
+        error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            media,
+            "PAYLOAD_TOO_LARGE",
+            &format!("the body exceeds {max} bytes"),
+        )
+    };
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return too_large();
+    }
+    let body: Bytes = match axum::body::to_bytes(body, max).await {
+        Ok(b) => b,
+        Err(_) => return too_large(),
+    };
     let principal = match principal(&state, &headers).await {
         Ok(p) => p,
         Err(e) => return auth_error(e, media),
@@ -207,7 +268,7 @@ pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Byte
             return error_response(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
         }
     };
-    execute(&state, &headers, principal, batch, media).await
+    execute_in_time(&state, &headers, principal, batch, media).await
 }
 
 #[derive(Deserialize)]
@@ -286,5 +347,5 @@ pub async fn get(
         Ok(p) => p,
         Err(e) => return auth_error(e, media),
     };
-    execute(&state, &headers, principal, BatchRequest::Single(req), media).await
+    execute_in_time(&state, &headers, principal, BatchRequest::Single(req), media).await
 }

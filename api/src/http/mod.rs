@@ -7,15 +7,11 @@ mod health;
 use axum::{Router, http::HeaderName, routing::get};
 use tower::ServiceBuilder;
 use tower_http::{
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
 
 use crate::graphql::{AppSchema, context::AppState};
-
-/// Largest request body accepted (api-contract.md, "Limits").
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone)]
 pub struct HttpState {
@@ -30,7 +26,8 @@ pub fn router(state: HttpState) -> Router {
         tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
     });
     Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        // The handler reads the body itself, to answer an oversized one with a typed error.
+        .route("/graphql", get(graphql::get).post(graphql::post).layer(axum::extract::DefaultBodyLimit::disable()))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .with_state(state)
@@ -38,7 +35,6 @@ pub fn router(state: HttpState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
-                .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+                .layer(PropagateRequestIdLayer::new(request_id)),
         )
 }
