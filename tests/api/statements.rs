@@ -22,6 +22,7 @@ async fn a_nested_project_page_costs_the_same_statements_at_5_and_50_rows() {
         counts.push(app.statements() - before);
         assert_eq!(data["projects"]["edges"].as_array().map(Vec::len), Some(n as usize));
     }
+    eprintln!("statements per request for 5 and 50 projects: {counts:?}");
     assert_eq!(counts[0], counts[1], "statements for 5 and 50 rows: {counts:?}");
     assert!(counts[0] <= 10, "statements per request: {}", counts[0]);
 }

@@ -15,7 +15,7 @@ use super::audit;
 use super::idempotency::{self, Claimed, Key};
 use super::leads::{Path, at, forbidden_transition, not_found};
 use super::pagination::Keyed;
-use super::pipeline::{IdRef, Ref, check_fresh, check_refs, load};
+use super::pipeline::{IdRef, Ref, check_fresh, check_refs, guarded_update, load};
 use super::write::{Actor, UserErrorCode, WriteError, WriteResult, begin, content_hash, now, user_error};
 use crate::domain::money::Money;
 use crate::domain::text::fold;
@@ -193,16 +193,16 @@ pub async fn update_campaign(
     if let Some(v) = f.target_foreign_capital {
         m.target_foreign_capital_fen = Set(v.fen());
     }
-    m.updated_at = Set(now());
-    let res = campaign::Entity::update_many()
-        .set(m)
-        .filter(campaign::Column::Id.eq(current.id))
-        .filter(campaign::Column::UpdatedAt.eq(current.updated_at))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        check_fresh(path, current.updated_at, Some(DateTime::<Utc>::MIN_UTC))?;
-    }
+    guarded_update::<campaign::Entity, _, _>(
+        &txn,
+        path,
+        m,
+        campaign::Column::Id,
+        current.id,
+        campaign::Column::UpdatedAt,
+        current.updated_at,
+    )
+    .await?;
     if let Some(ids) = &f.sector_ids {
         set_sectors(&txn, current.id, ids).await?;
     }
@@ -576,16 +576,16 @@ pub async fn update_incentive(
     if let Some(v) = f.min_foreign_capital {
         m.min_foreign_capital_fen = Set(Some(v.fen()));
     }
-    m.updated_at = Set(now());
-    let res = incentive::Entity::update_many()
-        .set(m)
-        .filter(incentive::Column::Id.eq(current.id))
-        .filter(incentive::Column::UpdatedAt.eq(current.updated_at))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
-        check_fresh(path, current.updated_at, Some(DateTime::<Utc>::MIN_UTC))?;
-    }
+    guarded_update::<incentive::Entity, _, _>(
+        &txn,
+        path,
+        m,
+        incentive::Column::Id,
+        current.id,
+        incentive::Column::UpdatedAt,
+        current.updated_at,
+    )
+    .await?;
     if let Some(ids) = &f.sector_ids {
         set_incentive_sectors(&txn, current.id, ids).await?;
     }

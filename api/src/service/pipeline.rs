@@ -89,22 +89,26 @@ pub async fn check_refs<C: ConnectionTrait>(db: &C, path: &Path, refs: &[(&str, 
     if errors.is_empty() { Ok(()) } else { Err(WriteError::User(errors)) }
 }
 
+fn stale(path: &Path) -> WriteError {
+    user_error(
+        at(path, "expectedUpdatedAt"),
+        UserErrorCode::Stale,
+        "该记录已被他人修改，请刷新后重试",
+        "the object was changed since you read it: read it again and retry",
+    )
+}
+
 /// `STALE` unless `expected` (when given) is the row's `updated_at`.
 pub fn check_fresh(path: &Path, current: DateTime<Utc>, expected: Option<DateTime<Utc>>) -> WriteResult<()> {
     match expected {
-        Some(e) if e != current => Err(user_error(
-            at(path, "expectedUpdatedAt"),
-            UserErrorCode::Stale,
-            "该记录已被他人修改，请刷新后重试",
-            "the object was changed since you read it: read it again and retry",
-        )),
+        Some(e) if e != current => Err(stale(path)),
         _ => Ok(()),
     }
 }
 
 /// Runs `update` only if the row still has `updated_at`: the optimistic lock that
 /// makes a concurrent change `STALE` on both databases.
-async fn guarded_update<E, A, C>(
+pub(crate) async fn guarded_update<E, A, C>(
     db: &C,
     path: &Path,
     mut active: A,
@@ -120,10 +124,7 @@ where
 {
     active.set(updated_col, now().into());
     let res = E::update_many().set(active).filter(id_col.eq(id)).filter(updated_col.eq(seen)).exec(db).await?;
-    if res.rows_affected == 0 {
-        return check_fresh(path, seen, Some(DateTime::<Utc>::MIN_UTC));
-    }
-    Ok(())
+    if res.rows_affected == 0 { Err(stale(path)) } else { Ok(()) }
 }
 
 fn invalid_amount_pair(path: &Path) -> WriteError {
