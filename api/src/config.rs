@@ -61,6 +61,26 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_REQUEST_TIMEOUT_SECS", default_value_t = 10, global = true)]
     pub request_timeout_secs: u64,
 
+    /// Charge requests against per-key cost budgets (off only for benchmarks).
+    #[arg(long, env = "ZHAOSHANG_BUDGETS_ENABLED", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub budgets_enabled: bool,
+
+    /// Complexity points per minute of a partner key.
+    #[arg(long, env = "ZHAOSHANG_BUDGET_PARTNER", default_value_t = 500_000, global = true)]
+    pub budget_partner: u64,
+
+    /// Complexity points per minute of a staff or admin key.
+    #[arg(long, env = "ZHAOSHANG_BUDGET_STAFF", default_value_t = 2_000_000, global = true)]
+    pub budget_staff: u64,
+
+    /// Complexity points per minute of each client address without a key.
+    #[arg(long, env = "ZHAOSHANG_BUDGET_PUBLIC", default_value_t = 100_000, global = true)]
+    pub budget_public: u64,
+
+    /// Proxies whose `X-Forwarded-For` names the client, comma-separated addresses.
+    #[arg(long, env = "ZHAOSHANG_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "ZHAOSHANG_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,
@@ -97,6 +117,11 @@ impl Config {
             max_batch: 100,
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 10,
+            budgets_enabled: true,
+            budget_partner: 500_000,
+            budget_staff: 2_000_000,
+            budget_public: 100_000,
+            trusted_proxies: Vec::new(),
             log_format: LogFormat::Text,
             log_filter: "info".into(),
         }

@@ -29,7 +29,8 @@ impl App {
     pub async fn with_connection(config: Config, db: DatabaseConnection) -> anyhow::Result<App> {
         let listener = TcpListener::bind(config.listen).await?;
         let app = AppState { db: db.clone(), config: Arc::new(config) };
-        let router = router(HttpState { schema: build_schema(app.clone()), app });
+        let budgets = std::sync::Arc::new(crate::http::budget::Budgets::new(&app.config));
+        let router = router(HttpState { schema: build_schema(app.clone()), app, budgets });
         Ok(App { listener, router, db })
     }
 
@@ -49,7 +50,8 @@ impl App {
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, "listening");
-        axum::serve(self.listener, self.router).with_graceful_shutdown(signal).await?;
+        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(signal).await?;
         self.db.close_by_ref().await.ok();
         tracing::info!("stopped");
         Ok(())

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod breakdown;
+mod budgets;
 mod http;
 mod leads;
 mod limits;

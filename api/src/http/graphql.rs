@@ -4,16 +4,18 @@
 //! with a typed error, never a plain-text answer.
 
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError, http::GraphiQLSource};
+use std::net::SocketAddr;
+
 use axum::{
     body::{Body, Bytes},
-    extract::{RawQuery, State},
+    extract::{ConnectInfo, RawQuery, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse},
 };
 use serde::Deserialize;
 use serde_json::json;
 
-use super::HttpState;
+use super::{HttpState, budget};
 use crate::auth::{self, Principal};
 use crate::error::AppError;
 use crate::graphql::context::{Language, RequestContext};
@@ -126,42 +128,90 @@ fn status_of(media: MediaType, responses: &[&Response]) -> StatusCode {
 async fn execute(
     state: &HttpState,
     headers: &HeaderMap,
+    peer: SocketAddr,
     principal: Principal,
     batch: BatchRequest,
     media: MediaType,
 ) -> axum::response::Response {
     let rid = request_id(headers);
+    let (account, per_minute) = state.budgets.account(&principal, Some(peer), headers);
     let language = Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let run = |req: Request| {
         let ctx = RequestContext::new(&state.app, principal.clone(), Some(rid.clone()), language);
         let schema = state.schema.clone();
         let rid = rid.clone();
         let limits = state.app.config.limits();
+        let (budgets, account) = (state.budgets.clone(), account.clone());
         async move {
             let gate = ctx.gate.clone();
             let mut req = req.data(ctx);
             let (operation, variables) = (req.operation_name.clone(), req.variables.clone());
             // Parsed once here, reused by the executor: a syntax error gets its own code.
-            match req.parsed_query() {
+            let measure = match req.parsed_query() {
                 Err(mut e) => {
                     set_code(&mut e, "GRAPHQL_PARSE_FAILED");
                     return Response::from_errors(vec![e]);
                 }
-                Ok(doc) => {
-                    if let Err(refusal) = limits::check(doc, operation.as_deref(), &variables, &limits) {
+                Ok(doc) => match limits::check(doc, operation.as_deref(), &variables, &limits) {
+                    Err(refusal) => {
                         let mut e = ServerError::new(refusal.message(), None);
                         set_code(&mut e, refusal.code());
                         return Response::from_errors(vec![e]);
                     }
+                    Ok(m) => m,
+                },
+            };
+            // Charged before it runs; what the answer did not use is given back.
+            let charge = match budgets.charge(&account, per_minute, measure.complexity) {
+                Ok(c) => c,
+                Err(wait) => {
+                    let mut e = ServerError::new(
+                        format!("over the budget of {per_minute} points a minute; retry in {} s", wait.as_secs()),
+                        None,
+                    );
+                    set_code(&mut e, "RATE_LIMITED");
+                    let mut r = Response::from_errors(vec![e]);
+                    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().to_string()) {
+                        r.http_headers.insert(header::RETRY_AFTER, v);
+                    }
+                    return r;
                 }
-            }
-            scrub(classify(gate.resolver(schema.execute(req)).await), &rid)
+            };
+            let mut resp = scrub(classify(gate.resolver(schema.execute(req)).await), &rid);
+            // The root `data` object is not counted, as in the complexity.
+            let actual = budget::count_objects(&resp.data).saturating_sub(1).min(charge.requested);
+            let (remaining, reset_at) = budgets
+                .refund(&account, per_minute, charge.requested - actual)
+                .unwrap_or((charge.remaining, charge.reset_at));
+            resp.extensions.insert(
+                "cost".into(),
+                async_graphql::Value::from_json(json!({
+                    "requested": charge.requested,
+                    "actual": actual,
+                    "remaining": remaining,
+                    "resetAt": reset_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                }))
+                .unwrap_or_default(),
+            );
+            resp
         }
     };
     let (status, body) = match batch {
         BatchRequest::Single(req) => {
             let resp = run(req).await;
-            (status_of(media, &[&resp]), serde_json::to_string(&BatchResponse::Single(resp)))
+            let limited = resp
+                .errors
+                .iter()
+                .any(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&"RATE_LIMITED".into()));
+            let status = if limited { StatusCode::TOO_MANY_REQUESTS } else { status_of(media, &[&resp]) };
+            let extra = resp.http_headers.clone();
+            let body = serde_json::to_string(&BatchResponse::Single(resp));
+            if let Ok(body) = &body {
+                let mut r = (status, [(header::CONTENT_TYPE, media.header())], body.clone()).into_response();
+                r.headers_mut().extend(extra);
+                return r;
+            }
+            (status, body)
         }
         BatchRequest::Batch(reqs) => {
             let max = state.app.config.max_batch;
@@ -202,12 +252,13 @@ async fn execute(
 async fn execute_in_time(
     state: &HttpState,
     headers: &HeaderMap,
+    peer: SocketAddr,
     principal: Principal,
     batch: BatchRequest,
     media: MediaType,
 ) -> axum::response::Response {
     let limit = std::time::Duration::from_secs(state.app.config.request_timeout_secs);
-    match tokio::time::timeout(limit, execute(state, headers, principal, batch, media)).await {
+    match tokio::time::timeout(limit, execute(state, headers, peer, principal, batch, media)).await {
         Ok(r) => r,
         Err(_) => {
             tracing::warn!(seconds = limit.as_secs(), "request timed out");
@@ -221,7 +272,12 @@ async fn execute_in_time(
     }
 }
 
-pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Body) -> axum::response::Response {
+pub async fn post(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> axum::response::Response {
     let Some(media) = negotiate(&headers) else {
         return error_response(
             StatusCode::NOT_ACCEPTABLE,
@@ -268,7 +324,7 @@ pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Body
             return error_response(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
         }
     };
-    execute_in_time(&state, &headers, principal, batch, media).await
+    execute_in_time(&state, &headers, peer, principal, batch, media).await
 }
 
 #[derive(Deserialize)]
@@ -282,6 +338,7 @@ struct GetParams {
 
 pub async fn get(
     State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> axum::response::Response {
@@ -347,5 +404,5 @@ pub async fn get(
         Ok(p) => p,
         Err(e) => return auth_error(e, media),
     };
-    execute_in_time(&state, &headers, principal, BatchRequest::Single(req), media).await
+    execute_in_time(&state, &headers, peer, principal, BatchRequest::Single(req), media).await
 }

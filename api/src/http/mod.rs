@@ -1,6 +1,7 @@
 //! The HTTP surface: the GraphQL endpoint, health checks, and the middleware
 //! around them (request ids, tracing, body limit).
 
+pub mod budget;
 mod graphql;
 mod health;
 
@@ -17,6 +18,7 @@ use crate::graphql::{AppSchema, context::AppState};
 pub struct HttpState {
     pub schema: AppSchema,
     pub app: AppState,
+    pub budgets: std::sync::Arc<budget::Budgets>,
 }
 
 pub fn router(state: HttpState) -> Router {
