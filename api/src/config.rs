@@ -81,6 +81,14 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// Origins allowed to call the API from a browser, comma-separated (`*` for any).
+    #[arg(long, env = "ZHAOSHANG_CORS_ORIGINS", value_delimiter = ',', global = true)]
+    pub cors_origins: Vec<String>,
+
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take to finish, in seconds.
+    #[arg(long, env = "ZHAOSHANG_SHUTDOWN_GRACE_SECS", default_value_t = 30, global = true)]
+    pub shutdown_grace_secs: u64,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "ZHAOSHANG_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,
@@ -122,6 +130,8 @@ impl Config {
             budget_staff: 2_000_000,
             budget_public: 100_000,
             trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
+            shutdown_grace_secs: 30,
             log_format: LogFormat::Text,
             log_filter: "info".into(),
         }

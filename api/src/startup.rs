@@ -14,6 +14,7 @@ pub struct App {
     listener: TcpListener,
     router: axum::Router,
     db: DatabaseConnection,
+    grace: std::time::Duration,
 }
 
 impl App {
@@ -28,10 +29,11 @@ impl App {
     /// As [`App::build`], over a connection the caller made (and migrated).
     pub async fn with_connection(config: Config, db: DatabaseConnection) -> anyhow::Result<App> {
         let listener = TcpListener::bind(config.listen).await?;
+        let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let app = AppState { db: db.clone(), config: Arc::new(config) };
         let budgets = std::sync::Arc::new(crate::http::budget::Budgets::new(&app.config));
         let router = router(HttpState { schema: build_schema(app.clone()), app, budgets });
-        Ok(App { listener, router, db })
+        Ok(App { listener, router, db, grace })
     }
 
     pub fn port(&self) -> u16 {
@@ -47,11 +49,29 @@ impl App {
         self.run_until(shutdown_signal()).await
     }
 
+    /// Serves until `signal`; then stops accepting and lets requests in flight
+    /// finish for up to the grace period.
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, "listening");
         let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(signal).await?;
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(self.listener, service).with_graceful_shutdown(async move {
+            signal.await;
+            let _ = stopping_tx.send(());
+        });
+        let grace = self.grace;
+        let deadline = async move {
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = server => served?,
+            _ = deadline => tracing::warn!(seconds = grace.as_secs(), "requests still in flight after the grace period; stopping"),
+        }
         self.db.close_by_ref().await.ok();
         tracing::info!("stopped");
         Ok(())

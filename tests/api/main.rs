@@ -12,6 +12,7 @@ mod limits;
 mod lists;
 mod money;
 mod office;
+mod operations;
 mod pipeline;
 mod report;
 mod schema;

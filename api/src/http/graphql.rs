@@ -142,7 +142,9 @@ async fn execute(
         let rid = rid.clone();
         let limits = state.app.config.limits();
         let (budgets, account) = (state.budgets.clone(), account.clone());
-        async move {
+        let op_name = req.operation_name.clone();
+        let started = std::time::Instant::now();
+        let work = async move {
             let gate = ctx.gate.clone();
             let mut req = req.data(ctx);
             let (operation, variables) = (req.operation_name.clone(), req.variables.clone());
@@ -193,6 +195,17 @@ async fn execute(
                 }))
                 .unwrap_or_default(),
             );
+            resp
+        };
+        async move {
+            let resp = work.await;
+            let outcome = resp
+                .errors
+                .first()
+                .and_then(|e| e.extensions.as_ref().and_then(|x| x.get("code")))
+                .map(|c| c.to_string().trim_matches('"').to_owned())
+                .unwrap_or_else(|| "ok".into());
+            super::metrics::record(op_name.as_deref(), &outcome, started.elapsed());
             resp
         }
     };

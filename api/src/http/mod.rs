@@ -4,10 +4,17 @@
 pub mod budget;
 mod graphql;
 mod health;
+pub mod metrics;
 
-use axum::{Router, http::HeaderName, routing::get};
+use axum::{
+    Router,
+    http::{HeaderName, HeaderValue, Method, header},
+    routing::get,
+};
 use tower::ServiceBuilder;
 use tower_http::{
+    compression::CompressionLayer,
+    cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -21,7 +28,21 @@ pub struct HttpState {
     pub budgets: std::sync::Arc<budget::Budgets>,
 }
 
+/// CORS for the configured origins only; none by default.
+fn cors(origins: &[String]) -> CorsLayer {
+    let base = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, header::ACCEPT_LANGUAGE])
+        .expose_headers([HeaderName::from_static("x-request-id"), header::RETRY_AFTER]);
+    if origins.iter().any(|o| o == "*") {
+        base.allow_origin(AllowOrigin::any())
+    } else {
+        base.allow_origin(AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok())))
+    }
+}
+
 pub fn router(state: HttpState) -> Router {
+    let cors = cors(&state.app.config.cors_origins);
     let request_id = HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
         let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -32,11 +53,14 @@ pub fn router(state: HttpState) -> Router {
         .route("/graphql", get(graphql::get).post(graphql::post).layer(axum::extract::DefaultBodyLimit::disable()))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
-                .layer(PropagateRequestIdLayer::new(request_id)),
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(cors)
+                .layer(CompressionLayer::new()),
         )
 }
