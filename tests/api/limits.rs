@@ -119,3 +119,27 @@ async fn a_fragment_cycle_is_a_validation_error_not_a_hang() {
     let (_, body) = post_raw(&app, None, "application/json", json!({ "query": q })).await;
     assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED");
 }
+
+#[tokio::test]
+async fn pathologically_nested_documents_and_variables_are_refused_not_crashing() {
+    let app = spawn_app().await;
+    let n = 100_000;
+    let q = format!("{{{}b{}}}", "a{".repeat(n), "}".repeat(n));
+    let (status, body) = post_raw(&app, None, "application/json", json!({ "query": q })).await;
+    assert_eq!((status, code(&body)), (200, "GRAPHQL_PARSE_FAILED"));
+    let raw =
+        format!("{{\"query\":\"{{ viewer {{ role }} }}\",\"variables\":{{\"v\":{}{}}}}}", "[".repeat(n), "]".repeat(n));
+    let r = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .body(raw)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(code(&body), "BAD_REQUEST");
+    let (status, _) = post_raw(&app, None, "application/json", json!({ "query": "{ viewer { role } }" })).await;
+    assert_eq!(status, 200, "the server still answers");
+}

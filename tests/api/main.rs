@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod breakdown;
 mod budgets;
+mod fuzz;
 mod http;
 mod leads;
 mod limits;

@@ -165,7 +165,7 @@ impl<'a> Walker<'a> {
                 for c in children {
                     let sub = &c.node.selection_set.node;
                     match c.node.name.node.as_str() {
-                        "nodes" => per_node = per_node.saturating_add(1 + self.cost(sub, path)),
+                        "nodes" => per_node = per_node.saturating_add(self.cost(sub, path).saturating_add(1)),
                         "edges" => {
                             // edges { node { … } }: the node is the object counted per item.
                             let mut inner = Vec::new();
@@ -175,7 +175,8 @@ impl<'a> Walker<'a> {
                                     self.aliases += 1;
                                 }
                                 if e.node.name.node.as_str() == "node" {
-                                    per_node = per_node.saturating_add(1 + self.cost(&e.node.selection_set.node, path));
+                                    per_node = per_node
+                                        .saturating_add(self.cost(&e.node.selection_set.node, path).saturating_add(1));
                                 }
                             }
                         }
@@ -184,7 +185,7 @@ impl<'a> Walker<'a> {
                                 self.aliases += 1;
                             }
                             if !c.node.selection_set.node.items.is_empty() {
-                                rest = rest.saturating_add(1 + self.cost(sub, path));
+                                rest = rest.saturating_add(self.cost(sub, path).saturating_add(1));
                             }
                         }
                     }
@@ -303,6 +304,22 @@ mod tests {
             measure("{ projects(first: 101) { nodes { id } } }").unwrap_err().code(),
             "GRAPHQL_VALIDATION_FAILED"
         );
+    }
+
+    #[test]
+    fn costs_saturate_instead_of_overflowing() {
+        // Twenty nested pages of 100: 10^40 objects, far past u64 if multiplied naively.
+        let depth = 20;
+        let q = format!(
+            "{}{}{}",
+            "{ projects(first: 100) { nodes { enterprise ".repeat(depth),
+            "{ id }",
+            " } } }".repeat(depth)
+        );
+        let limits = Limits { depth: 1000, ..Limits::default() };
+        let doc = async_graphql::parser::parse_query(&q).expect("parses");
+        let refused = check(&doc, None, &Variables::default(), &limits).unwrap_err();
+        assert_eq!(refused.code(), "QUERY_TOO_COMPLEX");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use axum::{
 };
 use tower::ServiceBuilder;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -41,6 +42,23 @@ fn cors(origins: &[String]) -> CorsLayer {
     }
 }
 
+/// A panic in a handler is a bug: the client gets a typed INTERNAL error (and
+/// the connection survives), the cause goes to the log.
+fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::http::Response<axum::body::Body> {
+    let detail = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    tracing::error!(panic = detail, "handler panicked");
+    let body = serde_json::json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }] });
+    axum::http::Response::builder()
+        .status(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+        .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap_or_default()
+}
+
 pub fn router(state: HttpState) -> Router {
     let cors = cors(&state.app.config.cors_origins);
     let request_id = HeaderName::from_static("x-request-id");
@@ -60,6 +78,7 @@ pub fn router(state: HttpState) -> Router {
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::custom(panic_response))
                 .layer(cors)
                 .layer(CompressionLayer::new()),
         )
