@@ -33,6 +33,10 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_max_connections: u32,
 
+    /// How long a request waits for a database connection before it fails, in seconds.
+    #[arg(long, env = "ZHAOSHANG_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5, global = true)]
+    pub db_acquire_timeout_secs: u64,
+
     /// Deepest nesting of fields an operation may select.
     #[arg(long, env = "ZHAOSHANG_MAX_DEPTH", default_value_t = 10, global = true)]
     pub max_depth: usize,
@@ -118,6 +122,7 @@ impl Config {
             timezone: chrono_tz::Asia::Shanghai,
             major_project_threshold: Money::from_fen(100_000_000 * 100),
             db_max_connections: 16,
+            db_acquire_timeout_secs: 5,
             max_depth: 10,
             max_introspection_depth: 15,
             max_complexity: 50_000,

@@ -14,8 +14,10 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     let mut opt = ConnectOptions::new(config.database_url.clone());
     opt.max_connections(config.db_max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(config.db_acquire_timeout_secs))
+        .acquire_timeout(Duration::from_secs(config.db_acquire_timeout_secs))
+        // A connection that died with the network is found out before use.
+        .test_before_acquire(true)
         .sqlx_logging(false);
     opt.map_sqlx_sqlite_opts(|o| {
         o.journal_mode(sqlx_sqlite::SqliteJournalMode::Wal)

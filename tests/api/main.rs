@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod breakdown;
 mod budgets;
+mod faults;
 mod fuzz;
 mod http;
 mod leads;

@@ -26,4 +26,15 @@ mod tests {
         assert_eq!(super::parse("CHN"), None);
         assert_eq!(super::parse("").as_deref(), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn case_does_not_matter_and_only_two_letters_pass(s in "[a-zA-Z]{1,3}") {
+            let parsed = super::parse(&s);
+            proptest::prop_assert_eq!(parsed.clone(), super::parse(&s.to_ascii_uppercase()));
+            if let Some(code) = parsed {
+                proptest::prop_assert_eq!(code.len(), 2);
+            }
+        }
+    }
 }

@@ -133,4 +133,17 @@ mod tests {
         assert_eq!(Money::ZERO.yi_yuan(), "0.00");
         assert_eq!(Money::from_yuan(1_000_000_000).yi_yuan(), "10.00");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn every_amount_prints_and_parses_back_exactly(fen in 0i64..=MAX_YUAN * 100) {
+            let m = Money::from_fen(fen);
+            proptest::prop_assert_eq!(Money::parse(&m.to_string()), Ok(m));
+        }
+
+        #[test]
+        fn no_input_panics_the_parser(s in "\\PC{0,40}") {
+            let _ = Money::parse(&s);
+        }
+    }
 }

@@ -94,4 +94,27 @@ mod tests {
         let c = check_char("91350100M000100Y4").unwrap();
         assert_eq!(c, '3');
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_completed_code_parses_and_any_other_check_character_fails(
+            digits in proptest::collection::vec(0usize..31, 17),
+            other in 0usize..31,
+        ) {
+            let first17: String = digits.iter().map(|d| ALPHABET[*d] as char).collect();
+            let check = check_char(&first17).expect("valid prefix");
+            let good = format!("{}{}", first17, check);
+            proptest::prop_assert!(Uscc::parse(&good).is_ok());
+            let wrong = ALPHABET[other] as char;
+            if wrong != check {
+                let bad = format!("{}{}", first17, wrong);
+                proptest::prop_assert_eq!(Uscc::parse(&bad), Err(UsccError::Check));
+            }
+        }
+
+        #[test]
+        fn no_input_panics_the_parser(s in "\\PC{0,30}") {
+            let _ = Uscc::parse(&s);
+        }
+    }
 }
