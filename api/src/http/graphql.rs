@@ -143,6 +143,7 @@ async fn execute(
         let limits = state.app.config.limits();
         let (budgets, account) = (state.budgets.clone(), account.clone());
         let op_name = req.operation_name.clone();
+        let (role, partner_id, key_id) = (principal.role, principal.partner_id, principal.key_id);
         let started = std::time::Instant::now();
         let work = async move {
             let gate = ctx.gate.clone();
@@ -205,7 +206,18 @@ async fn execute(
                 .and_then(|e| e.extensions.as_ref().and_then(|x| x.get("code")))
                 .map(|c| c.to_string().trim_matches('"').to_owned())
                 .unwrap_or_else(|| "ok".into());
-            super::metrics::record(op_name.as_deref(), &outcome, started.elapsed());
+            let elapsed = started.elapsed();
+            super::metrics::record(op_name.as_deref(), &outcome, elapsed);
+            // One line per operation, inside the request's span (and so with its id).
+            tracing::info!(
+                operation = op_name.as_deref().unwrap_or("anonymous"),
+                role = ?role,
+                partner = partner_id,
+                key = key_id,
+                outcome = %outcome,
+                elapsed_ms = elapsed.as_millis() as u64,
+                "graphql"
+            );
             resp
         }
     };
