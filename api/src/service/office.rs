@@ -16,7 +16,7 @@ use super::idempotency::{self, Claimed, Key};
 use super::leads::{Path, at, forbidden_transition, not_found};
 use super::pagination::Keyed;
 use super::pipeline::{IdRef, Ref, check_fresh, check_refs, guarded_update, load};
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, begin, content_hash, now, user_error};
+use super::write::{Actor, UserErrorCode, WriteError, WriteResult, begin, content_hash, now, unique_or, user_error};
 use crate::domain::money::Money;
 use crate::domain::text::fold;
 
@@ -54,13 +54,6 @@ async fn finish<M: Serialize>(
 
 fn exists(path: &Path, field: &str, zh: &str, en: &str) -> WriteError {
     user_error(at(path, field), UserErrorCode::AlreadyExists, zh.to_owned(), en.to_owned())
-}
-
-async fn taken<E: EntityTrait, C: ConnectionTrait>(db: &C, col: E::Column, value: &str) -> Result<bool, sea_orm::DbErr>
-where
-    E::Model: Sync,
-{
-    Ok(E::find().filter(col.eq(value)).count(db).await? > 0)
 }
 
 // ------------------------------------------------------------------ campaigns
@@ -287,9 +280,6 @@ pub async fn create_department(
             Ok(t) => t,
             Err(replay) => return Ok(replay),
         };
-    if taken::<department::Entity, _>(&txn, department::Column::Name, &name).await? {
-        return Err(exists(path, "name", "已有同名部门", "a department with this name exists"));
-    }
     let t = now();
     let d = department::ActiveModel {
         search_name: Set(fold(&name)),
@@ -300,13 +290,7 @@ pub async fn create_department(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if super::write::is_unique_violation(&e) {
-            exists(path, "name", "已有同名部门", "a department with this name exists")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_or(exists(path, "name", "已有同名部门", "a department with this name exists")))?;
     finish(txn, actor, claim, "createDepartment", "Department", d.id, &d).await?;
     Ok(d)
 }
@@ -325,9 +309,6 @@ pub async fn create_sector(
             Ok(t) => t,
             Err(replay) => return Ok(replay),
         };
-    if taken::<sector::Entity, _>(&txn, sector::Column::Code, &code).await? {
-        return Err(exists(path, "code", "已有该代码的行业", "a sector with this code exists"));
-    }
     let t = now();
     let s = sector::ActiveModel {
         code: Set(code),
@@ -339,13 +320,7 @@ pub async fn create_sector(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if super::write::is_unique_violation(&e) {
-            exists(path, "code", "已有该代码的行业", "a sector with this code exists")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_or(exists(path, "code", "已有该代码的行业", "a sector with this code exists")))?;
     finish(txn, actor, claim, "createSector", "Sector", s.id, &s).await?;
     Ok(s)
 }
@@ -364,9 +339,6 @@ pub async fn create_park(
             Ok(t) => t,
             Err(replay) => return Ok(replay),
         };
-    if taken::<park::Entity, _>(&txn, park::Column::Name, &name).await? {
-        return Err(exists(path, "name", "已有同名园区", "a park with this name exists"));
-    }
     let t = now();
     let p = park::ActiveModel {
         search_name: Set(fold(&name)),
@@ -378,13 +350,7 @@ pub async fn create_park(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if super::write::is_unique_violation(&e) {
-            exists(path, "name", "已有同名园区", "a park with this name exists")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_or(exists(path, "name", "已有同名园区", "a park with this name exists")))?;
     finish(txn, actor, claim, "createPark", "Park", p.id, &p).await?;
     Ok(p)
 }
@@ -611,9 +577,6 @@ pub async fn create_partner(
             Ok(t) => t,
             Err(replay) => return Ok(replay),
         };
-    if taken::<partner::Entity, _>(&txn, partner::Column::Name, &name).await? {
-        return Err(exists(path, "name", "已有同名合作机构", "a partner with this name exists"));
-    }
     let t = now();
     let p = partner::ActiveModel {
         search_name: Set(fold(&name)),
@@ -627,13 +590,7 @@ pub async fn create_partner(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if super::write::is_unique_violation(&e) {
-            exists(path, "name", "已有同名合作机构", "a partner with this name exists")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_or(exists(path, "name", "已有同名合作机构", "a partner with this name exists")))?;
     finish(txn, actor, claim, "createPartner", "Partner", p.id, &p).await?;
     Ok(p)
 }

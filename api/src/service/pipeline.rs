@@ -14,7 +14,9 @@ use super::audit;
 use super::idempotency::{self, Claimed, Key};
 use super::leads::{Path, at, forbidden_transition, not_found};
 use super::pagination::Keyed;
-use super::write::{Actor, UserError, UserErrorCode, WriteError, WriteResult, content_hash, now, user_error};
+use super::write::{
+    Actor, UserError, UserErrorCode, WriteError, WriteResult, content_hash, now, unique_or, user_error,
+};
 use crate::domain::money::Money;
 use crate::domain::stage;
 use crate::domain::text::{dedupe_key, fold};
@@ -204,9 +206,6 @@ pub async fn create_enterprise(
         &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)],
     )
     .await?;
-    if uscc_taken(&txn, &f.uscc, None).await? {
-        return Err(uscc_exists(path));
-    }
     let name = f.name.unwrap_or_default();
     let t = now();
     let e = enterprise::ActiveModel {
@@ -233,7 +232,7 @@ pub async fn create_enterprise(
     }
     .insert(&txn)
     .await
-    .map_err(|e| if super::write::is_unique_violation(&e) { uscc_exists(path) } else { e.into() })?;
+    .map_err(unique_or(uscc_exists(path)))?;
     audit::record(&txn, actor, "createEnterprise", "Enterprise", e.id, None, Some(&e)).await?;
     idempotency::complete(&txn, claimed, "Enterprise", e.id).await?;
     txn.commit().await?;

@@ -269,6 +269,13 @@ pub fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
+/// For `map_err` on a write guarded by a unique index: a violation is the user
+/// error `conflict` (the index decides, also between racing requests), anything
+/// else an internal error.
+pub fn unique_or(conflict: WriteError) -> impl FnOnce(DbErr) -> WriteError {
+    move |e| if is_unique_violation(&e) { conflict } else { e.into() }
+}
+
 /// SHA-256 of a command's content, to tell a retry from a conflicting reuse of an
 /// idempotency key.
 pub fn content_hash<T: Serialize>(value: &T) -> String {
