@@ -17,11 +17,15 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
+    /// The configuration the server runs with (its database URL included).
+    pub config: Config,
     statements: Arc<AtomicUsize>,
     cleanup: Cleanup,
 }
 
 enum Cleanup {
+    /// A second server on another test's database: the first one cleans up.
+    Nothing,
     SqliteFile(std::path::PathBuf),
     Postgres { admin_url: String, name: String },
 }
@@ -29,6 +33,7 @@ enum Cleanup {
 impl Drop for TestApp {
     fn drop(&mut self) {
         match &self.cleanup {
+            Cleanup::Nothing => {}
             Cleanup::SqliteFile(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -89,17 +94,30 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     config.listen = "127.0.0.1:0".parse().expect("address");
     config.db_max_connections = 5;
     adjust(&mut config);
-    let mut conn = db::connect(&config).await.expect("connect");
+    let conn = db::connect(&config).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");
+    start(config, conn, cleanup).await
+}
+
+async fn start(config: Config, mut conn: DatabaseConnection, cleanup: Cleanup) -> TestApp {
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
     conn.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
-    let app = api::App::with_connection(config, conn.clone()).await.expect("build app");
+    let app = api::App::with_connection(config.clone(), conn.clone()).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { address, client: reqwest::Client::new(), db: conn, statements, cleanup }
+    TestApp { address, client: reqwest::Client::new(), db: conn, config, statements, cleanup }
+}
+
+impl TestApp {
+    /// A second server with its own connections and its own state, on this
+    /// server's database: what another process behind a load balancer would be.
+    pub async fn sibling(&self) -> TestApp {
+        let conn = db::connect(&self.config).await.expect("connect");
+        start(self.config.clone(), conn, Cleanup::Nothing).await
+    }
 }
 
 /// A GraphQL response: status, and the JSON body.

@@ -138,7 +138,8 @@ async fn execute(
     let language = Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let run = |req: Request| {
         let ctx = RequestContext::new(&state.app, principal.clone(), Some(rid.clone()), language);
-        let schema = state.schema.clone();
+        let schema =
+            if principal.key_id.is_some() { state.schema.clone() } else { state.public_schema.clone() };
         let rid = rid.clone();
         let limits = state.app.config.limits();
         let (budgets, account) = (state.budgets.clone(), account.clone());
@@ -165,7 +166,7 @@ async fn execute(
                 },
             };
             // Charged before it runs; what the answer did not use is given back.
-            let charge = match budgets.charge(&account, per_minute, measure.complexity) {
+            let charge = match budgets.charge(&account, per_minute, measure.complexity).await {
                 Ok(c) => c,
                 Err(wait) => {
                     let mut e = ServerError::new(
@@ -185,6 +186,7 @@ async fn execute(
             let actual = budget::count_objects(&resp.data).saturating_sub(1).min(charge.requested);
             let (remaining, reset_at) = budgets
                 .refund(&account, per_minute, charge.requested - actual)
+                .await
                 .unwrap_or((charge.remaining, charge.reset_at));
             resp.extensions.insert(
                 "cost".into(),

@@ -62,6 +62,18 @@ pub fn record(operation: Option<&str>, outcome: &str, elapsed: Duration) {
     }
 }
 
+/// Whether cost budgets are kept in this process because Redis is unreachable.
+pub fn budget_fallback(active: bool) {
+    handle();
+    metrics::gauge!("zhaoshang_budget_fallback").set(if active { 1.0 } else { 0.0 });
+}
+
+/// One charge served by the process's own budget while Redis was unreachable.
+pub fn budget_fallback_charge() {
+    handle();
+    metrics::counter!("zhaoshang_budget_fallback_charges_total").increment(1);
+}
+
 pub async fn render(State(state): State<HttpState>) -> impl IntoResponse {
     let handle = handle();
     let db = &state.app.db;
