@@ -81,6 +81,20 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_BUDGET_PUBLIC", default_value_t = 100_000, global = true)]
     pub budget_public: u64,
 
+    /// Redis for cost budgets shared by several processes, e.g. `redis://127.0.0.1:6379`;
+    /// without it each process keeps its own. If Redis is unreachable, the process
+    /// falls back to its own budgets until it is back.
+    #[arg(long, env = "ZHAOSHANG_REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
+
+    /// Prefix of the Redis keys, so that several deployments can share one Redis.
+    #[arg(long, env = "ZHAOSHANG_REDIS_PREFIX", default_value = "zhaoshang", global = true)]
+    pub redis_prefix: String,
+
+    /// Answer introspection queries (`__schema`, `__type`); partners' code generators need it.
+    #[arg(long, env = "ZHAOSHANG_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub introspection: bool,
+
     /// Proxies whose `X-Forwarded-For` names the client, comma-separated addresses.
     #[arg(long, env = "ZHAOSHANG_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -134,6 +148,9 @@ impl Config {
             budget_partner: 500_000,
             budget_staff: 2_000_000,
             budget_public: 100_000,
+            redis_url: None,
+            redis_prefix: "zhaoshang".into(),
+            introspection: true,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             shutdown_grace_secs: 30,
@@ -148,6 +165,7 @@ impl Config {
             introspection_depth: self.max_introspection_depth,
             complexity: self.max_complexity,
             aliases: self.max_aliases,
+            introspection: self.introspection,
         }
     }
 

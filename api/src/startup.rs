@@ -7,7 +7,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::db;
-use crate::graphql::{build_schema, context::AppState};
+use crate::graphql::{Audience, build_schema, context::AppState};
 use crate::http::{HttpState, router};
 
 pub struct App {
@@ -32,7 +32,12 @@ impl App {
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let app = AppState { db: db.clone(), config: Arc::new(config) };
         let budgets = std::sync::Arc::new(crate::http::budget::Budgets::new(&app.config));
-        let router = router(HttpState { schema: build_schema(app.clone()), app, budgets });
+        let router = router(HttpState {
+            schema: build_schema(app.clone(), Audience::Keyed),
+            public_schema: build_schema(app.clone(), Audience::Public),
+            app,
+            budgets,
+        });
         Ok(App { listener, router, db, grace })
     }
 

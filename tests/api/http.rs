@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
@@ -87,4 +87,38 @@ async fn the_response_media_type_follows_accept() {
     let r = send("application/json", "{ viewer { ").await.expect("request");
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED");
+}
+
+#[tokio::test]
+async fn the_public_gets_no_field_suggestions_a_key_holder_does() {
+    let app = spawn_app().await;
+    let typo = "{ projectz(first: 1) { nodes { id } } }";
+    let public = app.post(None, typo, json!({})).await;
+    assert_eq!(public.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    let message = public.body["errors"][0]["message"].as_str().expect("message");
+    assert!(message.contains("projectz") && !message.contains("Did you mean"), "{message}");
+
+    let key = app.key(entity::enums::Role::Staff, None).await;
+    let staff = app.post(Some(&key), typo, json!({})).await;
+    let message = staff.body["errors"][0]["message"].as_str().expect("message");
+    assert!(message.contains(r#"Did you mean "projects""#), "{message}");
+}
+
+#[tokio::test]
+async fn introspection_is_on_by_default_and_can_be_switched_off() {
+    let probe = "{ __schema { queryType { name } } }";
+    let on = spawn_app().await;
+    assert_eq!(on.query(None, probe, json!({})).await["__schema"]["queryType"]["name"], "Query");
+
+    let off = spawn_app_with(|c| c.introspection = false).await;
+    let r = off.post(None, probe, json!({})).await;
+    assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
+    assert!(r.body["data"].is_null(), "{}", r.body);
+    assert!(r.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("switched off")), "{}", r.body);
+    // Not through a fragment either, and not for an admin.
+    let key = off.key(entity::enums::Role::Admin, None).await;
+    let r = off.post(Some(&key), r#"{ ...F } fragment F on Query { __type(name: "Project") { name } }"#, json!({})).await;
+    assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
+    // Ordinary queries are unaffected.
+    assert_eq!(off.query(None, "{ viewer { role } }", json!({})).await["viewer"]["role"], "PUBLIC");
 }

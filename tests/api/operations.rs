@@ -77,3 +77,105 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
         .expect("request");
     assert_eq!(r.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
 }
+
+#[tokio::test]
+async fn readyz_is_red_while_a_migration_is_pending_and_green_by_itself_once_applied() {
+    use migration::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    let readyz = || async {
+        let r = app.client.get(format!("{}/readyz", app.address)).send().await.expect("request");
+        (r.status().as_u16(), r.json::<serde_json::Value>().await.expect("json"))
+    };
+    assert_eq!(readyz().await, (200, json!({ "status": "ready" })));
+    // The running server's database loses its last migration, as when a new
+    // release's migration has not been applied yet.
+    Migrator::down(&app.db, Some(1)).await.expect("roll back one migration");
+    assert_eq!(readyz().await, (503, json!({ "status": "migrations pending" })));
+    Migrator::up(&app.db, None).await.expect("apply it again");
+    assert_eq!(readyz().await, (200, json!({ "status": "ready" })));
+}
+
+/// The `zhaoshang serve` process on a free port over the test's database.
+async fn serve_process(app: &crate::helpers::TestApp, grace_secs: u64) -> (tokio::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
+        .arg("serve")
+        .env("ZHAOSHANG_DATABASE_URL", &app.config.database_url)
+        .env("ZHAOSHANG_LISTEN", format!("127.0.0.1:{port}"))
+        .env("ZHAOSHANG_SHUTDOWN_GRACE_SECS", grace_secs.to_string())
+        .env("ZHAOSHANG_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start zhaoshang serve");
+    for _ in 0..200 {
+        let up = app.client.get(format!("http://127.0.0.1:{port}/healthz")).send().await;
+        if up.is_ok_and(|r| r.status() == 200) {
+            return (child, port);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("zhaoshang serve did not come up on port {port}");
+}
+
+fn sigterm(child: &tokio::process::Child) {
+    let pid = child.id().expect("running").to_string();
+    let status = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn on_sigterm_a_request_in_flight_finishes_new_ones_are_refused_and_the_process_exits_0() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let (mut child, port) = serve_process(&app, 10).await;
+
+    // A request whose body is still arriving when the signal comes.
+    let body = r#"{"query":"{ viewer { role } }"}"#;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("write head");
+    stream.write_all(&body.as_bytes()[..10]).await.expect("write part of the body");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    sigterm(&child);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let refused = tokio::net::TcpStream::connect(("127.0.0.1", port)).await;
+    assert!(refused.is_err(), "the listener is closed once shutdown begins");
+    assert!(child.try_wait().expect("status").is_none(), "the process waits for the request in flight");
+
+    stream.write_all(&body.as_bytes()[10..]).await.expect("write the rest");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("read the answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""role":"PUBLIC""#), "{answer}");
+
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+        .await
+        .expect("exits after the request")
+        .expect("status");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn a_request_that_outlasts_the_grace_period_is_cut_and_the_process_still_exits_0() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app().await;
+    let (mut child, port) = serve_process(&app, 1).await;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+    let head = "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
+    stream.write_all(head.as_bytes()).await.expect("write head");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    sigterm(&child);
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+        .await
+        .expect("exits after the grace period")
+        .expect("status");
+    assert_eq!(status.code(), Some(0));
+    let waited = started.elapsed();
+    assert!(waited >= std::time::Duration::from_millis(900), "waited the grace period: {waited:?}");
+}

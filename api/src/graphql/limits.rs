@@ -20,11 +20,13 @@ pub struct Limits {
     pub introspection_depth: usize,
     pub complexity: u64,
     pub aliases: usize,
+    /// Whether `__schema` and `__type` are answered at all.
+    pub introspection: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { depth: 10, introspection_depth: 15, complexity: 50_000, aliases: 30 }
+        Limits { depth: 10, introspection_depth: 15, complexity: 50_000, aliases: 30, introspection: true }
     }
 }
 
@@ -35,6 +37,7 @@ pub enum Refusal {
     TooComplex { cost: u64, limit: u64 },
     TooManyAliases { aliases: usize, limit: usize },
     PageTooLarge { field: String, size: i64 },
+    IntrospectionOff,
 }
 
 impl Refusal {
@@ -43,7 +46,7 @@ impl Refusal {
             Refusal::TooDeep { .. } => "QUERY_TOO_DEEP",
             Refusal::TooComplex { .. } => "QUERY_TOO_COMPLEX",
             Refusal::TooManyAliases { .. } => "TOO_MANY_ALIASES",
-            Refusal::PageTooLarge { .. } => "GRAPHQL_VALIDATION_FAILED",
+            Refusal::PageTooLarge { .. } | Refusal::IntrospectionOff => "GRAPHQL_VALIDATION_FAILED",
         }
     }
 
@@ -61,6 +64,7 @@ impl Refusal {
             Refusal::PageTooLarge { field, size } => {
                 format!("`{field}` asks for {size} items; a page holds 0 to {MAX_PAGE_SIZE}")
             }
+            Refusal::IntrospectionOff => "introspection (`__schema`, `__type`) is switched off on this server".into(),
         }
     }
 }
@@ -234,6 +238,9 @@ pub fn check(
     for root in roots {
         let d = 1 + w.depth(&root.node.selection_set.node, &mut path);
         if is_introspection(root.node.name.node.as_str()) {
+            if !limits.introspection {
+                return Err(Refusal::IntrospectionOff);
+            }
             m.introspection_depth = m.introspection_depth.max(d);
         } else {
             m.depth = m.depth.max(d);

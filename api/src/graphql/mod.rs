@@ -12,4 +12,4 @@ pub mod scalars;
 pub mod schema;
 pub mod types;
 
-pub use schema::{AppSchema, build_schema};
+pub use schema::{AppSchema, Audience, build_schema};

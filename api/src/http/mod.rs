@@ -24,7 +24,10 @@ use crate::graphql::{AppSchema, context::AppState};
 
 #[derive(Clone)]
 pub struct HttpState {
+    /// For callers with a key.
     pub schema: AppSchema,
+    /// For the public: the same schema without field suggestions.
+    pub public_schema: AppSchema,
     pub app: AppState,
     pub budgets: std::sync::Arc<budget::Budgets>,
 }
