@@ -122,3 +122,45 @@ async fn introspection_is_on_by_default_and_can_be_switched_off() {
     // Ordinary queries are unaffected.
     assert_eq!(off.query(None, "{ viewer { role } }", json!({})).await["viewer"]["role"], "PUBLIC");
 }
+
+/// Each client mistake of the GraphQL-over-HTTP specification, with both media types.
+#[tokio::test]
+async fn client_mistakes_get_the_status_and_code_the_specification_prescribes() {
+    let app = spawn_app().await;
+    let url = format!("{}/graphql", app.address);
+    let post = |accept: &'static str, body: Value| app.client.post(&url).header("accept", accept).json(&body).send();
+    const GQL: &str = "application/graphql-response+json";
+    const JSON: &str = "application/json";
+    let query = "query A($n: Int) { projects(first: $n) { nodes { id } } } query B { viewer { role } }";
+    let cases: Vec<(&str, Value, u16, u16, &str)> = vec![
+        ("no query", json!({ "variables": {} }), 400, 400, "BAD_REQUEST"),
+        ("query not a string", json!({ "query": 42 }), 400, 400, "BAD_REQUEST"),
+        ("variables not an object", json!({ "query": "{ viewer { role } }", "variables": [1] }), 400, 400, "BAD_REQUEST"),
+        (
+            "variable of the wrong type",
+            json!({ "query": query, "operationName": "A", "variables": { "n": "ten" } }),
+            400,
+            200,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        ("unknown operation name", json!({ "query": query, "operationName": "C" }), 400, 200, "GRAPHQL_VALIDATION_FAILED"),
+        ("two operations, no name", json!({ "query": query }), 400, 200, "GRAPHQL_VALIDATION_FAILED"),
+    ];
+    for (what, body, gql_status, json_status, code) in cases {
+        for (accept, status) in [(GQL, gql_status), (JSON, json_status)] {
+            let r = post(accept, body.clone()).await.expect("request");
+            assert_eq!(r.status().as_u16(), status, "{what} ({accept})");
+            let answer: Value = r.json().await.expect("a JSON answer");
+            assert_eq!(answer["errors"][0]["extensions"]["code"], code, "{what} ({accept}): {answer}");
+        }
+    }
+
+    // A media type the server cannot produce, and a body of another type.
+    let r = app.client.post(&url).header("accept", "text/csv").json(&json!({ "query": "{ viewer { role } }" }));
+    assert_eq!(r.send().await.expect("request").status(), 406);
+    let r = app.client.post(&url).header("content-type", "text/plain").body(r#"{"query":"{ viewer { role } }"}"#);
+    let r = r.send().await.expect("request");
+    assert_eq!(r.status(), 415);
+    let answer: Value = r.json().await.expect("json");
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+}

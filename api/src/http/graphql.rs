@@ -344,14 +344,44 @@ pub async fn post(
         Ok(p) => p,
         Err(e) => return auth_error(e, media),
     };
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
+    let batch = match parse_body(&body) {
         Ok(b) => b,
-        Err(e) => {
-            let message = format!("the body is not a GraphQL request: {e}");
-            return error_response(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
-        }
+        Err(message) => return error_response(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message),
     };
     execute_in_time(&state, &headers, peer, principal, batch, media).await
+}
+
+/// A POST body as the GraphQL-over-HTTP specification requires it: an object (or,
+/// for a batch, a list of objects) with a string `query`, and `operationName`,
+/// `variables` and `extensions` of the right JSON types when present.
+fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not a GraphQL request: {e}"))?;
+    let check = |v: &serde_json::Value| -> Result<(), String> {
+        let Some(obj) = v.as_object() else {
+            return Err("a GraphQL request is a JSON object".into());
+        };
+        match obj.get("query") {
+            Some(serde_json::Value::String(_)) => {}
+            Some(_) => return Err("`query` must be a string".into()),
+            None => return Err("the request has no `query`".into()),
+        }
+        if obj.get("operationName").is_some_and(|v| !(v.is_string() || v.is_null())) {
+            return Err("`operationName` must be a string".into());
+        }
+        for key in ["variables", "extensions"] {
+            if obj.get(key).is_some_and(|v| !(v.is_object() || v.is_null())) {
+                return Err(format!("`{key}` must be an object"));
+            }
+        }
+        Ok(())
+    };
+    match &value {
+        serde_json::Value::Array(items) if items.is_empty() => return Err("the batch is empty".into()),
+        serde_json::Value::Array(items) => items.iter().try_for_each(check)?,
+        single => check(single)?,
+    }
+    serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
 }
 
 #[derive(Deserialize)]
