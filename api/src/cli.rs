@@ -31,8 +31,13 @@ pub enum Command {
     /// Fill the database with data.
     Seed {
         /// The demo campaign (on an empty database).
-        #[arg(long, required = true)]
+        #[arg(long, required_unless_present = "scale", conflicts_with = "scale")]
         demo: bool,
+        /// A synthetic dataset of this many projects, for the benchmark (on an
+        /// empty database): N/2 enterprises, N/10 leads, a third of the projects
+        /// signed, N/10 agreements in the November 2026 campaign. Accepts 10k, 1m.
+        #[arg(long, value_parser = parse_count)]
+        scale: Option<u64>,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -48,6 +53,27 @@ pub enum Command {
         /// Where to write it; standard output if absent.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+    },
+    /// The benchmark's floor (PostgreSQL): one query of the mix as hand-written
+    /// SQL over sqlx, at the given concurrency; used by `bench/run`.
+    #[command(hide = true)]
+    BenchFloor {
+        #[arg(long)]
+        query: u8,
+        #[arg(long, default_value_t = 16)]
+        connections: u32,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 1)]
+        sector_id: i64,
+        #[arg(long, default_value = "NEGOTIATING")]
+        stage: String,
+        #[arg(long, default_value = "")]
+        search: String,
+        #[arg(long, default_value_t = 0)]
+        after_id: i64,
+        #[arg(long, default_value_t = 1)]
+        max_id: i64,
     },
     /// Manage API keys.
     Keys {
@@ -100,6 +126,19 @@ impl From<RoleArg> for Role {
     }
 }
 
+/// A count such as `10000`, `10k` or `1m`.
+fn parse_count(s: &str) -> Result<u64, String> {
+    let lower = s.trim().to_ascii_lowercase();
+    let (digits, factor) = match lower.strip_suffix('k') {
+        Some(d) => (d, 1_000),
+        None => match lower.strip_suffix('m') {
+            Some(d) => (d, 1_000_000),
+            None => (lower.as_str(), 1),
+        },
+    };
+    digits.parse::<u64>().map(|n| n * factor).map_err(|_| format!("`{s}` is not a count such as 10000, 10k or 1m"))
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
@@ -112,6 +151,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
             println!("migrations applied");
+            Ok(())
+        }
+        Command::BenchFloor { query, connections, seconds, sector_id, stage, search, after_id, max_id } => {
+            let q = crate::bench_floor::FloorQuery { number: query, sector_id, stage, search, after_id, max_id };
+            let r = crate::bench_floor::run(&config.database_url, q, connections, seconds).await?;
+            println!("requests={} rps={:.1} p50_ms={:.2} p99_ms={:.2}", r.requests, r.per_second, r.p50_ms, r.p99_ms);
+            Ok(())
+        }
+        Command::Seed { scale: Some(n), .. } => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let s = crate::service::scale::seed(&conn, n).await?;
+            println!(
+                "seeded {} projects, {} enterprises, {} agreements ({} in campaign {}): {} rows in {:.1} s ({:.0} rows/s)",
+                s.projects,
+                s.enterprises,
+                s.agreements,
+                s.bench_campaign_agreements,
+                ids::encode("Campaign", s.bench_campaign_id).0,
+                s.rows,
+                s.seconds,
+                s.rows as f64 / s.seconds.max(0.001)
+            );
             Ok(())
         }
         Command::Seed { .. } => {

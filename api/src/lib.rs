@@ -2,6 +2,7 @@
 //! domain services behind it.
 
 pub mod auth;
+pub mod bench_floor;
 pub mod briefing;
 pub mod cli;
 pub mod config;

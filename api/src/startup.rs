@@ -29,6 +29,7 @@ impl App {
     /// As [`App::build`], over a connection the caller made (and migrated).
     pub async fn with_connection(config: Config, db: DatabaseConnection) -> anyhow::Result<App> {
         let listener = TcpListener::bind(config.listen).await?;
+        crate::http::metrics::handle();
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let app = AppState { db: db.clone(), config: Arc::new(config) };
         let budgets = std::sync::Arc::new(crate::http::budget::Budgets::new(&app.config));

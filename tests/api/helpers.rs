@@ -27,7 +27,10 @@ enum Cleanup {
     /// A second server on another test's database: the first one cleans up.
     Nothing,
     SqliteFile(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl Drop for TestApp {

@@ -117,7 +117,8 @@ async fn introspection_is_on_by_default_and_can_be_switched_off() {
     assert!(r.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("switched off")), "{}", r.body);
     // Not through a fragment either, and not for an admin.
     let key = off.key(entity::enums::Role::Admin, None).await;
-    let r = off.post(Some(&key), r#"{ ...F } fragment F on Query { __type(name: "Project") { name } }"#, json!({})).await;
+    let r =
+        off.post(Some(&key), r#"{ ...F } fragment F on Query { __type(name: "Project") { name } }"#, json!({})).await;
     assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
     // Ordinary queries are unaffected.
     assert_eq!(off.query(None, "{ viewer { role } }", json!({})).await["viewer"]["role"], "PUBLIC");
@@ -135,7 +136,13 @@ async fn client_mistakes_get_the_status_and_code_the_specification_prescribes() 
     let cases: Vec<(&str, Value, u16, u16, &str)> = vec![
         ("no query", json!({ "variables": {} }), 400, 400, "BAD_REQUEST"),
         ("query not a string", json!({ "query": 42 }), 400, 400, "BAD_REQUEST"),
-        ("variables not an object", json!({ "query": "{ viewer { role } }", "variables": [1] }), 400, 400, "BAD_REQUEST"),
+        (
+            "variables not an object",
+            json!({ "query": "{ viewer { role } }", "variables": [1] }),
+            400,
+            400,
+            "BAD_REQUEST",
+        ),
         (
             "variable of the wrong type",
             json!({ "query": query, "operationName": "A", "variables": { "n": "ten" } }),
@@ -143,7 +150,13 @@ async fn client_mistakes_get_the_status_and_code_the_specification_prescribes() 
             200,
             "GRAPHQL_VALIDATION_FAILED",
         ),
-        ("unknown operation name", json!({ "query": query, "operationName": "C" }), 400, 200, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "unknown operation name",
+            json!({ "query": query, "operationName": "C" }),
+            400,
+            200,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
         ("two operations, no name", json!({ "query": query }), 400, 200, "GRAPHQL_VALIDATION_FAILED"),
     ];
     for (what, body, gql_status, json_status, code) in cases {

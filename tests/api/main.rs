@@ -17,6 +17,7 @@ mod office;
 mod operations;
 mod pipeline;
 mod report;
+mod scale;
 mod schema;
 mod statements;
 mod visibility;

@@ -166,7 +166,8 @@ async fn a_request_that_outlasts_the_grace_period_is_cut_and_the_process_still_e
     let app = spawn_app().await;
     let (mut child, port) = serve_process(&app, 1).await;
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
-    let head = "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
+    let head =
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
     stream.write_all(head.as_bytes()).await.expect("write head");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let started = std::time::Instant::now();

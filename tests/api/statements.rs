@@ -26,3 +26,93 @@ async fn a_nested_project_page_costs_the_same_statements_at_5_and_50_rows() {
     assert_eq!(counts[0], counts[1], "statements for 5 and 50 rows: {counts:?}");
     assert!(counts[0] <= 10, "statements per request: {}", counts[0]);
 }
+
+// The benchmark's mix (bench/mix.py): each query's statement count must not
+// depend on the page size, the rows it finds or the data around them.
+const PAGE: &str = "edges { cursor node { id name stage plannedInvestment enterprise { id name }
+  sector { id name } park { id name } agreements(first: 5) { nodes { id kind totalInvestment signedOn } } } }
+  pageInfo { hasNextPage endCursor }";
+
+async fn statements_of(app: &crate::helpers::TestApp, key: &str, query: &str, variables: serde_json::Value) -> usize {
+    let before = app.statements();
+    app.query(Some(key), query, variables).await;
+    app.statements() - before
+}
+
+#[tokio::test]
+async fn every_query_of_the_benchmark_mix_costs_a_constant_number_of_statements() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let staff = app.key(Role::Staff, None).await;
+    app.query(Some(&staff), "{ viewer { role } }", json!({})).await;
+    // A negotiating project: its sector, and two words of its name to search for.
+    let probe = "{ projects(first: 1, filter: { stage: NEGOTIATING }) { nodes { name sector { id } } } }";
+    let probe = app.query(Some(&staff), probe, json!({})).await["projects"]["nodes"][0].clone();
+    let sector = probe["sector"]["id"].clone();
+    let name: Vec<char> = probe["name"].as_str().expect("name").chars().collect();
+    let (head, tail): (String, String) = (name[..2].iter().collect(), name[name.len() - 2..].iter().collect());
+
+    let q1 = format!("query($n: Int) {{ projects(first: $n) {{ {PAGE} }} }}");
+    let q2 = format!("query($n: Int, $f: ProjectFilter) {{ projects(first: $n, filter: $f) {{ {PAGE} }} }}");
+    let q3 = format!("query($n: Int, $a: String) {{ projects(first: $n, after: $a) {{ {PAGE} }} }}");
+    let deep = app.query(Some(&staff), &q1, json!({ "n": 100 })).await;
+    let deep = app.query(Some(&staff), &q3, json!({ "n": 100, "a": deep["projects"]["pageInfo"]["endCursor"] })).await
+        ["projects"]["pageInfo"]["endCursor"]
+        .clone();
+    let filter = |search: &str| json!({ "sectorId": sector, "stage": "NEGOTIATING", "search": search });
+    let q4 = "query($id: ID!) { node(id: $id) { ... on Project { id name stage plannedInvestment enterprise { id name } sector { name } } } }";
+    let q5 = "query($id: ID!) { campaign(id: $id) { name report { agreementsSigned totalInvestment foreignCapital
+        contractProjects contractForeignCapital agreementsCompletion summary startRate fundsInPlaceRate
+        byDepartment { department { name } agreementsSigned totalInvestment score rank }
+        bySector { sector { name } agreementsSigned totalInvestment } } } }";
+
+    let mut table = Vec::new();
+    let mut pair = |name: &str, a: usize, b: usize| {
+        assert_eq!(a, b, "{name}: {a} and {b} statements");
+        table.push(format!("{name}: {a}"));
+    };
+    pair(
+        "1 first page (5 / 50 rows)",
+        statements_of(&app, &staff, &q1, json!({ "n": 5 })).await,
+        statements_of(&app, &staff, &q1, json!({ "n": 50 })).await,
+    );
+    let mut sizes = Vec::new();
+    for (n, term) in [(1, &head), (50, &tail)] {
+        let found = app.query(Some(&staff), &q2, json!({ "n": n, "f": filter(term) })).await;
+        sizes.push(found["projects"]["edges"].as_array().map(Vec::len).unwrap_or(0));
+    }
+    assert!(sizes[0] == 1 && sizes[1] >= 1, "both searches find projects: {sizes:?}");
+    pair(
+        &format!("2 filtered page ({} / {} rows; {head} / {tail})", sizes[0], sizes[1]),
+        statements_of(&app, &staff, &q2, json!({ "n": 1, "f": filter(&head) })).await,
+        statements_of(&app, &staff, &q2, json!({ "n": 50, "f": filter(&tail) })).await,
+    );
+    pair(
+        "3 deep page (5 / 50 rows)",
+        statements_of(&app, &staff, &q3, json!({ "n": 5, "a": deep })).await,
+        statements_of(&app, &staff, &q3, json!({ "n": 50, "a": deep })).await,
+    );
+    pair(
+        "4 node (two projects)",
+        statements_of(&app, &staff, q4, json!({ "id": crate::helpers::gid("Project", 1) })).await,
+        statements_of(&app, &staff, q4, json!({ "id": crate::helpers::gid("Project", 250) })).await,
+    );
+    pair(
+        "5 report (October / November campaign)",
+        statements_of(&app, &staff, q5, json!({ "id": crate::helpers::gid("Campaign", 1) })).await,
+        statements_of(&app, &staff, q5, json!({ "id": crate::helpers::gid("Campaign", 2) })).await,
+    );
+    let partner = app.key(Role::Partner, Some(1)).await;
+    let lead = |k: &str| {
+        json!({ "input": { "idempotencyKey": k, "enterpriseName": format!("基准测试线索{k}有限公司"), "country": "CN",
+            "contactEmail": "bench@example.com", "estimatedInvestment": "50000000" } })
+    };
+    let q6 = "mutation($input: SubmitLeadInput!) { submitLead(input: $input) { lead { id status } userErrors { field code } } }";
+    statements_of(&app, &partner, q6, lead("warm-up")).await;
+    pair(
+        "6 submitLead (two fresh keys)",
+        statements_of(&app, &partner, q6, lead("bench-a")).await,
+        statements_of(&app, &partner, q6, lead("bench-b")).await,
+    );
+    eprintln!("statements per request: {table:#?}");
+}

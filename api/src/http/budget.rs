@@ -178,10 +178,7 @@ impl Local {
             return Taken::Refused { wait: millis((points as f64 - bucket.tokens) / rate) };
         }
         bucket.tokens = (bucket.tokens - points as f64).min(per_minute as f64);
-        Taken::Granted {
-            remaining: bucket.tokens as u64,
-            full_in: millis((per_minute as f64 - bucket.tokens) / rate),
-        }
+        Taken::Granted { remaining: bucket.tokens as u64, full_in: millis((per_minute as f64 - bucket.tokens) / rate) }
     }
 }
 
@@ -261,7 +258,8 @@ impl Shared {
                 Some(if granted == 1 { Taken::Granted { remaining, full_in: ms } } else { Taken::Refused { wait: ms } })
             }
             Err(error) => {
-                *self.resting_until.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + REDIS_RETRY_AFTER);
+                *self.resting_until.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(Instant::now() + REDIS_RETRY_AFTER);
                 if !self.degraded.swap(true, Ordering::Relaxed) {
                     tracing::warn!(%error, "Redis unreachable; cost budgets fall back to this process's own");
                     super::metrics::budget_fallback(true);

@@ -138,8 +138,7 @@ async fn execute(
     let language = Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let run = |req: Request| {
         let ctx = RequestContext::new(&state.app, principal.clone(), Some(rid.clone()), language);
-        let schema =
-            if principal.key_id.is_some() { state.schema.clone() } else { state.public_schema.clone() };
+        let schema = if principal.key_id.is_some() { state.schema.clone() } else { state.public_schema.clone() };
         let rid = rid.clone();
         let limits = state.app.config.limits();
         let (budgets, account) = (state.budgets.clone(), account.clone());

@@ -23,7 +23,7 @@ pub struct DemoSummary {
     pub agreements: usize,
 }
 
-const DEPARTMENTS: &[&str] = &[
+pub(crate) const DEPARTMENTS: &[&str] = &[
     "市商务局",
     "市发展和改革委员会",
     "高新区管委会",
@@ -33,20 +33,21 @@ const DEPARTMENTS: &[&str] = &[
     "西城区人民政府",
 ];
 
-const PARKS: &[(&str, &str)] = &[
+pub(crate) const PARKS: &[(&str, &str)] = &[
     ("高新技术产业园", "电子信息、生物医药和数字经济企业的集聚区，提供标准厂房和人才公寓。"),
     ("经济技术开发区", "先进制造和高端装备基地，重型厂房与铁路专用线齐备。"),
     ("临港新材料产业园", "新材料与新能源产业园，毗邻深水港区，危化品仓储配套。"),
 ];
 
-const CN_PREFIXES: &[&str] = &["上海", "苏州", "杭州", "南京", "无锡", "宁波", "合肥", "常州", "嘉兴", "南通"];
-const CN_AREA_CODES: &[&str] =
+pub(crate) const CN_PREFIXES: &[&str] =
+    &["上海", "苏州", "杭州", "南京", "无锡", "宁波", "合肥", "常州", "嘉兴", "南通"];
+pub(crate) const CN_AREA_CODES: &[&str] =
     &["310000", "320500", "330100", "320100", "320200", "330200", "340100", "320400", "330400", "320600"];
-const CN_WORDS: &[&str] = &[
+pub(crate) const CN_WORDS: &[&str] = &[
     "瑞科", "恒信", "华晟", "远景", "智联", "汇川", "博创", "天合", "中科", "新澳", "晶盛", "海容", "金石", "联创",
     "鼎泰", "卓越", "启明", "万润", "德尔", "星源",
 ];
-const CN_TRADES: &[&str] = &[
+pub(crate) const CN_TRADES: &[&str] = &[
     "新能源科技",
     "新材料",
     "生物医药",
@@ -58,7 +59,7 @@ const CN_TRADES: &[&str] = &[
     "物流",
     "数字科技",
 ];
-const FOREIGN: &[(&str, &str)] = &[
+pub(crate) const FOREIGN: &[(&str, &str)] = &[
     ("DE", "GmbH"),
     ("US", "Inc."),
     ("JP", "Co., Ltd."),
@@ -70,7 +71,7 @@ const FOREIGN: &[(&str, &str)] = &[
     ("NL", "B.V."),
     ("IT", "S.p.A."),
 ];
-const FOREIGN_WORDS: &[&str] = &[
+pub(crate) const FOREIGN_WORDS: &[&str] = &[
     "Nordwind",
     "Alpina",
     "Bluecrest",
@@ -87,10 +88,10 @@ const FOREIGN_WORDS: &[&str] = &[
     "Riverstone",
     "Everbright",
 ];
-const FOREIGN_TRADES: &[&str] =
+pub(crate) const FOREIGN_TRADES: &[&str] =
     &["Components", "Materials", "Pharma", "Robotics", "Semiconductor", "Energy Systems", "Logistics"];
 
-const PROJECT_KINDS: &[&str] = &[
+pub(crate) const PROJECT_KINDS: &[&str] = &[
     "动力电池生产基地",
     "光伏组件项目",
     "高性能复合材料项目",
@@ -143,7 +144,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> AppResult<Option
 }
 
 /// The ids of a table's rows in insertion order.
-async fn ids<E: Keyed, C: ConnectionTrait>(db: &C) -> AppResult<Vec<i64>> {
+pub(crate) async fn ids<E: Keyed, C: ConnectionTrait>(db: &C) -> AppResult<Vec<i64>> {
     Ok(E::find().order_by_asc(E::id_column()).all(db).await?.iter().map(E::id_of).collect())
 }
 
@@ -542,7 +543,7 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
     })
 }
 
-async fn seed_incentives<C: ConnectionTrait>(db: &C, sectors: &[i64]) -> AppResult<()> {
+pub(crate) async fn seed_incentives<C: ConnectionTrait>(db: &C, sectors: &[i64]) -> AppResult<()> {
     type Rule =
         (&'static str, IncentiveKind, &'static str, Option<i64>, Option<i64>, bool, bool, bool, &'static [usize]);
     let list: &[Rule] = &[

@@ -21,5 +21,6 @@ pub mod partner;
 pub mod pipeline;
 pub mod project;
 pub mod report;
+pub mod scale;
 pub mod visibility;
 pub mod write;

@@ -1,0 +1,183 @@
+"""Writes the benchmark mix as wrk scripts (q1.lua .. q6.lua) into a folder.
+
+Usage: mix.py WORK_DIR PROJECTS URL STAFF_KEY PARTNER_KEY
+
+Each script counts the responses that are not a 200 with error-free JSON and
+writes the count to qN.errors when wrk finishes. Before writing, every query is
+sent once and must answer without errors.
+"""
+
+import base64
+import json
+import sys
+import urllib.request
+import uuid
+
+work, projects, url, staff, partner = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+SEARCH = "瑞科"  # two Chinese characters, in about one project name in ten
+
+PAGE = """edges { cursor node { id name stage plannedInvestment enterprise { id name }
+  sector { id name } park { id name } agreements(first: 5) { nodes { id kind totalInvestment signedOn } } } }
+  pageInfo { hasNextPage endCursor }"""
+
+
+def gid(type_name, n):
+    return base64.urlsafe_b64encode(f"{type_name}:{n}".encode()).decode().rstrip("=")
+
+
+def post(key, body):
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json", "authorization": f"Bearer {key}"},
+    )
+    with urllib.request.urlopen(req, timeout=120) as r:
+        answer = json.load(r)
+    if answer.get("errors"):
+        sys.exit(f"the benchmark's query failed: {json.dumps(body)[:200]} -> {answer['errors']}")
+    return answer["data"]
+
+
+sector = post(staff, {"query": "{ sectors(first: 1) { nodes { id } } }"})["sectors"]["nodes"][0]["id"]
+sector_db_id = int(base64.urlsafe_b64decode(sector + "=" * (-len(sector) % 4)).decode().split(":")[1])
+
+# A cursor 90 % of the way down the list (keyset: the cursor names the last row seen).
+first = post(staff, {"query": "{ projects(first: 1) { edges { cursor } } }"})["projects"]["edges"][0]["cursor"]
+data = json.loads(base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)))
+after_id = int(projects * 0.9)
+data["i"] = after_id
+if isinstance(data.get("k"), dict):
+    data["k"] = {k: (after_id if isinstance(v, int) else v) for k, v in data["k"].items()}
+elif isinstance(data.get("k"), int):
+    data["k"] = after_id
+deep = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+
+mix = {
+    1: (staff, {"query": "query Q1 { projects(first: 50) { %s } }" % PAGE}),
+    2: (
+        staff,
+        {
+            "query": "query Q2($f: ProjectFilter) { projects(first: 50, filter: $f) { %s } }" % PAGE,
+            "variables": {"f": {"sectorId": sector, "stage": "NEGOTIATING", "search": SEARCH}},
+        },
+    ),
+    3: (
+        staff,
+        {"query": "query Q3($a: String) { projects(first: 50, after: $a) { %s } }" % PAGE, "variables": {"a": deep}},
+    ),
+    4: (
+        staff,
+        {
+            "query": "query Q4($id: ID!) { node(id: $id) { ... on Project { id name stage plannedInvestment "
+            "enterprise { id name } sector { name } } } }",
+            "variables": {"id": "@ID@"},
+        },
+    ),
+    5: (
+        staff,
+        {
+            "query": "query Q5($id: ID!) { campaign(id: $id) { name report { agreementsSigned totalInvestment "
+            "foreignCapital contractProjects contractForeignCapital agreementsCompletion summary startRate "
+            "fundsInPlaceRate byDepartment { department { name } agreementsSigned totalInvestment score rank } "
+            "bySector { sector { name } agreementsSigned totalInvestment } } } }",
+            "variables": {"id": gid("Campaign", 11)},
+        },
+    ),
+    6: (
+        partner,
+        {
+            "query": "mutation Q6($input: SubmitLeadInput!) { submitLead(input: $input) { lead { id status } "
+            "userErrors { field code } } }",
+            "variables": {
+                "input": {
+                    "idempotencyKey": "@KEY@",
+                    "enterpriseName": "基准测试线索@KEY@有限公司",
+                    "country": "CN",
+                    "contactEmail": "bench@example.com",
+                    "estimatedInvestment": "50000000",
+                }
+            },
+        },
+    ),
+}
+
+LUA_COMMON = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(key)s"
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+errors = 0
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) or string.find(body, '"userErrors":[{', 1, true) then
+    errors = errors + 1
+  end
+end
+function done(summary, latency, requests)
+  local e = 0
+  for _, t in ipairs(threads) do e = e + t:get("errors") end
+  local f = io.open("%(errfile)s", "w")
+  f:write(tostring(e))
+  f:close()
+end
+local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+local function b64(s)
+  local out, bits, n = {}, 0, 0
+  for i = 1, #s do
+    bits = bits * 256 + s:byte(i)
+    n = n + 8
+    while n >= 6 do
+      n = n - 6
+      local v = math.floor(bits / 2 ^ n) %% 64
+      table.insert(out, alphabet:sub(v + 1, v + 1))
+    end
+  end
+  if n > 0 then
+    local v = (bits * 2 ^ (6 - n)) %% 64
+    table.insert(out, alphabet:sub(v + 1, v + 1))
+  end
+  return table.concat(out)
+end
+local body = [==[%(body)s]==]
+local counter = 0
+local run = "%(run)s"
+"""
+
+LUA_REQUEST = {
+    "static": "wrk.body = body\n",
+    "node": """function request()
+  local id = b64("Project:" .. math.random(1, %(projects)d))
+  return wrk.format(nil, nil, nil, (body:gsub("@ID@", id)))
+end
+""",
+    "lead": """function request()
+  counter = counter + 1
+  local key = run .. "-" .. tid .. "-" .. counter
+  return wrk.format(nil, nil, nil, (body:gsub("@KEY@", key)))
+end
+""",
+}
+
+run = uuid.uuid4().hex[:12]
+for q, (key, body) in mix.items():
+    # Each query once, to fail early on a broken mix.
+    probe = json.loads(
+        json.dumps(body).replace("@ID@", gid("Project", max(1, projects // 2))).replace("@KEY@", f"{run}-probe")
+    )
+    post(key, probe)
+    kind = "node" if q == 4 else "lead" if q == 6 else "static"
+    script = LUA_COMMON % {
+        "key": key,
+        "errfile": f"{work}/q{q}.errors",
+        "body": json.dumps(body, ensure_ascii=False),
+        "run": run,
+    } + LUA_REQUEST[kind] % {"projects": projects}
+    with open(f"{work}/q{q}.lua", "w") as f:
+        f.write(script)
+
+for name, value in {"after_id": after_id, "sector_db_id": sector_db_id, "search": SEARCH}.items():
+    with open(f"{work}/{name}", "w") as f:
+        f.write(str(value))

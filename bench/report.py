@@ -1,0 +1,145 @@
+"""Writes docs/benchmarks.md from bench/results/results.tsv (the latest run of
+each database, scale and query), with the machine it ran on and the targets.
+
+Usage: report.py RESULTS_TSV OUT_MD
+"""
+
+import csv
+import os
+import platform
+import subprocess
+import sys
+
+results, out = sys.argv[1], sys.argv[2]
+QUERIES = {
+    "1": "first 50 projects with enterprise, sector, park, agreements",
+    "2": "the same, filtered by sector and stage, text search 瑞科",
+    "3": "a page of 50 at 90 % of the list, by cursor",
+    "4": "`node` on a random project",
+    "5": "`Campaign.report` of the benchmarked campaign",
+    "6": "`submitLead` with fresh idempotency keys",
+}
+SCALES = ["10k", "100k", "1m"]
+
+latest = {}
+with open(results, newline="") as f:
+    for row in csv.DictReader(f, delimiter="\t"):
+        latest[(row["db"], row["scale"], row["query"])] = row
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(next(line.split()[1] for line in f if line.startswith("MemTotal")))
+            mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip() if shutil_which("psql") else ""
+    return f"{os.cpu_count()} cores ({cpu}), {mem} RAM, {platform.system()} {platform.release()}; {pg}"
+
+
+def shutil_which(cmd):
+    from shutil import which
+
+    return which(cmd) is not None
+
+
+lines = [
+    "# Benchmarks",
+    "",
+    "Written by `bench/run` (see `bench/README.md`); do not edit by hand.",
+    "",
+    f"Machine: {machine()}. Load: wrk on the same machine, "
+    "cost budgets off (`ZHAOSHANG_BUDGETS_ENABLED=false`), release build, default pool (16 connections).",
+    "",
+    "The mix:",
+    "",
+]
+lines += [f"{q}. {text}" for q, text in QUERIES.items()]
+lines += [
+    "",
+    "Columns: requests per second, latency p50 and p99 in ms, SQL statements per request "
+    "(from the server's `zhaoshang_db_statements_total`), requests that failed (non-200 or GraphQL errors), "
+    "and on PostgreSQL the floor: the same data by hand-written SQL over sqlx at the same concurrency "
+    "(`zhaoshang bench-floor`), and the API's share of it.",
+    "",
+]
+
+for db in ["sqlite", "postgres"]:
+    rows = [(s, q, latest.get((db, s, q))) for s in SCALES for q in QUERIES]
+    if not any(r for _, _, r in rows):
+        continue
+    lines += [f"## {'SQLite' if db == 'sqlite' else 'PostgreSQL'}", ""]
+    lines += [
+        "| projects | query | req/s | p50 ms | p99 ms | statements | failed | floor req/s | floor p50 ms | API / floor |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for scale, q, r in rows:
+        if not r:
+            continue
+        rps, floor = num(r["rps"]), num(r["floor_rps"])
+        ratio = f"{rps / floor:.2f}" if rps and floor else "-"
+        lines.append(
+            f"| {scale} | {q} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['statements']} | {r['errors']} "
+            f"| {r['floor_rps']} | {r['floor_p50_ms']} | {ratio} |"
+        )
+    lines.append("")
+    extra = []
+    for scale in SCALES:
+        r = latest.get((db, scale, "1"))
+        if r:
+            extra.append(
+                f"{scale}: seeding took {r['seed_s']} s, server peak RSS {r['rss_mb']} MB "
+                f"({r['connections']} connections, {r['seconds']} s per query, run {r['date']})"
+            )
+    lines += [f"- {e}" for e in extra] + [""]
+
+# The targets of the issue, where the data is there.
+lines += ["## Targets", ""]
+checks = []
+for db in ["sqlite", "postgres"]:
+    for q in ["1", "3", "4"]:
+        small, big = latest.get((db, "10k", q)), latest.get((db, "1m", q))
+        if small and big and num(small["p50_ms"]) and num(big["p50_ms"]):
+            ratio = num(big["p50_ms"]) / num(small["p50_ms"])
+            verdict = "met" if ratio <= 1.5 else "MISSED"
+            checks.append(f"{db}, query {q}: p50 at 1m / p50 at 10k = {ratio:.2f} (target ≤ 1.5): {verdict}")
+    for q in QUERIES:
+        counts = {latest[(db, s, q)]["statements"] for s in SCALES if (db, s, q) in latest}
+        if len(counts) > 1:
+            checks.append(f"{db}, query {q}: statements per request differ between scales: {sorted(counts)}")
+r = latest.get(("postgres", "1m", "5"))
+if r and num(r["p50_ms"]) is not None:
+    verdict = "met" if num(r["p50_ms"]) < 200 else "MISSED"
+    checks.append(f"postgres, Campaign.report at 1m: p50 {r['p50_ms']} ms (target < 200 ms): {verdict}")
+for scale in SCALES:
+    r = latest.get(("postgres", scale, "1"))
+    if r and num(r["rps"]) and num(r["floor_rps"]):
+        share = num(r["rps"]) / num(r["floor_rps"])
+        verdict = "met" if share >= 0.5 else "MISSED"
+        checks.append(f"postgres, query 1 at {scale}: API / floor = {share:.2f} (target ≥ 0.5): {verdict}")
+for db in ["sqlite", "postgres"]:
+    for scale in SCALES:
+        r = latest.get((db, scale, "1"))
+        if r and num(r["rss_mb"]) is not None:
+            verdict = "met" if num(r["rss_mb"]) < 150 else "MISSED"
+            checks.append(f"{db}, {scale}: server peak RSS {r['rss_mb']} MB (target < 150 MB): {verdict}")
+lines += [f"- {c}" for c in checks] or ["- (no complete pair of runs yet)"]
+lines.append("")
+
+with open(out, "w") as f:
+    f.write("\n".join(lines))
