@@ -1,6 +1,6 @@
 """Writes the benchmark mix as wrk scripts (q1.lua .. q6.lua) into a folder.
 
-Usage: mix.py WORK_DIR PROJECTS URL STAFF_KEY PARTNER_KEY
+Usage: mix.py WORK_DIR PROJECTS URL STAFF_KEY PARTNER_KEY DB DATABASE_URL
 
 Each script counts the responses that are not a 200 with error-free JSON and
 writes the count to qN.errors when wrk finishes. Before writing, every query is
@@ -9,11 +9,14 @@ sent once and must answer without errors.
 
 import base64
 import json
+import subprocess
+import sqlite3
 import sys
 import urllib.request
 import uuid
 
-work, projects, url, staff, partner = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+work, projects, url, staff, partner, db, database_url = sys.argv[1:8]
+projects = int(projects)
 SEARCH = "瑞科"  # two Chinese characters, in about one project name in ten
 
 PAGE = """edges { cursor node { id name stage plannedInvestment enterprise { id name }
@@ -41,15 +44,23 @@ def post(key, body):
 sector = post(staff, {"query": "{ sectors(first: 1) { nodes { id } } }"})["sectors"]["nodes"][0]["id"]
 sector_db_id = int(base64.urlsafe_b64decode(sector + "=" * (-len(sector) % 4)).decode().split(":")[1])
 
-# A cursor 90 % of the way down the list (keyset: the cursor names the last row seen).
+# A cursor 90 % of the way down the list in its default order (created_at, id
+# descending): the cursor names the last row seen, so the page starts there by index.
+DEEP_SQL = (
+    "SELECT id, {ts} FROM projects ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET %d" % int(projects * 0.9)
+)
+if db == "sqlite":
+    path = database_url.split("://", 1)[1].split("?", 1)[0]
+    after_id, created = sqlite3.connect(path).execute(DEEP_SQL.format(ts="created_at")).fetchone()
+    created = created.replace("+00:00", "Z")
+else:
+    ts = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    out = subprocess.run(["psql", database_url, "-Atc", DEEP_SQL.format(ts=ts)], capture_output=True, text=True, check=True)
+    after_id, created = out.stdout.strip().split("|")
 first = post(staff, {"query": "{ projects(first: 1) { edges { cursor } } }"})["projects"]["edges"][0]["cursor"]
 data = json.loads(base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)))
-after_id = int(projects * 0.9)
-data["i"] = after_id
-if isinstance(data.get("k"), dict):
-    data["k"] = {k: (after_id if isinstance(v, int) else v) for k, v in data["k"].items()}
-elif isinstance(data.get("k"), int):
-    data["k"] = after_id
+assert "Time" in data["k"], f"the default order is no longer by time: {data}"
+data["k"], data["i"] = {"Time": created}, int(after_id)
 deep = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
 mix = {
@@ -133,6 +144,7 @@ local function b64(s)
       n = n - 6
       local v = math.floor(bits / 2 ^ n) %% 64
       table.insert(out, alphabet:sub(v + 1, v + 1))
+      bits = bits %% 2 ^ n
     end
   end
   if n > 0 then
@@ -178,6 +190,15 @@ for q, (key, body) in mix.items():
     with open(f"{work}/q{q}.lua", "w") as f:
         f.write(script)
 
-for name, value in {"after_id": after_id, "sector_db_id": sector_db_id, "search": SEARCH}.items():
+# Query 3 must start deep in the list: its first row is the one after the cursor's.
+page3 = post(staff, {"query": "query($a: String) { projects(first: 1, after: $a) { nodes { id } } }", "variables": {"a": deep}})
+assert page3["projects"]["nodes"], "the deep cursor finds no page"
+
+for name, value in {
+    "after_id": after_id,
+    "after_created_at": created,
+    "sector_db_id": sector_db_id,
+    "search": SEARCH,
+}.items():
     with open(f"{work}/{name}", "w") as f:
         f.write(str(value))

@@ -16,6 +16,8 @@ pub struct FloorQuery {
     pub sector_id: i64,
     pub stage: String,
     pub search: String,
+    /// The row query 3's cursor names: its `created_at` (RFC 3339) and id.
+    pub after_created_at: String,
     pub after_id: i64,
     pub max_id: i64,
 }
@@ -61,8 +63,9 @@ async fn once(pool: &PgPool, q: &FloorQuery) -> Result<usize, sqlx::Error> {
     match q.number {
         1 => page(pool, sqlx::query(select_projects!("ORDER BY id LIMIT 51")).fetch_all(pool).await?).await,
         2 => {
-            let sql =
-                select_projects!("WHERE sector_id = $1 AND stage = $2 AND search_name LIKE $3 ORDER BY id LIMIT 51");
+            let sql = select_projects!(
+                "WHERE sector_id = $1 AND stage = $2 AND search_name LIKE $3 ORDER BY created_at DESC, id DESC LIMIT 51"
+            );
             let rows = sqlx::query(sql)
                 .bind(q.sector_id)
                 .bind(&q.stage)
@@ -72,8 +75,10 @@ async fn once(pool: &PgPool, q: &FloorQuery) -> Result<usize, sqlx::Error> {
             page(pool, rows).await
         }
         3 => {
-            let sql = select_projects!("WHERE id > $1 ORDER BY id LIMIT 51");
-            page(pool, sqlx::query(sql).bind(q.after_id).fetch_all(pool).await?).await
+            let sql = select_projects!(
+                "WHERE (created_at, id) < ($1::timestamptz, $2) ORDER BY created_at DESC, id DESC LIMIT 51"
+            );
+            page(pool, sqlx::query(sql).bind(&q.after_created_at).bind(q.after_id).fetch_all(pool).await?).await
         }
         _ => {
             let id = rand::rng().random_range(1..=q.max_id.max(1));

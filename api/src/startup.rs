@@ -78,7 +78,10 @@ impl App {
             served = server => served?,
             _ = deadline => tracing::warn!(seconds = grace.as_secs(), "requests still in flight after the grace period; stopping"),
         }
-        self.db.close_by_ref().await.ok();
+        // A connection still checked out (a request cut at the deadline) must not keep the process alive.
+        if tokio::time::timeout(std::time::Duration::from_secs(5), self.db.close_by_ref()).await.is_err() {
+            tracing::warn!("database connections still in use at exit");
+        }
         tracing::info!("stopped");
         Ok(())
     }

@@ -116,3 +116,26 @@ async fn every_query_of_the_benchmark_mix_costs_a_constant_number_of_statements(
     );
     eprintln!("statements per request: {table:#?}");
 }
+
+/// Many nested pages at once on a pool of two connections, on several worker
+/// threads as in the server: every request completes without a starved
+/// connection acquisition (which would fail after 1 s with INTERNAL).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_nested_pages_on_a_small_pool_all_complete() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.db_max_connections = 2;
+        // A starved request fails fast with INTERNAL instead of waiting.
+        c.db_acquire_timeout_secs = 1;
+    })
+    .await;
+    app.load_demo().await;
+    let key = app.key(Role::Staff, None).await;
+    let q1 = format!("query($n: Int) {{ projects(first: $n) {{ {PAGE} }} }}");
+    for round in 0..4 {
+        let answers = futures::future::join_all((0..32).map(|_| app.post(Some(&key), &q1, json!({ "n": 50 })))).await;
+        for a in &answers {
+            assert!(a.body.get("errors").is_none(), "round {round}: {}", a.body);
+            assert_eq!(a.body["data"]["projects"]["edges"].as_array().map(Vec::len), Some(50));
+        }
+    }
+}

@@ -8,11 +8,29 @@
 //! so they wait on the loaders or the database and every key of the pass is in.
 //! The statement count of a request then depends on the query, not on timing.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::task::{Context, Poll, Wake, Waker};
+
+thread_local! {
+    /// The `started` flag of the batch task being polled on this thread.
+    static POLLING: RefCell<Option<Arc<AtomicBool>>> = const { RefCell::new(None) };
+}
+
+/// Called by a loader as its batch begins: the keys are taken, so the batch
+/// needs the gate no more. From then on it runs whenever it is woken, because
+/// holding it back mid-query would keep its database connection checked out
+/// (and a busy pool could then starve the resolvers it waits for).
+pub fn batch_started() {
+    POLLING.with(|p| {
+        if let Some(flag) = &*p.borrow() {
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+}
 
 #[derive(Default)]
 pub struct PollGate {
@@ -38,7 +56,7 @@ impl PollGate {
         self: &Arc<Self>,
         fut: impl Future<Output = ()> + Send + 'static,
     ) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(Batch { inner: Box::pin(fut), gate: self.clone() })
+        tokio::spawn(Batch { inner: Box::pin(fut), gate: self.clone(), started: Arc::default() })
     }
 }
 
@@ -93,12 +111,25 @@ impl<F: Future> Future for Resolver<F> {
 struct Batch {
     inner: Pin<Box<dyn Future<Output = ()> + Send>>,
     gate: Arc<PollGate>,
+    started: Arc<AtomicBool>,
+}
+
+impl Batch {
+    fn poll_inner(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let previous = POLLING.with(|p| p.borrow_mut().replace(self.started.clone()));
+        let out = self.inner.as_mut().poll(cx);
+        POLLING.with(|p| *p.borrow_mut() = previous);
+        out
+    }
 }
 
 impl Future for Batch {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.started.load(Ordering::SeqCst) {
+            return self.poll_inner(cx);
+        }
         let gate = self.gate.clone();
         let held = match gate.exclusive.try_lock() {
             Ok(g) => Some(g),
@@ -117,11 +148,11 @@ impl Future for Batch {
             if !gate.idle.load(Ordering::SeqCst) {
                 return Poll::Pending;
             }
-            let out = self.inner.as_mut().poll(cx);
+            let out = self.poll_inner(cx);
             drop(again);
             return out;
         }
-        let out = self.inner.as_mut().poll(cx);
+        let out = self.poll_inner(cx);
         drop(held);
         out
     }

@@ -72,6 +72,7 @@ where
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[ById<E>]) -> LoadResult<ById<E>, E::Model> {
+        super::gate::batch_started();
         let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
         let rows = listing::by_ids::<E>(&self.db, &self.principal, &ids).await?;
         Ok(rows.into_iter().map(|(id, m)| (ById::new(id), m)).collect())
@@ -87,6 +88,7 @@ where
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Children<L>]) -> LoadResult<Children<L>, Self::Value> {
+        super::gate::batch_started();
         // One statement per distinct page request: usually one for the whole list.
         let mut by_page: HashMap<&PageRequest, Vec<i64>> = HashMap::new();
         for k in keys {
@@ -112,6 +114,7 @@ where
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[ChildCount<L>]) -> LoadResult<ChildCount<L>, u64> {
+        super::gate::batch_started();
         let parents: Vec<i64> = keys.iter().map(|k| k.parent).collect();
         let counts = listing::child_counts::<L>(&self.db, &self.principal, &parents).await?;
         Ok(parents.into_iter().map(|p| (ChildCount::new(p), counts.get(&p).copied().unwrap_or(0))).collect())
@@ -127,6 +130,7 @@ impl Loader<ReportKey> for AppLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[ReportKey]) -> LoadResult<ReportKey, Figures> {
+        super::gate::batch_started();
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let figures = report::figures(&self.db, &ids).await?;
         Ok(figures.into_iter().map(|(id, f)| (ReportKey(id), f)).collect())
@@ -142,6 +146,7 @@ impl Loader<EligibleKey> for AppLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[EligibleKey]) -> LoadResult<EligibleKey, Self::Value> {
+        super::gate::batch_started();
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let projects = project::Entity::find()
             .filter(project::Column::Id.is_in(ids))
@@ -162,6 +167,7 @@ impl Loader<BreakdownKey> for AppLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[BreakdownKey]) -> LoadResult<BreakdownKey, Self::Value> {
+        super::gate::batch_started();
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let all = crate::service::breakdown::breakdowns(&self.db, &ids).await?;
         Ok(all.into_iter().map(|(id, b)| (BreakdownKey(id), Arc::new(b))).collect())
@@ -177,6 +183,7 @@ impl Loader<PerformanceKey> for AppLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[PerformanceKey]) -> LoadResult<PerformanceKey, Self::Value> {
+        super::gate::batch_started();
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let all = crate::service::breakdown::performance(&self.db, &ids).await?;
         Ok(all.into_iter().map(|(id, p)| (PerformanceKey(id), p)).collect())
