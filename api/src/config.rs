@@ -95,6 +95,31 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub introspection: bool,
 
+    /// Key that encrypts webhook secrets at rest (any long random string, e.g.
+    /// `openssl rand -base64 32`); webhooks cannot be created without it.
+    #[arg(long, env = "ZHAOSHANG_SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+
+    /// Let webhooks target loopback, private and link-local addresses (tests only).
+    #[arg(long, env = "ZHAOSHANG_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub webhook_allow_private: bool,
+
+    /// First retry of a failed webhook delivery after this many milliseconds, doubling each time (at most an hour).
+    #[arg(long, env = "ZHAOSHANG_WEBHOOK_RETRY_BASE_MS", default_value_t = 5_000, global = true)]
+    pub webhook_retry_base_ms: u64,
+
+    /// Attempts of a webhook delivery before it is given up.
+    #[arg(long, env = "ZHAOSHANG_WEBHOOK_MAX_ATTEMPTS", default_value_t = 12, global = true)]
+    pub webhook_max_attempts: i32,
+
+    /// Run this process's webhook deliverer (every process may; they share the queue).
+    #[arg(long, env = "ZHAOSHANG_WEBHOOK_WORKER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub webhook_worker: bool,
+
+    /// Seconds a webhook receiver has to answer.
+    #[arg(long, env = "ZHAOSHANG_WEBHOOK_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub webhook_timeout_secs: u64,
+
     /// Proxies whose `X-Forwarded-For` names the client, comma-separated addresses.
     #[arg(long, env = "ZHAOSHANG_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -151,6 +176,12 @@ impl Config {
             redis_url: None,
             redis_prefix: "zhaoshang".into(),
             introspection: true,
+            secret_key: None,
+            webhook_allow_private: false,
+            webhook_retry_base_ms: 5_000,
+            webhook_max_attempts: 12,
+            webhook_timeout_secs: 10,
+            webhook_worker: true,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             shutdown_grace_secs: 30,

@@ -11,8 +11,21 @@ use crate::config::Config;
 /// not block the writer and concurrent writers wait instead of failing with
 /// "database is locked"; foreign keys are enforced as on PostgreSQL.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    let mut conn = connect_sized(config, config.db_max_connections).await?;
+    // Statements sent for requests, for `/metrics` and the benchmark's statements per request.
+    conn.set_metric_callback(|_| metrics::counter!("zhaoshang_db_statements_total").increment(1));
+    Ok(conn)
+}
+
+/// The background work's own small pool (event bus, webhook deliverer), so that
+/// it neither waits for nor takes the requests' connections.
+pub async fn connect_background(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    connect_sized(config, 3).await
+}
+
+async fn connect_sized(config: &Config, size: u32) -> Result<DatabaseConnection, DbErr> {
     let mut opt = ConnectOptions::new(config.database_url.clone());
-    opt.max_connections(config.db_max_connections)
+    opt.max_connections(size)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(config.db_acquire_timeout_secs))
         .acquire_timeout(Duration::from_secs(config.db_acquire_timeout_secs))
@@ -26,10 +39,7 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
             .foreign_keys(true)
             .create_if_missing(true)
     });
-    let mut conn = Database::connect(opt).await?;
-    // Statements sent, for `/metrics` and the benchmark's statements per request.
-    conn.set_metric_callback(|_| metrics::counter!("zhaoshang_db_statements_total").increment(1));
-    Ok(conn)
+    Database::connect(opt).await
 }
 
 /// Applies every pending migration.

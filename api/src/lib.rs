@@ -16,4 +16,5 @@ pub use config::Config;
 pub use startup::App;
 pub mod graphql;
 pub mod http;
+pub mod realtime;
 pub mod startup;

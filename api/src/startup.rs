@@ -33,11 +33,18 @@ impl App {
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let app = AppState { db: db.clone(), config: Arc::new(config) };
         let budgets = std::sync::Arc::new(crate::http::budget::Budgets::new(&app.config));
+        let background = db::connect_background(&app.config).await?;
+        let bus = crate::realtime::bus::EventBus::start(background.clone()).await;
+        if app.config.webhook_worker {
+            crate::realtime::deliver::start(AppState { db: background, config: app.config.clone() });
+        }
         let router = router(HttpState {
             schema: build_schema(app.clone(), Audience::Keyed),
             public_schema: build_schema(app.clone(), Audience::Public),
             app,
             budgets,
+            bus,
+            connections: Default::default(),
         });
         Ok(App { listener, router, db, grace })
     }

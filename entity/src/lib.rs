@@ -11,6 +11,7 @@ pub mod campaign;
 pub mod campaign_sector;
 pub mod capital_arrival;
 pub mod department;
+pub mod domain_event;
 pub mod enterprise;
 pub mod event;
 pub mod event_participant;
@@ -24,5 +25,7 @@ pub mod project;
 pub mod project_stage_change;
 pub mod quota;
 pub mod sector;
+pub mod webhook;
+pub mod webhook_delivery;
 
 pub use sea_orm;

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_initial;
 mod m20261126_000002_default_sectors;
+mod m20261126_000003_events_webhooks;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
 
@@ -15,6 +16,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_initial::Migration), Box::new(m20261126_000002_default_sectors::Migration)]
+        vec![
+            Box::new(m20261126_000001_initial::Migration),
+            Box::new(m20261126_000002_default_sectors::Migration),
+            Box::new(m20261126_000003_events_webhooks::Migration),
+        ]
     }
 }

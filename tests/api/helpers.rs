@@ -118,9 +118,15 @@ impl TestApp {
     /// A second server with its own connections and its own state, on this
     /// server's database: what another process behind a load balancer would be.
     pub async fn sibling(&self) -> TestApp {
-        let conn = db::connect(&self.config).await.expect("connect");
-        start(self.config.clone(), conn, Cleanup::Nothing).await
+        spawn_on(self.config.clone()).await
     }
+}
+
+/// A server with `config` on another test's (migrated) database, which that
+/// test cleans up.
+pub async fn spawn_on(config: Config) -> TestApp {
+    let conn = db::connect(&config).await.expect("connect");
+    start(config, conn, Cleanup::Nothing).await
 }
 
 /// A GraphQL response: status, and the JSON body.

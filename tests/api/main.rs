@@ -16,6 +16,7 @@ mod money;
 mod office;
 mod operations;
 mod pipeline;
+mod realtime;
 mod report;
 mod scale;
 mod schema;

@@ -59,6 +59,15 @@ impl RequestContext {
         RequestContext { principal, gate, loader: Arc::new(loader), request_id, language }
     }
 
+    /// As [`RequestContext::new`], with an open gate: for subscriptions, whose
+    /// items are resolved outside the request's gated execution.
+    pub fn open(state: &AppState, principal: Principal, request_id: Option<String>, language: Language) -> Self {
+        let loader = AppLoader { db: state.db.clone(), principal: principal.clone(), today: state.today() };
+        let gate = Arc::new(super::gate::PollGate::open());
+        let loader = DataLoader::new(loader, tokio::spawn).delay(std::time::Duration::from_millis(1));
+        RequestContext { principal, gate, loader: Arc::new(loader), request_id, language }
+    }
+
     /// The writer, for mutations.
     pub fn actor(&self) -> crate::service::write::Actor {
         crate::service::write::Actor { principal: self.principal.clone(), request_id: self.request_id.clone() }

@@ -42,6 +42,12 @@ pub struct PollGate {
 }
 
 impl PollGate {
+    /// A gate that never holds a batch back: for work not wrapped in
+    /// [`PollGate::resolver`], such as a subscription's items.
+    pub fn open() -> Self {
+        PollGate { idle: AtomicBool::new(true), ..Default::default() }
+    }
+
     fn waiters(&self) -> MutexGuard<'_, Vec<Waker>> {
         self.waiting.lock().unwrap_or_else(|e| e.into_inner())
     }

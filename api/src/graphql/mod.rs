@@ -10,6 +10,8 @@ pub mod mutation;
 pub mod query;
 pub mod scalars;
 pub mod schema;
+pub mod subscription;
 pub mod types;
+pub mod webhooks;
 
 pub use schema::{AppSchema, Audience, build_schema};

@@ -1,12 +1,13 @@
 //! Building the schema, with its limits.
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 use super::context::AppState;
 use super::mutation::Mutation;
 use super::query::Query;
+use super::subscription::Subscription;
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Depth limit for operations (api-contract.md, "Limits").
 pub const MAX_DEPTH: usize = 10;
@@ -22,7 +23,7 @@ pub enum Audience {
 
 pub fn build_schema(state: AppState, audience: Audience) -> AppSchema {
     let introspection = state.config.introspection;
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription).data(state);
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription).data(state);
     if !introspection {
         builder = builder.disable_introspection();
     }
@@ -34,5 +35,5 @@ pub fn build_schema(state: AppState, audience: Audience) -> AppSchema {
 
 /// The schema's SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), Subscription).finish().sdl()
 }

@@ -30,6 +30,8 @@ pub struct HttpState {
     pub public_schema: AppSchema,
     pub app: AppState,
     pub budgets: std::sync::Arc<budget::Budgets>,
+    pub bus: crate::realtime::bus::EventBus,
+    pub connections: std::sync::Arc<crate::realtime::ws::Connections>,
 }
 
 /// CORS for the configured origins only; none by default.
@@ -72,6 +74,7 @@ pub fn router(state: HttpState) -> Router {
     Router::new()
         // The handler reads the body itself, to answer an oversized one with a typed error.
         .route("/graphql", get(graphql::get).post(graphql::post).layer(axum::extract::DefaultBodyLimit::disable()))
+        .route("/graphql/ws", get(crate::realtime::ws::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))

@@ -220,6 +220,7 @@ pub async fn withdraw(
     m.updated_at = Set(now());
     let after = m.update(&txn).await?;
     audit::record(&txn, actor, "withdrawLead", "Lead", after.id, Some(&before), Some(&after)).await?;
+    super::events::lead_status_changed(&txn, before.status, &after).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -309,6 +310,7 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead, pat
     m.updated_at = Set(now());
     let after = m.update(&txn).await?;
     audit::record(&txn, actor, "reviewLead", "Lead", after.id, Some(&before), Some(&after)).await?;
+    super::events::lead_status_changed(&txn, before.status, &after).await?;
     txn.commit().await?;
     Ok(after)
 }

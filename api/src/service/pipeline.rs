@@ -506,6 +506,7 @@ pub async fn move_stage(
     let after = m.update(&txn).await?;
     record_stage(&txn, actor, after.id, Some(current.stage), to, note).await?;
     audit::record(&txn, actor, "moveProjectStage", "Project", after.id, Some(&current), Some(&after)).await?;
+    super::events::project_stage_changed(&txn, current.stage, &after).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -668,7 +669,7 @@ pub async fn record_agreement(
         .exec(&txn)
         .await?;
     }
-    if !cmd.is_increase {
+    let project_now = if !cmd.is_increase {
         let before = project.clone();
         let mut m = project.into_active_model();
         m.stage = Set(ProjectStage::Signed);
@@ -678,8 +679,13 @@ pub async fn record_agreement(
         record_stage(&txn, actor, after.id, Some(before.stage), ProjectStage::Signed, Some("登记主协议".into()))
             .await?;
         audit::record(&txn, actor, "recordAgreement", "Project", after.id, Some(&before), Some(&after)).await?;
-    }
+        super::events::project_stage_changed(&txn, before.stage, &after).await?;
+        after
+    } else {
+        project
+    };
     audit::record(&txn, actor, "recordAgreement", "Agreement", a.id, None, Some(&a)).await?;
+    super::events::agreement_recorded(&txn, &a, &project_now).await?;
     idempotency::complete(&txn, claimed, "Agreement", a.id).await?;
     txn.commit().await?;
     Ok(a)

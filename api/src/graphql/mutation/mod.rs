@@ -14,7 +14,12 @@ use crate::service::write::{self, WriteError, WriteResult};
 
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(leads::LeadMutation, pipeline::PipelineMutation, office::OfficeMutation);
+pub struct Mutation(
+    leads::LeadMutation,
+    pipeline::PipelineMutation,
+    office::OfficeMutation,
+    super::webhooks::WebhookMutation,
+);
 
 /// Why an input was refused: scripts rely on `code` and `field`, never on `message`.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

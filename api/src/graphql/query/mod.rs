@@ -23,6 +23,7 @@ pub struct Query(
     catalog::CatalogQuery,
     pipeline::PipelineQuery,
     partner::PartnerQuery,
+    crate::graphql::webhooks::WebhookQuery,
 );
 
 /// A root list: the rows matching `filter` (None: nothing) that the caller may see.

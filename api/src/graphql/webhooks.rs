@@ -1,0 +1,195 @@
+//! Webhooks in the API: `createWebhook`, `deleteWebhook`, `webhooks`,
+//! `webhookDeliveries`.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{webhook, webhook_delivery};
+
+use super::context::{Ctx, OrGql};
+use super::ids;
+use super::mutation::{input_path, settle};
+use crate::error::AppError;
+use crate::service::events::EventKind;
+use crate::service::webhooks as svc;
+
+/// Where a partner's events are POSTed, signed with the webhook's secret.
+pub struct Webhook(pub webhook::Model);
+
+/// Where a partner's events are POSTed, signed with the webhook's secret.
+#[Object]
+impl Webhook {
+    /// The webhook's id.
+    async fn id(&self) -> ID {
+        ids::encode("Webhook", self.0.id)
+    }
+    /// Where deliveries are POSTed.
+    async fn url(&self) -> &str {
+        &self.0.url
+    }
+    /// The events it receives.
+    async fn events(&self) -> Vec<EventKind> {
+        self.0.events.split(',').filter_map(EventKind::parse).collect()
+    }
+    /// The partner whose events these are.
+    async fn partner_id(&self) -> ID {
+        ids::encode("Partner", self.0.partner_id)
+    }
+    /// When it was registered.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// One event sent (or to be sent) to one webhook.
+pub struct WebhookDelivery(pub webhook_delivery::Model);
+
+/// One event sent (or to be sent) to one webhook.
+#[Object]
+impl WebhookDelivery {
+    /// The delivery's id.
+    async fn id(&self) -> ID {
+        ids::encode("WebhookDelivery", self.0.id)
+    }
+    /// The event's id, as sent in `X-Zhaoshang-Delivery`.
+    async fn event_id(&self) -> String {
+        self.0.event_id.to_string()
+    }
+    /// `PENDING`, `DELIVERED` or `FAILED` (given up).
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// Attempts made so far.
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    /// The HTTP status of the last attempt, if the receiver answered.
+    async fn last_response_code(&self) -> Option<i32> {
+        self.0.last_status_code
+    }
+    /// Why the last attempt failed.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    /// When the next attempt is due, while pending.
+    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
+        crate::realtime::deliver::due(&self.0)
+    }
+    /// When the receiver accepted it.
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
+    /// When it was queued (with the change that raised the event).
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+fn limit(first: Option<i32>) -> Result<u64> {
+    match first {
+        None => Ok(20),
+        Some(n) if (0..=100).contains(&n) => Ok(n as u64),
+        Some(n) => Err(AppError::Validation(format!("`first` asks for {n} items; a list holds 0 to 100")).into()),
+    }
+}
+
+#[derive(Default)]
+pub struct WebhookQuery;
+
+#[Object]
+impl WebhookQuery {
+    /// Webhooks, newest first: a partner's own; staff all, or one partner's.
+    async fn webhooks(&self, ctx: &Context<'_>, partner_id: Option<ID>, first: Option<i32>) -> Result<Vec<Webhook>> {
+        let partner = partner_id.as_ref().and_then(|id| ids::decode_as(id, "Partner"));
+        let rows =
+            svc::list(ctx.db(), &ctx.request().actor(), partner, limit(first)?).await.map_err(AppError::from).gql()?;
+        Ok(rows.into_iter().map(Webhook).collect())
+    }
+
+    /// A webhook's deliveries, newest first, with status, attempts and the last response code.
+    async fn webhook_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        webhook_id: ID,
+        first: Option<i32>,
+    ) -> Result<Vec<WebhookDelivery>> {
+        let Some(id) = ids::decode_as(&webhook_id, "Webhook") else { return Ok(Vec::new()) };
+        let rows =
+            svc::deliveries(ctx.db(), &ctx.request().actor(), id, limit(first)?).await.map_err(AppError::from).gql()?;
+        Ok(rows.into_iter().map(WebhookDelivery).collect())
+    }
+}
+
+/// Registers a URL for a partner's events.
+#[derive(InputObject)]
+pub struct CreateWebhookInput {
+    /// The client's own id for this mutation.
+    pub client_mutation_id: Option<String>,
+    /// An http or https URL; private and loopback addresses are refused.
+    pub url: String,
+    /// The events to receive.
+    pub events: Vec<EventKind>,
+    /// For an admin: the partner the webhook is for. A partner's key registers its own.
+    pub partner_id: Option<ID>,
+}
+
+/// The answer to `createWebhook`: the webhook, and its signing secret, shown this once.
+#[derive(SimpleObject)]
+pub struct CreateWebhookPayload {
+    /// The client's own id for this mutation, echoed.
+    pub client_mutation_id: Option<String>,
+    /// The webhook, unless the input was refused.
+    pub webhook: Option<Webhook>,
+    /// Signs every delivery (`X-Zhaoshang-Signature`); only shown here.
+    pub secret: Option<String>,
+    /// What was wrong with the input; nothing was written.
+    pub user_errors: Vec<super::mutation::UserError>,
+}
+
+/// Deletes a webhook; its pending deliveries are given up.
+#[derive(InputObject)]
+pub struct DeleteWebhookInput {
+    /// The client's own id for this mutation.
+    pub client_mutation_id: Option<String>,
+    /// The webhook.
+    pub webhook_id: ID,
+}
+
+/// The answer to `deleteWebhook`.
+#[derive(SimpleObject)]
+pub struct DeleteWebhookPayload {
+    /// The client's own id for this mutation, echoed.
+    pub client_mutation_id: Option<String>,
+    /// The deleted webhook.
+    pub webhook: Option<Webhook>,
+    /// What was wrong with the input; nothing was written.
+    pub user_errors: Vec<super::mutation::UserError>,
+}
+
+#[derive(Default)]
+pub struct WebhookMutation;
+
+#[Object]
+impl WebhookMutation {
+    /// Registers a webhook for a partner's events (a partner its own, an admin any partner's).
+    async fn create_webhook(&self, ctx: &Context<'_>, input: CreateWebhookInput) -> Result<CreateWebhookPayload> {
+        let partner = input.partner_id.as_ref().map(|id| ids::decode_as(id, "Partner"));
+        let new = svc::NewWebhook {
+            url: input.url,
+            events: input.events,
+            partner_id: partner.flatten(),
+            bad_partner_id: partner.is_some_and(|p| p.is_none()),
+        };
+        let result = svc::create(ctx.db(), &ctx.state().config, &ctx.request().actor(), new, &input_path()).await;
+        let (created, user_errors) = settle(ctx, result, |(hook, secret)| (Webhook(hook), secret))?;
+        let (webhook, secret) = created.map(|(w, s)| (Some(w), Some(s))).unwrap_or((None, None));
+        Ok(CreateWebhookPayload { client_mutation_id: input.client_mutation_id, webhook, secret, user_errors })
+    }
+
+    /// Deletes a webhook.
+    async fn delete_webhook(&self, ctx: &Context<'_>, input: DeleteWebhookInput) -> Result<DeleteWebhookPayload> {
+        let id = ids::decode_as(&input.webhook_id, "Webhook");
+        let result = svc::delete(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
+        let (webhook, user_errors) = settle(ctx, result, Webhook)?;
+        Ok(DeleteWebhookPayload { client_mutation_id: input.client_mutation_id, webhook, user_errors })
+    }
+}

@@ -1,0 +1,188 @@
+//! The webhook deliverer: every process runs one. It claims due deliveries from
+//! the outbox (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so that processes
+//! share the work without sending one twice), POSTs each, signed, and records
+//! the outcome: delivered, or retried with exponential backoff until the
+//! attempts are spent. A delivery claimed by a process that died is claimed
+//! again once its lock has expired, so a restart loses none.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use entity::{domain_event, webhook, webhook_delivery};
+use hmac::{Hmac, Mac};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseBackend, EntityTrait, FromQueryResult, IntoActiveModel, Statement,
+};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::graphql::context::AppState;
+use crate::service::webhooks::{self, DELIVERED, FAILED, PENDING, SecretBox};
+
+/// How long a claimed delivery is the claimer's.
+const LOCK: Duration = Duration::from_secs(60);
+/// Deliveries claimed at once.
+const BATCH: i64 = 10;
+
+pub fn start(app: AppState) {
+    tokio::spawn(async move {
+        let client_timeout = Duration::from_secs(app.config.webhook_timeout_secs);
+        loop {
+            match run_once(&app, client_timeout).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "webhook deliverer: a round failed"),
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    });
+}
+
+#[derive(FromQueryResult)]
+struct Claimed {
+    id: i64,
+}
+
+/// Claims up to BATCH due deliveries, sends them, records the outcomes.
+async fn run_once(app: &AppState, timeout: Duration) -> Result<usize, sea_orm::DbErr> {
+    let db = &app.db;
+    let backend = db.get_database_backend();
+    let now = Utc::now();
+    let until = now + chrono::Duration::from_std(LOCK).unwrap_or_default();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "UPDATE webhook_deliveries SET locked_until = $1 WHERE id IN (\
+               SELECT id FROM webhook_deliveries WHERE status = $2 AND next_attempt_at <= $3 \
+               AND (locked_until IS NULL OR locked_until < $3) ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             RETURNING id"
+        }
+        _ => {
+            "UPDATE webhook_deliveries SET locked_until = $1 WHERE id IN (\
+               SELECT id FROM webhook_deliveries WHERE status = $2 AND next_attempt_at <= $3 \
+               AND (locked_until IS NULL OR locked_until < $3) ORDER BY id LIMIT $4) \
+             RETURNING id"
+        }
+    };
+    let claimed = Claimed::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [until.into(), PENDING.into(), now.into(), BATCH.into()],
+    ))
+    .all(db)
+    .await?;
+    let n = claimed.len();
+    for c in claimed {
+        deliver(app, c.id, timeout).await?;
+    }
+    Ok(n)
+}
+
+/// The signature header's value: HMAC-SHA256 of the secret over
+/// `timestamp + "." + body`, hex.
+pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
+    // HMAC takes a key of any length: this never fails.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body.as_bytes());
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The JSON body of an event's delivery.
+pub fn body(event: &domain_event::Model) -> String {
+    let data: Value = serde_json::from_str(&event.data).unwrap_or(Value::Null);
+    json!({
+        "id": event.id.to_string(),
+        "type": event.kind,
+        "occurredAt": event.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "data": data,
+    })
+    .to_string()
+}
+
+fn backoff(base_ms: u64, attempts: i32) -> chrono::Duration {
+    let factor = 2u64.saturating_pow(attempts.saturating_sub(1).clamp(0, 20) as u32);
+    chrono::Duration::milliseconds(base_ms.saturating_mul(factor).min(3_600_000) as i64)
+}
+
+async fn deliver(app: &AppState, id: i64, timeout: Duration) -> Result<(), sea_orm::DbErr> {
+    let db = &app.db;
+    let Some(row) = webhook_delivery::Entity::find_by_id(id).one(db).await? else { return Ok(()) };
+    let hook = webhook::Entity::find_by_id(row.webhook_id).one(db).await?;
+    let event = domain_event::Entity::find_by_id(row.event_id).one(db).await?;
+    let secret =
+        SecretBox::from_config(&app.config).and_then(|s| hook.as_ref().and_then(|h| s.open(&h.secret_encrypted)));
+    let outcome = match (&hook, &event, &secret) {
+        (Some(h), Some(e), Some(secret)) if h.deleted_at.is_none() => send(app, h, e, secret, timeout).await,
+        (Some(h), _, _) if h.deleted_at.is_some() => Err((None, "webhook deleted".to_owned(), true)),
+        (_, _, None) => Err((None, "the secret cannot be decrypted (ZHAOSHANG_SECRET_KEY)".to_owned(), false)),
+        _ => Err((None, "webhook or event missing".to_owned(), true)),
+    };
+    let now = Utc::now();
+    let attempts = row.attempts + 1;
+    let mut m = row.into_active_model();
+    m.attempts = Set(attempts);
+    m.locked_until = Set(None);
+    m.updated_at = Set(now);
+    match outcome {
+        Ok(code) => {
+            m.status = Set(DELIVERED.into());
+            m.last_status_code = Set(Some(code));
+            m.last_error = Set(None);
+            m.delivered_at = Set(Some(now));
+        }
+        Err((code, error, give_up)) => {
+            m.last_status_code = Set(code);
+            m.last_error = Set(Some(error.chars().take(500).collect()));
+            if give_up || attempts >= app.config.webhook_max_attempts {
+                m.status = Set(FAILED.into());
+            } else {
+                m.next_attempt_at = Set(now + backoff(app.config.webhook_retry_base_ms, attempts));
+            }
+        }
+    }
+    m.update(db).await?;
+    Ok(())
+}
+
+/// POSTs the event; `Ok(status)` for a 2xx, else the status if any, why, and
+/// whether to give up at once.
+async fn send(
+    app: &AppState,
+    hook: &webhook::Model,
+    event: &domain_event::Model,
+    secret: &str,
+    timeout: Duration,
+) -> Result<i32, (Option<i32>, String, bool)> {
+    let url = reqwest::Url::parse(&hook.url).map_err(|e| (None, e.to_string(), true))?;
+    // Checked again now, on the address that will be used, and pinned to it.
+    let addrs = webhooks::resolve(&url, app.config.webhook_allow_private).await.map_err(|e| (None, e, false))?;
+    let host = url.host_str().unwrap_or_default().to_owned();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .resolve_to_addrs(&host, &addrs)
+        .build()
+        .map_err(|e| (None, e.to_string(), false))?;
+    let body = body(event);
+    let timestamp = Utc::now().timestamp();
+    let response = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("user-agent", "zhaoshang-webhooks")
+        .header("x-zhaoshang-event", &event.kind)
+        .header("x-zhaoshang-delivery", event.id.to_string())
+        .header("x-zhaoshang-timestamp", timestamp.to_string())
+        .header("x-zhaoshang-signature", signature(secret, timestamp, &body))
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| (None, if e.is_timeout() { "timed out".to_owned() } else { e.to_string() }, false))?;
+    let status = response.status().as_u16() as i32;
+    if response.status().is_success() { Ok(status) } else { Err((Some(status), format!("HTTP {status}"), false)) }
+}
+
+/// When the next attempt of a pending delivery is due, for display.
+pub fn due(row: &webhook_delivery::Model) -> Option<DateTime<Utc>> {
+    (row.status == PENDING).then_some(row.next_attempt_at)
+}

@@ -1,0 +1,338 @@
+//! Webhooks: registration, the signing secret (encrypted at rest), target
+//! checks against server-side request forgery, and listing deliveries.
+
+use std::net::{IpAddr, SocketAddr};
+
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use entity::{webhook, webhook_delivery};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::audit;
+use super::events::EventKind;
+use super::leads::{Path, not_found};
+use super::write::{Actor, Checks, UserErrorCode, WriteError, WriteResult, begin, now};
+use crate::config::Config;
+use crate::error::AppError;
+
+pub const PENDING: &str = "PENDING";
+pub const DELIVERED: &str = "DELIVERED";
+pub const FAILED: &str = "FAILED";
+
+const MAX_URL: usize = 2048;
+
+/// Encrypts and decrypts webhook secrets with the key derived from
+/// `ZHAOSHANG_SECRET_KEY` (SHA-256 of it, as the AES-256-GCM key).
+pub struct SecretBox(Aes256Gcm);
+
+impl SecretBox {
+    pub fn from_config(config: &Config) -> Option<SecretBox> {
+        let key = config.secret_key.as_deref().filter(|k| !k.is_empty())?;
+        let digest = Sha256::digest(key.as_bytes());
+        Aes256Gcm::new_from_slice(&digest).ok().map(SecretBox)
+    }
+
+    pub fn seal(&self, plain: &str) -> Option<String> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let sealed = self.0.encrypt(&nonce, plain.as_bytes()).ok()?;
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        Some(STANDARD.encode(out))
+    }
+
+    pub fn open(&self, sealed: &str) -> Option<String> {
+        let bytes = STANDARD.decode(sealed).ok()?;
+        if bytes.len() < 12 {
+            return None;
+        }
+        let (nonce, body) = bytes.split_at(12);
+        let nonce = <[u8; 12]>::try_from(nonce).ok()?;
+        let plain = self.0.decrypt(&Nonce::from(nonce), body).ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
+/// Addresses a webhook may never reach (unless private targets are allowed):
+/// loopback, private, link-local, shared, unspecified, multicast, broadcast,
+/// documentation and benchmarking ranges, and their IPv4-mapped IPv6 forms.
+pub fn is_forbidden(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_forbidden(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Resolves a webhook URL's host and refuses it when any address it resolves to
+/// is forbidden. Returns the addresses to connect to (the caller pins them, so
+/// that a second lookup cannot answer differently).
+pub async fn resolve(url: &reqwest::Url, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
+    let host = url.host_str().ok_or("the URL has no host")?;
+    let port = url.port_or_known_default().ok_or("the URL has no port")?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> =
+        tokio::net::lookup_host((host, port)).await.map_err(|e| format!("cannot resolve {host}: {e}"))?.collect();
+    if addrs.is_empty() {
+        return Err(format!("{host} resolves to no address"));
+    }
+    if !allow_private && let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip())) {
+        return Err(format!("{host} resolves to {}, a private or reserved address", bad.ip()));
+    }
+    Ok(addrs)
+}
+
+pub struct NewWebhook {
+    pub url: String,
+    pub events: Vec<EventKind>,
+    pub partner_id: Option<i64>,
+    /// The `partnerId` input named something that is not a partner's id.
+    pub bad_partner_id: bool,
+}
+
+/// Whose webhooks the caller manages: a partner its own, an admin any partner's.
+fn owner(actor: &Actor, named: Option<i64>, path: &Path) -> WriteResult<i64> {
+    match (actor.principal.partner(), actor.principal.is_admin(), named) {
+        (Some(own), _, None) => Ok(own),
+        (Some(own), _, Some(p)) if p == own => Ok(own),
+        (Some(_), _, Some(_)) => Err(not_found(path, "partnerId", "合作机构", "partner")),
+        (None, true, Some(p)) => Ok(p),
+        (None, true, None) => {
+            let mut c = Checks::new(&path.iter().map(String::as_str).collect::<Vec<_>>());
+            c.add("partnerId", UserErrorCode::Required, "请指定合作机构", "name the partner the webhook is for");
+            c.finish().map(|_| 0)
+        }
+        _ => Err(WriteError::Forbidden),
+    }
+}
+
+/// Registers a webhook; answers it with its secret, shown this once.
+pub async fn create(
+    db: &DatabaseConnection,
+    config: &Config,
+    actor: &Actor,
+    input: NewWebhook,
+    path: &Path,
+) -> WriteResult<(webhook::Model, String)> {
+    if actor.principal.partner().is_none() && !actor.principal.is_admin() {
+        return Err(WriteError::Forbidden);
+    }
+    let mut c = Checks::new(&path.iter().map(String::as_str).collect::<Vec<_>>());
+    if input.bad_partner_id {
+        c.add("partnerId", UserErrorCode::NotFound, "找不到该合作机构", "no such partner");
+    }
+    let url = reqwest::Url::parse(input.url.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+    match &url {
+        None => {
+            c.add("url", UserErrorCode::InvalidFormat, "URL 须为 http 或 https 地址", "the URL must be http or https")
+        }
+        Some(u) if !u.username().is_empty() || u.password().is_some() => {
+            c.add("url", UserErrorCode::InvalidFormat, "URL 不能包含用户名或密码", "the URL must not hold credentials")
+        }
+        Some(_) if input.url.len() > MAX_URL => {
+            c.add("url", UserErrorCode::OutOfRange, "URL 过长", format!("the URL is longer than {MAX_URL} characters"))
+        }
+        Some(u) => {
+            if let Err(why) = resolve(u, config.webhook_allow_private).await {
+                c.add(
+                    "url",
+                    UserErrorCode::InvalidFormat,
+                    format!("不允许的目标地址：{why}"),
+                    format!("target refused: {why}"),
+                );
+            }
+        }
+    }
+    if input.events.is_empty() {
+        c.add("events", UserErrorCode::Required, "请至少选择一种事件", "choose at least one event");
+    }
+    c.finish()?;
+    let partner_id = owner(actor, input.partner_id, path)?;
+    let secrets = SecretBox::from_config(config).ok_or_else(|| {
+        WriteError::App(AppError::BadRequest("webhooks need ZHAOSHANG_SECRET_KEY set on the server".into()))
+    })?;
+    let secret = format!("whsec_{}", hex::encode(rand::random::<[u8; 32]>()));
+    let sealed =
+        secrets.seal(&secret).ok_or_else(|| WriteError::App(AppError::BadRequest("encryption failed".into())))?;
+    let mut kinds: Vec<&str> = input.events.iter().map(|k| k.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+
+    let txn = begin(db).await?;
+    let exists = entity::partner::Entity::find_by_id(partner_id).one(&txn).await?;
+    if exists.is_none_or(|p| !p.is_active) {
+        return Err(not_found(path, "partnerId", "合作机构", "partner"));
+    }
+    let hook = webhook::ActiveModel {
+        partner_id: Set(partner_id),
+        url: Set(url.map(|u| u.to_string()).unwrap_or_default()),
+        events: Set(kinds.join(",")),
+        secret_encrypted: Set(sealed),
+        created_at: Set(now()),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, actor, "createWebhook", "Webhook", hook.id, None, Some(&summary(&hook))).await?;
+    txn.commit().await?;
+    Ok((hook, secret))
+}
+
+/// What the audit log keeps of a webhook: never its secret.
+fn summary(h: &webhook::Model) -> serde_json::Value {
+    json!({ "id": h.id, "partnerId": h.partner_id, "url": h.url, "events": h.events, "deletedAt": h.deleted_at })
+}
+
+/// Visible to the caller: a partner's own, any for staff.
+async fn find(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<webhook::Model>, sea_orm::DbErr> {
+    let mut q = webhook::Entity::find_by_id(id).filter(webhook::Column::DeletedAt.is_null());
+    if let Some(own) = actor.principal.partner() {
+        q = q.filter(webhook::Column::PartnerId.eq(own));
+    } else if !actor.principal.is_staff() {
+        return Ok(None);
+    }
+    q.one(db).await
+}
+
+/// Deletes a webhook; its queued deliveries are given up.
+pub async fn delete(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Option<i64>,
+    path: &Path,
+) -> WriteResult<webhook::Model> {
+    if actor.principal.partner().is_none() && !actor.principal.is_admin() {
+        return Err(WriteError::Forbidden);
+    }
+    let txn = begin(db).await?;
+    let current = match id {
+        Some(id) => find(&txn, actor, id).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "webhookId", "Webhook", "webhook"))?;
+    let t = now();
+    let mut m = current.clone().into_active_model();
+    m.deleted_at = Set(Some(t));
+    let after = m.update(&txn).await?;
+    webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::Status, sea_orm::sea_query::Expr::value(FAILED))
+        .col_expr(webhook_delivery::Column::LastError, sea_orm::sea_query::Expr::value("webhook deleted"))
+        .col_expr(webhook_delivery::Column::UpdatedAt, sea_orm::sea_query::Expr::value(t))
+        .filter(webhook_delivery::Column::WebhookId.eq(after.id))
+        .filter(webhook_delivery::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, actor, "deleteWebhook", "Webhook", after.id, Some(&summary(&current)), Some(&summary(&after)))
+        .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The caller's webhooks (staff: all, or one partner's), newest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    partner_id: Option<i64>,
+    limit: u64,
+) -> Result<Vec<webhook::Model>, sea_orm::DbErr> {
+    let mut q = webhook::Entity::find().filter(webhook::Column::DeletedAt.is_null());
+    match (actor.principal.partner(), actor.principal.is_staff()) {
+        (Some(own), _) => q = q.filter(webhook::Column::PartnerId.eq(own)),
+        (None, true) => {
+            if let Some(p) = partner_id {
+                q = q.filter(webhook::Column::PartnerId.eq(p));
+            }
+        }
+        _ => return Ok(Vec::new()),
+    }
+    q.order_by_desc(webhook::Column::Id).limit(limit).all(db).await
+}
+
+/// A webhook's deliveries, newest first; empty when the webhook is not the caller's.
+pub async fn deliveries(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    webhook_id: i64,
+    limit: u64,
+) -> Result<Vec<webhook_delivery::Model>, sea_orm::DbErr> {
+    if find(db, actor, webhook_id).await?.is_none() {
+        return Ok(Vec::new());
+    }
+    webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::WebhookId.eq(webhook_id))
+        .order_by_desc(webhook_delivery::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_and_reserved_addresses_are_forbidden() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(is_forbidden(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
+            assert!(!is_forbidden(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_only_with_its_key() {
+        let mut c = Config::with_database("sqlite::memory:");
+        c.secret_key = Some("one key".into());
+        let a = SecretBox::from_config(&c).unwrap();
+        let sealed = a.seal("whsec_abc").unwrap();
+        assert!(!sealed.contains("whsec_abc"));
+        assert_eq!(a.open(&sealed).as_deref(), Some("whsec_abc"));
+        c.secret_key = Some("another key".into());
+        assert_eq!(SecretBox::from_config(&c).unwrap().open(&sealed), None);
+    }
+}

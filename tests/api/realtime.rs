@@ -1,0 +1,380 @@
+//! Subscriptions over graphql-transport-ws, events across processes, and signed
+//! webhooks with retries.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use entity::enums::Role;
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+use crate::helpers::{Fixtures, TestApp, gid, mutate, payload, spawn_app, spawn_app_with};
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp) -> Ws {
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let mut req = url.into_client_request().expect("request");
+    req.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
+    let (ws, response) = tokio_tungstenite::connect_async(req).await.expect("WebSocket upgrade");
+    assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
+    ws
+}
+
+/// The next message that is not a ping, as JSON; or the close frame's code.
+async fn next(ws: &mut Ws) -> Result<Value, u16> {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("a message within 10 s");
+        match msg {
+            Some(Ok(Message::Text(t))) => {
+                let v: Value = serde_json::from_str(&t).expect("JSON");
+                if v["type"] == "ping" {
+                    continue;
+                }
+                return Ok(v);
+            }
+            Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| u16::from(f.code)).unwrap_or(1005)),
+            Some(Ok(_)) => continue,
+            other => panic!("connection ended: {other:?}"),
+        }
+    }
+}
+
+/// Nothing but pings for `wait`.
+async fn quiet(ws: &mut Ws, wait: Duration) {
+    let deadline = tokio::time::Instant::now() + wait;
+    while let Ok(msg) = tokio::time::timeout_at(deadline, ws.next()).await {
+        if let Some(Ok(Message::Text(t))) = msg {
+            assert!(t.contains("\"ping\""), "unexpected message: {t}");
+        }
+    }
+}
+
+async fn open(app: &TestApp, key: &str, id: &str, query: &str) -> Ws {
+    let mut ws = connect(app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {key}") } });
+    ws.send(Message::Text(init.to_string().into())).await.expect("send");
+    assert_eq!(next(&mut ws).await.expect("ack")["type"], "connection_ack");
+    let sub = json!({ "id": id, "type": "subscribe", "payload": { "query": query } });
+    ws.send(Message::Text(sub.to_string().into())).await.expect("send");
+    // The subscription is in place once the server has read it.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ws
+}
+
+/// A lead the partner submits (status SUBMITTED); its global id.
+async fn submit(app: &TestApp, key: &str, name: &str) -> Value {
+    let input = json!({ "idempotencyKey": name, "enterpriseName": name, "country": "CN" });
+    let r = mutate(app, Some(key), "submitLead", input, "lead { id status } userErrors { code }").await;
+    let lead = &payload(&r, "submitLead")["lead"];
+    assert_eq!(lead["status"], "SUBMITTED", "{}", r.body);
+    lead["id"].clone()
+}
+
+async fn review(app: &TestApp, staff: &str, lead: &Value, decision: &str) {
+    let r = mutate(
+        app,
+        Some(staff),
+        "reviewLead",
+        json!({ "leadId": lead, "decision": decision }),
+        "lead { status } userErrors { code }",
+    )
+    .await;
+    assert_eq!(payload(&r, "reviewLead")["userErrors"], json!([]), "{}", r.body);
+}
+
+const LEADS: &str = "subscription { leadStatusChanged { leadId partnerId status previousStatus } }";
+
+#[tokio::test]
+async fn a_partner_hears_of_its_own_leads_only() {
+    let app = spawn_app().await;
+    let f = Fixtures { db: &app.db };
+    let (a, b) = (f.partner("甲协会").await, f.partner("乙机构").await);
+    let staff = app.key(Role::Staff, None).await;
+    let key_a = app.key(Role::Partner, Some(a)).await;
+    let key_b = app.key(Role::Partner, Some(b)).await;
+    let (lead_a, lead_b) =
+        (submit(&app, &key_a, "甲线索科技有限公司").await, submit(&app, &key_b, "乙线索科技有限公司").await);
+    let mut ws = open(&app, &key_a, "leads", LEADS).await;
+    let mut staff_ws = open(&app, &staff, "all", LEADS).await;
+
+    review(&app, &staff, &lead_b, "START_REVIEW").await;
+    review(&app, &staff, &lead_a, "START_REVIEW").await;
+
+    let got = next(&mut ws).await.expect("an event");
+    assert_eq!(got["type"], "next");
+    assert_eq!(got["id"], "leads");
+    let change = &got["payload"]["data"]["leadStatusChanged"];
+    assert_eq!(change["leadId"], lead_a, "partner A hears of its own lead first and only: {got}");
+    assert_eq!(
+        (change["status"].as_str(), change["previousStatus"].as_str()),
+        (Some("UNDER_REVIEW"), Some("SUBMITTED"))
+    );
+    quiet(&mut ws, Duration::from_millis(700)).await;
+
+    // Staff hear of both, in order.
+    for lead in [&lead_b, &lead_a] {
+        let got = next(&mut staff_ws).await.expect("an event");
+        assert_eq!(&got["payload"]["data"]["leadStatusChanged"]["leadId"], lead);
+    }
+}
+
+#[tokio::test]
+async fn a_bad_or_missing_key_closes_with_4403_and_a_revoked_key_is_cut_off() {
+    let app = spawn_app().await;
+    for payload in [json!({}), json!({ "authorization": "Bearer zs_not_a_key" })] {
+        let mut ws = connect(&app).await;
+        ws.send(Message::Text(json!({ "type": "connection_init", "payload": payload }).to_string().into()))
+            .await
+            .expect("send");
+        assert_eq!(next(&mut ws).await, Err(4403), "{payload}");
+    }
+    // A first message that is not connection_init.
+    let mut ws = connect(&app).await;
+    ws.send(Message::Text(json!({ "type": "subscribe", "id": "1", "payload": { "query": LEADS } }).to_string().into()))
+        .await
+        .expect("send");
+    assert_eq!(next(&mut ws).await, Err(4400));
+
+    // The public may not subscribe: the key is required.
+    let admin = app.key(Role::Admin, None).await;
+    let f = Fixtures { db: &app.db };
+    let partner = f.partner("丙协会").await;
+    let key = app.key(Role::Partner, Some(partner)).await;
+    let mut ws = open(&app, &key, "leads", LEADS).await;
+    let keys = app.query(Some(&admin), "{ apiKeys(first: 50) { nodes { id role } } }", json!({})).await;
+    let key_id = keys["apiKeys"]["nodes"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|k| k["role"] == "PARTNER")
+        .expect("partner key")["id"]
+        .clone();
+    let r =
+        mutate(&app, Some(&admin), "revokeApiKey", json!({ "apiKeyId": key_id }), "apiKey { id } userErrors { code }")
+            .await;
+    assert_eq!(payload(&r, "revokeApiKey")["userErrors"], json!([]));
+    assert_eq!(next(&mut ws).await, Err(4403), "the revoked key's socket is closed");
+}
+
+#[tokio::test]
+async fn an_agreement_recorded_through_one_process_reaches_subscribers_of_another_once() {
+    let a = spawn_app().await;
+    let b = a.sibling().await;
+    let f = Fixtures { db: &a.db };
+    let campaign = f.campaign("2026年11月长三角招商月", "2026-11-01", "2026-11-30", (10, 100, 10)).await;
+    let project = f.project("双进程测试项目", 100_000_000_00, false, None, None).await;
+    let staff = a.key(Role::Staff, None).await;
+    let query = format!(
+        "subscription {{ agreementRecorded(campaignId: \"{}\") {{ agreementId projectId campaignId kind totalInvestment }} }}",
+        gid("Campaign", campaign)
+    );
+    let mut on_b = open(&b, &staff, "b", &query).await;
+    let mut on_a = open(&a, &staff, "a", &query).await;
+
+    let input = json!({ "projectId": gid("Project", project), "kind": "CONTRACT", "signedOn": "2026-11-12", "totalInvestment": "300000000", "foreignCapital": "0" });
+    let r = mutate(&a, Some(&staff), "recordAgreement", input, "agreement { id } userErrors { code }").await;
+    let agreement = payload(&r, "recordAgreement")["agreement"]["id"].clone();
+    assert!(agreement.is_string(), "{}", r.body);
+
+    for (name, ws) in [("b", &mut on_b), ("a", &mut on_a)] {
+        let got = next(ws).await.expect("an event");
+        let record = &got["payload"]["data"]["agreementRecorded"];
+        assert_eq!(record["agreementId"], agreement, "process {name}: {got}");
+        assert_eq!(record["projectId"], gid("Project", project));
+        assert_eq!(record["totalInvestment"], "300000000.00");
+        quiet(ws, Duration::from_millis(700)).await;
+    }
+}
+
+/// A webhook receiver on loopback: answers 500 to the first `failures`
+/// requests, then 200; keeps every request's headers and body.
+struct Receiver {
+    url: String,
+    seen: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+}
+
+async fn receiver(failures: usize) -> Receiver {
+    let seen: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>> = Arc::default();
+    let log = seen.clone();
+    let handler = move |headers: axum::http::HeaderMap, body: String| {
+        let log = log.clone();
+        async move {
+            let mut log = log.lock().expect("lock");
+            log.push((headers, body));
+            if log.len() <= failures {
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                axum::http::StatusCode::OK
+            }
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hooks/zhaoshang", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        axum::serve(listener, axum::Router::new().route("/hooks/zhaoshang", axum::routing::post(handler))).await
+    });
+    Receiver { url, seen }
+}
+
+fn webhook_config(c: &mut api::config::Config) {
+    c.secret_key = Some("test secret key for webhook secrets".into());
+    c.webhook_allow_private = true;
+    c.webhook_retry_base_ms = 100;
+}
+
+async fn create_webhook(app: &TestApp, key: &str, url: &str) -> (Value, String) {
+    let r = mutate(
+        app,
+        Some(key),
+        "createWebhook",
+        json!({ "url": url, "events": ["LEAD_STATUS_CHANGED"] }),
+        "webhook { id url events } secret userErrors { field code }",
+    )
+    .await;
+    let p = payload(&r, "createWebhook");
+    assert_eq!(p["userErrors"], json!([]), "{}", r.body);
+    (p["webhook"]["id"].clone(), p["secret"].as_str().expect("secret shown once").to_owned())
+}
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn verify(secret: &str, headers: &axum::http::HeaderMap, body: &str) -> bool {
+    use hmac::{Hmac, Mac};
+    let timestamp = headers["x-zhaoshang-timestamp"].to_str().expect("timestamp");
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+    mac.update(format!("{timestamp}.{body}").as_bytes());
+    let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+    headers["x-zhaoshang-signature"].to_str().ok() == Some(expected.as_str())
+}
+
+#[tokio::test]
+async fn a_failing_receiver_gets_the_delivery_retried_until_one_signed_delivery_is_accepted() {
+    let app = spawn_app_with(webhook_config).await;
+    let f = Fixtures { db: &app.db };
+    let partner = f.partner("丁协会").await;
+    let staff = app.key(Role::Staff, None).await;
+    let key = app.key(Role::Partner, Some(partner)).await;
+    let lead = submit(&app, &key, "丁线索科技有限公司").await;
+    let hook = receiver(2).await;
+    let (webhook_id, secret) = create_webhook(&app, &key, &hook.url).await;
+
+    review(&app, &staff, &lead, "START_REVIEW").await;
+    wait_for("three attempts", || hook.seen.lock().expect("lock").len() >= 3).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let seen = hook.seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 3, "two failures, then one accepted delivery, and no more");
+    let delivery = seen[0].0["x-zhaoshang-delivery"].clone();
+    for (headers, body) in &seen {
+        assert_eq!(headers["x-zhaoshang-delivery"], delivery, "the same event each time");
+        assert_eq!(headers["x-zhaoshang-event"], "LEAD_STATUS_CHANGED");
+        assert!(verify(&secret, headers, body), "a valid signature: {headers:?}");
+        let body: Value = serde_json::from_str(body).expect("JSON body");
+        assert_eq!(body["type"], "LEAD_STATUS_CHANGED");
+        assert_eq!(body["id"], delivery.to_str().expect("id"));
+        assert_eq!(body["data"]["leadId"], lead);
+        assert_eq!(body["data"]["status"], "UNDER_REVIEW");
+    }
+    assert!(!verify("whsec_wrong", &seen[2].0, &seen[2].1), "a wrong secret does not verify");
+
+    let q = "query($id: ID!) { webhookDeliveries(webhookId: $id) { status attempts lastResponseCode eventId } }";
+    let d = app.query(Some(&key), q, json!({ "id": webhook_id })).await;
+    assert_eq!(
+        d["webhookDeliveries"],
+        json!([{ "status": "DELIVERED", "attempts": 3, "lastResponseCode": 200, "eventId": delivery.to_str().expect("id") }])
+    );
+    // Another partner sees none of it.
+    let other = f.partner("戊机构").await;
+    let other_key = app.key(Role::Partner, Some(other)).await;
+    let d = app.query(Some(&other_key), q, json!({ "id": webhook_id })).await;
+    assert_eq!(d["webhookDeliveries"], json!([]));
+    let w = app.query(Some(&other_key), "{ webhooks { id } }", json!({})).await;
+    assert_eq!(w["webhooks"], json!([]));
+    // The secret is stored encrypted, never as given.
+    let stored: Vec<entity::webhook::Model> =
+        <entity::webhook::Entity as sea_orm::EntityTrait>::find().all(&app.db).await.expect("rows");
+    assert!(!stored[0].secret_encrypted.contains(&secret[6..]));
+}
+
+#[tokio::test]
+async fn deliveries_queued_by_a_process_that_stopped_are_delivered_after_a_restart() {
+    // The first process queues the delivery with the change but sends nothing
+    // (as one that stopped before its deliverer ran).
+    let first = spawn_app_with(|c| {
+        webhook_config(c);
+        c.webhook_worker = false;
+    })
+    .await;
+    let f = Fixtures { db: &first.db };
+    let partner = f.partner("己协会").await;
+    let staff = first.key(Role::Staff, None).await;
+    let key = first.key(Role::Partner, Some(partner)).await;
+    let lead = submit(&first, &key, "己线索科技有限公司").await;
+    let hook = receiver(0).await;
+    let (webhook_id, secret) = create_webhook(&first, &key, &hook.url).await;
+    review(&first, &staff, &lead, "START_REVIEW").await;
+    let q = "query($id: ID!) { webhookDeliveries(webhookId: $id) { status attempts } }";
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        first.query(Some(&key), q, json!({ "id": webhook_id })).await["webhookDeliveries"],
+        json!([{ "status": "PENDING", "attempts": 0 }])
+    );
+    assert!(hook.seen.lock().expect("lock").is_empty());
+
+    // The process restarted: a server with its deliverer on the same database.
+    let mut config = first.config.clone();
+    config.webhook_worker = true;
+    let restarted = crate::helpers::spawn_on(config).await;
+    wait_for("the queued delivery", || !hook.seen.lock().expect("lock").is_empty()).await;
+    let seen = hook.seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 1);
+    assert!(verify(&secret, &seen[0].0, &seen[0].1));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        restarted.query(Some(&key), q, json!({ "id": webhook_id })).await["webhookDeliveries"],
+        json!([{ "status": "DELIVERED", "attempts": 1 }])
+    );
+}
+
+#[tokio::test]
+async fn webhooks_may_not_target_private_or_loopback_addresses() {
+    let app = spawn_app_with(|c| c.secret_key = Some("k".repeat(32))).await;
+    let f = Fixtures { db: &app.db };
+    let partner = f.partner("庚协会").await;
+    let key = app.key(Role::Partner, Some(partner)).await;
+    for url in [
+        "http://127.0.0.1:8080/x",
+        "http://169.254.169.254/latest",
+        "http://10.0.0.5/hook",
+        "http://[::1]/x",
+        "ftp://example.com/x",
+        "http://user:pw@example.com/x",
+    ] {
+        let r = mutate(
+            &app,
+            Some(&key),
+            "createWebhook",
+            json!({ "url": url, "events": ["AGREEMENT_RECORDED"] }),
+            "webhook { id } secret userErrors { field code }",
+        )
+        .await;
+        let p = payload(&r, "createWebhook");
+        assert_eq!(p["webhook"], Value::Null, "{url}");
+        assert_eq!(p["userErrors"][0]["field"], json!(["input", "url"]), "{url}: {}", r.body);
+        assert_eq!(p["userErrors"][0]["code"], "INVALID_FORMAT", "{url}");
+    }
+    assert_eq!(app.count("webhooks").await, 0);
+    // Staff may not register webhooks; the public may not either.
+    let staff = app.key(Role::Staff, None).await;
+    let r = mutate(&app, Some(&staff), "createWebhook", json!({ "url": "https://example.com/x", "events": ["AGREEMENT_RECORDED"], "partnerId": gid("Partner", partner) }), "webhook { id } userErrors { code }").await;
+    assert_eq!(r.error_code(), "FORBIDDEN");
+}
