@@ -10,15 +10,26 @@ use sea_orm::sqlx::{self, PgPool, Row, postgres::PgPoolOptions};
 
 /// Which query of the mix (`bench/README.md`): 1 the first page, 2 the filtered
 /// page with a text search, 3 a page deep in the list, 4 `node` by id.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct FloorQuery {
+    #[arg(long = "query")]
     pub number: u8,
+    /// Query 2's sector.
+    #[arg(long, default_value_t = 1)]
     pub sector_id: i64,
+    /// Query 2's stage.
+    #[arg(long, default_value = "NEGOTIATING")]
     pub stage: String,
+    /// Query 2's text.
+    #[arg(long, default_value = "")]
     pub search: String,
     /// The row query 3's cursor names: its `created_at` (RFC 3339) and id.
+    #[arg(long, default_value = "1970-01-01T00:00:00Z")]
     pub after_created_at: String,
+    #[arg(long, default_value_t = 0)]
     pub after_id: i64,
+    /// Query 4 picks ids from 1 to this.
+    #[arg(long, default_value_t = 1)]
     pub max_id: i64,
 }
 

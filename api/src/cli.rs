@@ -58,24 +58,12 @@ pub enum Command {
     /// SQL over sqlx, at the given concurrency; used by `bench/run`.
     #[command(hide = true)]
     BenchFloor {
-        #[arg(long)]
-        query: u8,
+        #[command(flatten)]
+        query: crate::bench_floor::FloorQuery,
         #[arg(long, default_value_t = 16)]
         connections: u32,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
-        #[arg(long, default_value_t = 1)]
-        sector_id: i64,
-        #[arg(long, default_value = "NEGOTIATING")]
-        stage: String,
-        #[arg(long, default_value = "")]
-        search: String,
-        #[arg(long, default_value = "1970-01-01T00:00:00Z")]
-        after_created_at: String,
-        #[arg(long, default_value_t = 0)]
-        after_id: i64,
-        #[arg(long, default_value_t = 1)]
-        max_id: i64,
     },
     /// Manage API keys.
     Keys {
@@ -155,27 +143,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::BenchFloor {
-            query,
-            connections,
-            seconds,
-            sector_id,
-            stage,
-            search,
-            after_created_at,
-            after_id,
-            max_id,
-        } => {
-            let q = crate::bench_floor::FloorQuery {
-                number: query,
-                sector_id,
-                stage,
-                search,
-                after_created_at,
-                after_id,
-                max_id,
-            };
-            let r = crate::bench_floor::run(&config.database_url, q, connections, seconds).await?;
+        Command::BenchFloor { query, connections, seconds } => {
+            let r = crate::bench_floor::run(&config.database_url, query, connections, seconds).await?;
             println!("requests={} rps={:.1} p50_ms={:.2} p99_ms={:.2}", r.requests, r.per_second, r.p50_ms, r.p99_ms);
             Ok(())
         }

@@ -87,15 +87,20 @@ fn redis_prefix() -> String {
 
 const REDIS_URL: &str = "redis://127.0.0.1:6379";
 
+/// A server whose budgets (30 points a minute for the public) live in Redis under `prefix`.
+async fn with_redis(prefix: &str) -> crate::helpers::TestApp {
+    spawn_app_with(|c| {
+        c.budget_public = 30;
+        c.redis_url = Some(REDIS_URL.into());
+        c.redis_prefix = prefix.to_owned();
+    })
+    .await
+}
+
 #[tokio::test]
 async fn with_redis_two_processes_draw_on_one_budget() {
     let prefix = redis_prefix();
-    let a = spawn_app_with(|c| {
-        c.budget_public = 30;
-        c.redis_url = Some(REDIS_URL.into());
-        c.redis_prefix = prefix.clone();
-    })
-    .await;
+    let a = with_redis(&prefix).await;
     let f = Fixtures { db: &a.db };
     for i in 0..25 {
         f.project(&format!("公开项目{i}"), 100, true, None, None).await;
@@ -127,12 +132,7 @@ async fn with_redis_two_processes_draw_on_one_budget() {
 #[tokio::test]
 async fn with_redis_unused_points_are_refunded_to_the_shared_bucket() {
     let prefix = redis_prefix();
-    let a = spawn_app_with(|c| {
-        c.budget_public = 30;
-        c.redis_url = Some(REDIS_URL.into());
-        c.redis_prefix = prefix.clone();
-    })
-    .await;
+    let a = with_redis(&prefix).await;
     let b = a.sibling().await;
     // No project: 21 asked, 1 used, 20 given back, so each request spends one
     // point of the one bucket, whichever process answers it (refill: 0.5 a second).
