@@ -30,6 +30,8 @@ impl App {
     pub async fn with_connection(config: Config, db: DatabaseConnection) -> anyhow::Result<App> {
         let listener = TcpListener::bind(config.listen).await?;
         crate::http::metrics::handle();
+        // Shown from the start, at 0, rather than from the first refusal on.
+        metrics::counter!("zhaoshang_rate_limited_total").increment(0);
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let app = AppState { db: db.clone(), config: Arc::new(config) };
         let budgets = std::sync::Arc::new(crate::http::budget::Budgets::new(&app.config));

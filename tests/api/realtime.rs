@@ -103,6 +103,7 @@ async fn a_partner_hears_of_its_own_leads_only() {
     review(&app, &staff, &lead_a, "START_REVIEW").await;
 
     let got = next(&mut ws).await.expect("an event");
+    eprintln!("subscription message: {got}");
     assert_eq!(got["type"], "next");
     assert_eq!(got["id"], "leads");
     let change = &got["payload"]["data"]["leadStatusChanged"];
@@ -274,6 +275,8 @@ async fn a_failing_receiver_gets_the_delivery_retried_until_one_signed_delivery_
     let seen = hook.seen.lock().expect("lock").clone();
     assert_eq!(seen.len(), 3, "two failures, then one accepted delivery, and no more");
     let delivery = seen[0].0["x-zhaoshang-delivery"].clone();
+    let (accepted_headers, accepted_body) = &seen[2];
+    eprintln!("accepted webhook request: {accepted_headers:?}\n{accepted_body}");
     for (headers, body) in &seen {
         assert_eq!(headers["x-zhaoshang-delivery"], delivery, "the same event each time");
         assert_eq!(headers["x-zhaoshang-event"], "LEAD_STATUS_CHANGED");
