@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_initial;
 mod m20261126_000002_default_sectors;
 mod m20261126_000003_events_webhooks;
+mod m20261126_000004_search_indexes;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_initial::Migration),
             Box::new(m20261126_000002_default_sectors::Migration),
             Box::new(m20261126_000003_events_webhooks::Migration),
+            Box::new(m20261126_000004_search_indexes::Migration),
         ]
     }
 }
