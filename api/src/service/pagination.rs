@@ -151,10 +151,21 @@ fn keyset<E: Keyed>(order: &Ordering<E>, key: SortKey, id: i64, toward_end: bool
     let greater = (order.direction == Direction::Asc) == toward_end;
     let value = key.into_value();
     let (col, idc) = (Expr::col((E::default(), order.column)), Expr::col((E::default(), E::id_column())));
+    // `col >= v AND (col > v OR (col = v AND id > i))`: the first term is implied
+    // by the second, but it is the one a planner can seek the index with, so a
+    // page deep in the list starts at the cursor instead of scanning up to it.
     if greater {
-        Condition::any().add(col.clone().gt(value.clone())).add(Condition::all().add(col.eq(value)).add(idc.gt(id)))
+        Condition::all().add(col.clone().gte(value.clone())).add(
+            Condition::any()
+                .add(col.clone().gt(value.clone()))
+                .add(Condition::all().add(col.eq(value)).add(idc.gt(id))),
+        )
     } else {
-        Condition::any().add(col.clone().lt(value.clone())).add(Condition::all().add(col.eq(value)).add(idc.lt(id)))
+        Condition::all().add(col.clone().lte(value.clone())).add(
+            Condition::any()
+                .add(col.clone().lt(value.clone()))
+                .add(Condition::all().add(col.eq(value)).add(idc.lt(id))),
+        )
     }
 }
 
