@@ -93,6 +93,9 @@ for db in ["sqlite", "postgres"]:
             continue
         rps, floor = num(r["rps"]), num(r["floor_rps"])
         ratio = f"{rps / floor:.2f}" if rps and floor else "-"
+        if not rps:
+            # Nothing completed: no latency or statement count to show.
+            r = {**r, "p50_ms": "> 10 s", "p99_ms": "-", "statements": "-"}
         lines.append(
             f"| {scale} | {q} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['statements']} | {r['errors']} "
             f"| {r['floor_rps']} | {r['floor_p50_ms']} | {ratio} |"
@@ -119,11 +122,19 @@ for db in ["sqlite", "postgres"]:
             verdict = "met" if ratio <= 1.5 else "MISSED"
             checks.append(f"{db}, query {q}: p50 at 1m / p50 at 10k = {ratio:.2f} (target ≤ 1.5): {verdict}")
     for q in QUERIES:
-        counts = {latest[(db, s, q)]["statements"] for s in SCALES if (db, s, q) in latest}
+        counts = {
+            latest[(db, s, q)]["statements"]
+            for s in SCALES
+            if (db, s, q) in latest and num(latest[(db, s, q)]["rps"])
+        }
         if len(counts) > 1:
             checks.append(f"{db}, query {q}: statements per request differ between scales: {sorted(counts)}")
 r = latest.get(("postgres", "1m", "5"))
-if r and num(r["p50_ms"]) is not None:
+if r and not num(r["rps"]):
+    checks.append(
+        "postgres, Campaign.report at 1m: no report completed within the run (target p50 < 200 ms): MISSED"
+    )
+elif r and num(r["p50_ms"]) is not None:
     verdict = "met" if num(r["p50_ms"]) < 200 else "MISSED"
     checks.append(f"postgres, Campaign.report at 1m: p50 {r['p50_ms']} ms (target < 200 ms): {verdict}")
 for scale in SCALES:

@@ -6,7 +6,10 @@
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use sea_orm::sqlx::{self, PgPool, Row, postgres::PgPoolOptions};
+use sea_orm::sqlx::{
+    self, PgPool, Row,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
 
 /// Which query of the mix (`bench/README.md`): 1 the first page, 2 the filtered
 /// page with a text search, 3 a page deep in the list, 4 `node` by id.
@@ -103,7 +106,11 @@ async fn once(pool: &PgPool, q: &FloorQuery) -> Result<usize, sqlx::Error> {
 
 /// Runs `q` from `connections` tasks for `seconds`, each on its own connection.
 pub async fn run(url: &str, q: FloorQuery, connections: u32, seconds: u64) -> anyhow::Result<FloorResult> {
-    let pool = PgPoolOptions::new().max_connections(connections).min_connections(connections).connect(url).await?;
+    // Custom plans, as the service's own connections use (see `db::connect`).
+    let options: PgConnectOptions = url.parse()?;
+    let options = options.options([("plan_cache_mode", "force_custom_plan")]);
+    let pool =
+        PgPoolOptions::new().max_connections(connections).min_connections(connections).connect_with(options).await?;
     once(&pool, &q).await?;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
