@@ -381,3 +381,38 @@ async fn webhooks_may_not_target_private_or_loopback_addresses() {
     let r = mutate(&app, Some(&staff), "createWebhook", json!({ "url": "https://example.com/x", "events": ["AGREEMENT_RECORDED"], "partnerId": gid("Partner", partner) }), "webhook { id } userErrors { code }").await;
     assert_eq!(r.error_code(), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn a_client_that_sends_no_connection_init_is_closed_with_4408() {
+    let app = spawn_app().await;
+    let mut ws = connect(&app).await;
+    let started = std::time::Instant::now();
+    let msg = tokio::time::timeout(Duration::from_secs(15), ws.next()).await.expect("closed within 15 s");
+    match msg {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4408),
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+    assert!(started.elapsed() >= Duration::from_secs(9), "after the 10 s allowed: {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_connection_holds_at_most_twenty_subscriptions() {
+    let app = spawn_app().await;
+    let staff = app.key(Role::Staff, None).await;
+    let mut ws = open(&app, &staff, "s0", LEADS).await;
+    for i in 1..20 {
+        let sub = json!({ "id": format!("s{i}"), "type": "subscribe", "payload": { "query": LEADS } });
+        ws.send(Message::Text(sub.to_string().into())).await.expect("send");
+    }
+    let sub = json!({ "id": "s20", "type": "subscribe", "payload": { "query": LEADS } });
+    ws.send(Message::Text(sub.to_string().into())).await.expect("send");
+    let refused = next(&mut ws).await.expect("an error message");
+    assert_eq!((refused["type"].as_str(), refused["id"].as_str()), (Some("error"), Some("s20")), "{refused}");
+    assert_eq!(refused["payload"][0]["extensions"]["code"], "RATE_LIMITED");
+    // Completing one makes room for another.
+    ws.send(Message::Text(json!({ "id": "s3", "type": "complete" }).to_string().into())).await.expect("send");
+    assert_eq!(next(&mut ws).await.expect("complete"), json!({ "type": "complete", "id": "s3" }));
+    let sub = json!({ "id": "s21", "type": "subscribe", "payload": { "query": LEADS } });
+    ws.send(Message::Text(sub.to_string().into())).await.expect("send");
+    quiet(&mut ws, Duration::from_millis(500)).await;
+}
