@@ -16,10 +16,12 @@ pub struct Principal {
     pub role: Role,
     pub partner_id: Option<i64>,
     pub key_id: Option<i64>,
+    /// When the key stops working, if it expires: an open WebSocket is closed then.
+    pub expires_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl Principal {
-    pub const PUBLIC: Principal = Principal { role: Role::Public, partner_id: None, key_id: None };
+    pub const PUBLIC: Principal = Principal { role: Role::Public, partner_id: None, key_id: None, expires_at: None };
 
     /// Staff and admins: the office's own people.
     pub fn is_staff(&self) -> bool {
@@ -63,10 +65,11 @@ pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> AppR
     let Some(header) = header else {
         return Ok(Principal::PUBLIC);
     };
+    // The scheme is case-insensitive (RFC 9110, section 11.1).
     let secret = header
-        .strip_prefix("Bearer ")
-        .or_else(|| header.strip_prefix("bearer "))
-        .map(str::trim)
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, rest)| rest.trim())
         .filter(|s| s.starts_with(KEY_PREFIX))
         .ok_or(AppError::Unauthenticated)?;
     let key = api_key::Entity::find()
@@ -88,11 +91,16 @@ pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> AppR
         }
     }
     if key.last_used_at.is_none_or(|t| now - t > LAST_USED_RESOLUTION) {
-        let principal = Principal { role: key.role, partner_id: key.partner_id, key_id: Some(key.id) };
+        let principal = Principal {
+            role: key.role,
+            partner_id: key.partner_id,
+            key_id: Some(key.id),
+            expires_at: key.expires_at,
+        };
         let mut active: api_key::ActiveModel = key.into();
         active.last_used_at = Set(Some(now));
         active.update(db).await?;
         return Ok(principal);
     }
-    Ok(Principal { role: key.role, partner_id: key.partner_id, key_id: Some(key.id) })
+    Ok(Principal { role: key.role, partner_id: key.partner_id, key_id: Some(key.id), expires_at: key.expires_at })
 }

@@ -221,21 +221,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Days a demo ADMIN key stays valid.
+const DEMO_KEY_DAYS: i64 = 30;
+
 async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     telemetry::init(&config);
     let app = App::build(config.clone()).await?;
     if with_demo {
         let today = AppState { db: app.db().clone(), config: config.clone().into() }.today();
-        if let Some(s) = demo::seed(app.db(), today).await? {
-            tracing::info!(projects = s.projects, agreements = s.agreements, "demo data loaded");
+        match demo::seed(app.db(), today).await? {
+            Some(s) => {
+                tracing::info!(projects = s.projects, agreements = s.agreements, "demo data loaded");
+                // Only a demo load mints a key, and it expires: restarting on the
+                // same database leaves no trail of live ADMIN keys. Keys go to
+                // standard output only, never to the log.
+                let expires = Utc::now() + chrono::Duration::days(DEMO_KEY_DAYS);
+                let admin = api_keys::create(app.db(), "demo admin", Role::Admin, None, Some(expires)).await?;
+                println!();
+                println!("  GraphiQL:        http://{}:{}/graphql", config.listen.ip(), app.port());
+                println!("  demo ADMIN key:  {}", admin.secret);
+                println!("  (send it as the header  Authorization: Bearer {})", admin.secret);
+                println!("  (it expires on {}; `zhaoshang keys create --role admin --name me` makes a lasting one)", expires.date_naive());
+                println!();
+            }
+            None => {
+                println!();
+                println!("  GraphiQL:        http://{}:{}/graphql", config.listen.ip(), app.port());
+                println!("  the database already holds data: demo not loaded, no new key (use the one printed before,");
+                println!("  or `zhaoshang keys create --role admin --name me`)");
+                println!();
+            }
         }
-        // Keys go to standard output only, never to the log.
-        let admin = api_keys::create(app.db(), "demo admin", Role::Admin, None, None).await?;
-        println!();
-        println!("  GraphiQL:        http://{}:{}/graphql", config.listen.ip(), app.port());
-        println!("  demo ADMIN key:  {}", admin.secret);
-        println!("  (send it as the header  Authorization: Bearer {})", admin.secret);
-        println!();
     }
     app.run().await?;
     Ok(())

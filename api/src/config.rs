@@ -53,6 +53,35 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_MAX_ALIASES", default_value_t = 30, global = true)]
     pub max_aliases: usize,
 
+    /// Longest query text of one operation, in bytes.
+    #[arg(long, env = "ZHAOSHANG_MAX_QUERY_BYTES", default_value_t = 64 * 1024, global = true)]
+    pub max_query_bytes: usize,
+
+    /// Most selections (fields, fragment spreads, inline fragments) in one document.
+    #[arg(long, env = "ZHAOSHANG_MAX_SELECTIONS", default_value_t = 5_000, global = true)]
+    pub max_selections: usize,
+
+    /// Most fragment definitions in one document.
+    #[arg(long, env = "ZHAOSHANG_MAX_FRAGMENTS", default_value_t = 200, global = true)]
+    pub max_fragments: usize,
+
+    /// Most root fields (aliases included) of one mutation.
+    #[arg(long, env = "ZHAOSHANG_MAX_MUTATION_FIELDS", default_value_t = 10, global = true)]
+    pub max_mutation_fields: usize,
+
+    /// Largest answer of one request (all operations of a batch together), in bytes of JSON.
+    #[arg(long, env = "ZHAOSHANG_MAX_RESPONSE_BYTES", default_value_t = 8 * 1024 * 1024, global = true)]
+    pub max_response_bytes: usize,
+
+    /// Seconds a client has to send a request's headers (a slow or silent
+    /// connection is closed after it), and that a kept-alive connection may idle.
+    #[arg(long, env = "ZHAOSHANG_HEADER_READ_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub header_read_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's body.
+    #[arg(long, env = "ZHAOSHANG_BODY_READ_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub body_read_timeout_secs: u64,
+
     /// Most operations in one batch (the public may not batch).
     #[arg(long, env = "ZHAOSHANG_MAX_BATCH", default_value_t = 100, global = true)]
     pub max_batch: usize,
@@ -166,6 +195,13 @@ impl Config {
             max_introspection_depth: 15,
             max_complexity: 50_000,
             max_aliases: 30,
+            max_query_bytes: 64 * 1024,
+            max_selections: 5_000,
+            max_fragments: 200,
+            max_mutation_fields: 10,
+            max_response_bytes: 8 * 1024 * 1024,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 10,
             max_batch: 100,
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 10,
@@ -190,13 +226,17 @@ impl Config {
         }
     }
 
-    pub fn limits(&self) -> crate::graphql::limits::Limits {
-        crate::graphql::limits::Limits {
+    pub fn limits(&self) -> crate::graphql::extensions::Limits {
+        crate::graphql::extensions::Limits {
             depth: self.max_depth,
             introspection_depth: self.max_introspection_depth,
             complexity: self.max_complexity,
             aliases: self.max_aliases,
             introspection: self.introspection,
+            query_bytes: self.max_query_bytes,
+            selections: self.max_selections,
+            fragments: self.max_fragments,
+            mutation_fields: self.max_mutation_fields,
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bench_floor;
 pub mod briefing;
+pub mod budget;
 pub mod cli;
 pub mod config;
 pub mod db;

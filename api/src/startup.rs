@@ -15,6 +15,7 @@ pub struct App {
     router: axum::Router,
     db: DatabaseConnection,
     grace: std::time::Duration,
+    header_read_timeout: std::time::Duration,
 }
 
 impl App {
@@ -33,22 +34,23 @@ impl App {
         // Shown from the start, at 0, rather than from the first refusal on.
         metrics::counter!("zhaoshang_rate_limited_total").increment(0);
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
+        let header_read_timeout = std::time::Duration::from_secs(config.header_read_timeout_secs);
         let app = AppState { db: db.clone(), config: Arc::new(config) };
-        let budgets = std::sync::Arc::new(crate::http::budget::Budgets::new(&app.config));
+        let budgets = Arc::new(crate::budget::Budgets::new(&app.config));
         let background = db::connect_background(&app.config).await?;
         let bus = crate::realtime::bus::EventBus::start(background.clone()).await;
         if app.config.webhook_worker {
             crate::realtime::deliver::start(AppState { db: background, config: app.config.clone() });
         }
         let router = router(HttpState {
-            schema: build_schema(app.clone(), Audience::Keyed),
-            public_schema: build_schema(app.clone(), Audience::Public),
+            schema: build_schema(app.clone(), Audience::Keyed, budgets.clone()),
+            public_schema: build_schema(app.clone(), Audience::Public, budgets.clone()),
             app,
             budgets,
             bus,
             connections: Default::default(),
         });
-        Ok(App { listener, router, db, grace })
+        Ok(App { listener, router, db, grace, header_read_timeout })
     }
 
     pub fn port(&self) -> u16 {
@@ -69,23 +71,10 @@ impl App {
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, "listening");
-        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(self.listener, service).with_graceful_shutdown(async move {
-            signal.await;
-            let _ = stopping_tx.send(());
-        });
         let grace = self.grace;
-        let deadline = async move {
-            if stopping_rx.await.is_ok() {
-                tokio::time::sleep(grace).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
-        tokio::select! {
-            served = server => served?,
-            _ = deadline => tracing::warn!(seconds = grace.as_secs(), "requests still in flight after the grace period; stopping"),
+        let graceful = crate::http::serve::serve(self.listener, self.router, self.header_read_timeout, signal).await;
+        if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
+            tracing::warn!(seconds = grace.as_secs(), "requests still in flight after the grace period; stopping");
         }
         // A connection still checked out (a request cut at the deadline) must not keep the process alive.
         if tokio::time::timeout(std::time::Duration::from_secs(5), self.db.close_by_ref()).await.is_err() {

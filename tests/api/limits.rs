@@ -123,10 +123,16 @@ async fn a_fragment_cycle_is_a_validation_error_not_a_hang() {
 #[tokio::test]
 async fn pathologically_nested_documents_and_variables_are_refused_not_crashing() {
     let app = spawn_app().await;
-    let n = 100_000;
+    // Deeper than the parser goes, within the size of a query text.
+    let n = 10_000;
     let q = format!("{{{}b{}}}", "a{".repeat(n), "}".repeat(n));
     let (status, body) = post_raw(&app, None, "application/json", json!({ "query": q })).await;
     assert_eq!((status, code(&body)), (200, "GRAPHQL_PARSE_FAILED"));
+    // Past the size of a query text, refused before it is parsed.
+    let n = 100_000;
+    let q = format!("{{{}b{}}}", "a{".repeat(n), "}".repeat(n));
+    let (status, body) = post_raw(&app, None, "application/json", json!({ "query": q })).await;
+    assert_eq!((status, code(&body)), (200, "PAYLOAD_TOO_LARGE"));
     let raw =
         format!("{{\"query\":\"{{ viewer {{ role }} }}\",\"variables\":{{\"v\":{}{}}}}}", "[".repeat(n), "]".repeat(n));
     let r = app

@@ -3,8 +3,8 @@
 pub mod connection;
 pub mod context;
 pub mod gate;
+pub mod extensions;
 pub mod ids;
-pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

@@ -1,6 +1,10 @@
 //! Building the schema, with its limits.
 
+use std::sync::Arc;
+
 use async_graphql::Schema;
+
+use crate::budget::Budgets;
 
 use super::context::AppState;
 use super::mutation::Mutation;
@@ -21,9 +25,13 @@ pub enum Audience {
     Public,
 }
 
-pub fn build_schema(state: AppState, audience: Audience) -> AppSchema {
+/// The schema with its policies (limits, cost budgets, time limit, operation
+/// log) registered once, for every transport.
+pub fn build_schema(state: AppState, audience: Audience, budgets: Arc<Budgets>) -> AppSchema {
     let introspection = state.config.introspection;
+    let config = state.config.clone();
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription).data(state);
+    builder = super::extensions::register(builder, &config, budgets);
     if !introspection {
         builder = builder.disable_introspection();
     }

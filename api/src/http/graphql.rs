@@ -3,11 +3,15 @@
 //! GraphiQL to a browser), and a body that is not a GraphQL request is a 400
 //! with a typed error, never a plain-text answer.
 
-use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError, http::GraphiQLSource};
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, http::GraphiQLSource};
+use tokio::time::Instant;
 
 use axum::{
     body::{Body, Bytes},
+    Extension,
     extract::{ConnectInfo, RawQuery, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse},
@@ -15,11 +19,11 @@ use axum::{
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{HttpState, budget};
+use super::{HttpState, RequestIds};
 use crate::auth::{self, Principal};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::graphql::context::{Language, RequestContext};
-use crate::graphql::limits;
+use crate::graphql::extensions::{Caller, Deadline, Operation, ResponseAllowance};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -55,10 +59,6 @@ fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     }
 }
 
-fn request_id(headers: &HeaderMap) -> String {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned()
-}
-
 /// A response carrying only errors, each with its `extensions.code`.
 fn error_response(status: StatusCode, media: MediaType, code: &str, message: &str) -> axum::response::Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
@@ -84,38 +84,26 @@ fn auth_error(e: AppError, media: MediaType) -> axum::response::Response {
     }
 }
 
-/// Replaces the message of every INTERNAL error by a generic one with the request
-/// id; the cause was logged where it happened.
-fn scrub(mut response: Response, request_id: &str) -> Response {
-    for e in response.errors.iter_mut() {
-        let internal = e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(|c| c == &"INTERNAL".into());
-        if internal {
-            e.message = format!("internal error (request id {request_id})");
-        }
+/// The code of a response's first error, if it has one.
+fn first_code(response: &Response) -> Option<ErrorCode> {
+    let code = response.errors.first()?.extensions.as_ref()?.get("code")?;
+    match code {
+        async_graphql::Value::String(s) => ErrorCode::parse(s),
+        _ => None,
     }
-    response
 }
 
-/// Gives every error without a code one: validation failures come from
-/// async-graphql without it.
-fn classify(mut response: Response) -> Response {
-    let failed_before_execution = response.data == async_graphql::Value::Null && !response.errors.is_empty();
-    let code = if failed_before_execution { "GRAPHQL_VALIDATION_FAILED" } else { "INTERNAL" };
-    for e in response.errors.iter_mut() {
-        if !e.extensions.as_ref().is_some_and(|x| x.get("code").is_some()) {
-            set_code(e, code);
-        }
+/// The status of an answer: 429 and 504 for the budget and the time limit;
+/// under application/json 200 for any well-formed request; under
+/// graphql-response+json 4xx when every operation failed before execution.
+fn status_of(media: MediaType, responses: &[Response]) -> StatusCode {
+    let codes: Vec<Option<ErrorCode>> = responses.iter().map(first_code).collect();
+    if codes.iter().any(|c| *c == Some(ErrorCode::RateLimited)) && responses.len() == 1 {
+        return StatusCode::TOO_MANY_REQUESTS;
     }
-    response
-}
-
-fn set_code(e: &mut ServerError, code: &str) {
-    e.extensions.get_or_insert_with(Default::default).set("code", code);
-}
-
-fn status_of(media: MediaType, responses: &[&Response]) -> StatusCode {
-    // application/json: 200 for any well-formed request. graphql-response+json:
-    // 4xx when the request failed before execution (no `data`).
+    if codes.iter().any(|c| *c == Some(ErrorCode::Timeout)) {
+        return StatusCode::GATEWAY_TIMEOUT;
+    }
     if media == MediaType::GraphqlResponse
         && responses.iter().all(|r| r.data == async_graphql::Value::Null && !r.errors.is_empty())
     {
@@ -125,147 +113,114 @@ fn status_of(media: MediaType, responses: &[&Response]) -> StatusCode {
     }
 }
 
+/// What one request (one operation, or a batch) runs with: who asks, whose
+/// budget pays, and the deadline and answer size they share.
+struct Run<'a> {
+    state: &'a HttpState,
+    principal: Principal,
+    caller: Caller,
+    deadline: Deadline,
+    allowance: Arc<ResponseAllowance>,
+    request_id: String,
+    language: Language,
+}
+
+impl Run<'_> {
+    /// Executes one operation through the schema and its policies; returns the
+    /// response and the operation's record.
+    async fn one(&self, req: Request) -> (Response, Arc<Operation>) {
+        let ctx = RequestContext::new(&self.state.app, self.principal.clone(), Some(self.request_id.clone()), self.language);
+        let gate = ctx.gate.clone();
+        let op = Arc::new(Operation::default());
+        let req = req
+            .data(ctx)
+            .data(self.caller.clone())
+            .data(self.deadline)
+            .data(self.allowance.clone())
+            .data(op.clone());
+        let schema = if self.principal.key_id.is_some() { &self.state.schema } else { &self.state.public_schema };
+        (gate.resolver(schema.execute(req)).await, op)
+    }
+}
+
 async fn execute(
     state: &HttpState,
     headers: &HeaderMap,
     peer: SocketAddr,
+    ids: &RequestIds,
     principal: Principal,
     batch: BatchRequest,
     media: MediaType,
 ) -> axum::response::Response {
-    let rid = request_id(headers);
-    let (account, per_minute) = state.budgets.account(&principal, Some(peer), headers);
-    let language = Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
-    let run = |req: Request| {
-        let ctx = RequestContext::new(&state.app, principal.clone(), Some(rid.clone()), language);
-        let schema = if principal.key_id.is_some() { state.schema.clone() } else { state.public_schema.clone() };
-        let rid = rid.clone();
-        let limits = state.app.config.limits();
-        let (budgets, account) = (state.budgets.clone(), account.clone());
-        let op_name = req.operation_name.clone();
-        let (role, partner_id, key_id) = (principal.role, principal.partner_id, principal.key_id);
-        let started = std::time::Instant::now();
-        let work = async move {
-            let gate = ctx.gate.clone();
-            let mut req = req.data(ctx);
-            let (operation, variables) = (req.operation_name.clone(), req.variables.clone());
-            // Parsed once here, reused by the executor: a syntax error gets its own code.
-            let measure = match req.parsed_query() {
-                Err(mut e) => {
-                    set_code(&mut e, "GRAPHQL_PARSE_FAILED");
-                    return Response::from_errors(vec![e]);
+    let config = &state.app.config;
+    let limit = std::time::Duration::from_secs(config.request_timeout_secs);
+    let deadline = Instant::now() + limit;
+    let run = Run {
+        state,
+        caller: state.budgets.caller(&principal, Some(peer), headers),
+        principal,
+        deadline: Deadline(deadline.into_std()),
+        allowance: ResponseAllowance::new(config.max_response_bytes),
+        request_id: ids.server.clone(),
+        language: Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())),
+    };
+    let work = async {
+        match batch {
+            BatchRequest::Single(req) => {
+                let (resp, op) = run.one(req).await;
+                let mut extra = resp.http_headers.clone();
+                if let Some(wait) = op.retry_after()
+                    && let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string())
+                {
+                    extra.insert(header::RETRY_AFTER, v);
                 }
-                Ok(doc) => match limits::check(doc, operation.as_deref(), &variables, &limits) {
-                    Err(refusal) => {
-                        let mut e = ServerError::new(refusal.message(), None);
-                        set_code(&mut e, refusal.code());
-                        return Response::from_errors(vec![e]);
-                    }
-                    Ok(m) => m,
-                },
-            };
-            // Charged before it runs; what the answer did not use is given back.
-            let charge = match budgets.charge(&account, per_minute, measure.complexity).await {
-                Ok(c) => c,
-                Err(wait) => {
-                    let mut e = ServerError::new(
-                        format!("over the budget of {per_minute} points a minute; retry in {} s", wait.as_secs()),
-                        None,
-                    );
-                    set_code(&mut e, "RATE_LIMITED");
-                    let mut r = Response::from_errors(vec![e]);
-                    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().to_string()) {
-                        r.http_headers.insert(header::RETRY_AFTER, v);
-                    }
-                    return r;
+                let status = status_of(media, std::slice::from_ref(&resp));
+                Ok((status, BatchResponse::Single(resp), extra))
+            }
+            BatchRequest::Batch(reqs) => {
+                if run.principal.role == entity::enums::Role::Public {
+                    return Err((ErrorCode::BatchTooLarge, "batches need an API key; send one operation".to_owned()));
                 }
-            };
-            let mut resp = scrub(classify(gate.resolver(schema.execute(req)).await), &rid);
-            // The root `data` object is not counted, as in the complexity.
-            let actual = budget::count_objects(&resp.data).saturating_sub(1).min(charge.requested);
-            let (remaining, reset_at) = budgets
-                .refund(&account, per_minute, charge.requested - actual)
-                .await
-                .unwrap_or((charge.remaining, charge.reset_at));
-            resp.extensions.insert(
-                "cost".into(),
-                async_graphql::Value::from_json(json!({
-                    "requested": charge.requested,
-                    "actual": actual,
-                    "remaining": remaining,
-                    "resetAt": reset_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                }))
-                .unwrap_or_default(),
-            );
-            resp
-        };
-        async move {
-            let resp = work.await;
-            let outcome = resp
-                .errors
-                .first()
-                .and_then(|e| e.extensions.as_ref().and_then(|x| x.get("code")))
-                .map(|c| c.to_string().trim_matches('"').to_owned())
-                .unwrap_or_else(|| "ok".into());
-            let elapsed = started.elapsed();
-            super::metrics::record(op_name.as_deref(), &outcome, elapsed);
-            // One line per operation, inside the request's span (and so with its id).
-            tracing::info!(
-                operation = op_name.as_deref().unwrap_or("anonymous"),
-                role = ?role,
-                partner = partner_id,
-                key = key_id,
-                outcome = %outcome,
-                elapsed_ms = elapsed.as_millis() as u64,
-                "graphql"
-            );
-            resp
+                if reqs.len() > config.max_batch {
+                    let message = format!("a batch holds at most {} operations", config.max_batch);
+                    return Err((ErrorCode::BatchTooLarge, message));
+                }
+                let mut out = Vec::with_capacity(reqs.len());
+                for req in reqs {
+                    out.push(run.one(req).await.0);
+                }
+                let status = if out.iter().any(|r| first_code(r) == Some(ErrorCode::Timeout)) {
+                    StatusCode::GATEWAY_TIMEOUT
+                } else {
+                    StatusCode::OK
+                };
+                Ok((status, BatchResponse::Batch(out), HeaderMap::new()))
+            }
         }
     };
-    let (status, body) = match batch {
-        BatchRequest::Single(req) => {
-            let resp = run(req).await;
-            let limited = resp
-                .errors
-                .iter()
-                .any(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&"RATE_LIMITED".into()));
-            let status = if limited { StatusCode::TOO_MANY_REQUESTS } else { status_of(media, &[&resp]) };
-            let extra = resp.http_headers.clone();
-            let body = serde_json::to_string(&BatchResponse::Single(resp));
-            if let Ok(body) = &body {
-                let mut r = (status, [(header::CONTENT_TYPE, media.header())], body.clone()).into_response();
-                r.headers_mut().extend(extra);
-                return r;
-            }
-            (status, body)
-        }
-        BatchRequest::Batch(reqs) => {
-            let max = state.app.config.max_batch;
-            if principal.role == entity::enums::Role::Public {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    media,
-                    "BATCH_TOO_LARGE",
-                    "batches need an API key; send one operation",
-                );
-            }
-            if reqs.len() > max {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    media,
-                    "BATCH_TOO_LARGE",
-                    &format!("a batch holds at most {max} operations"),
-                );
-            }
-            let mut out = Vec::with_capacity(reqs.len());
-            for req in reqs {
-                out.push(run(req).await);
-            }
-            (StatusCode::OK, serde_json::to_string(&BatchResponse::Batch(out)))
+    // The policies time each operation out; this covers what lies between them.
+    let answer = match tokio::time::timeout_at((deadline + std::time::Duration::from_millis(500)).into(), work).await {
+        Ok(answer) => answer,
+        Err(_) => Err((ErrorCode::Timeout, format!("the request ran longer than {} s and was cancelled", limit.as_secs()))),
+    };
+    let (status, body, extra) = match answer {
+        Ok(a) => a,
+        Err((code, message)) => {
+            return error_response(StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::BAD_REQUEST), media, code.as_str(), &message);
         }
     };
-    match body {
-        Ok(body) => (status, [(header::CONTENT_TYPE, media.header())], body).into_response(),
+    match serde_json::to_string(&body) {
+        Ok(body) if body.len() <= config.max_response_bytes.saturating_add(64 * 1024) => {
+            let mut r = (status, [(header::CONTENT_TYPE, media.header())], body).into_response();
+            r.headers_mut().extend(extra);
+            r
+        }
+        Ok(_) => error_response(
+            StatusCode::OK,
+            media,
+            ErrorCode::ResponseTooLarge.as_str(),
+            &format!("the answer would exceed {} bytes; ask for fewer objects or smaller pages", config.max_response_bytes),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "response serialisation failed");
             error_response(StatusCode::INTERNAL_SERVER_ERROR, media, "INTERNAL", "internal error")
@@ -273,34 +228,10 @@ async fn execute(
     }
 }
 
-/// Runs the request under the configured time limit: past it, the execution is
-/// dropped (an open transaction rolls back) and the client gets TIMEOUT.
-async fn execute_in_time(
-    state: &HttpState,
-    headers: &HeaderMap,
-    peer: SocketAddr,
-    principal: Principal,
-    batch: BatchRequest,
-    media: MediaType,
-) -> axum::response::Response {
-    let limit = std::time::Duration::from_secs(state.app.config.request_timeout_secs);
-    match tokio::time::timeout(limit, execute(state, headers, peer, principal, batch, media)).await {
-        Ok(r) => r,
-        Err(_) => {
-            tracing::warn!(seconds = limit.as_secs(), "request timed out");
-            error_response(
-                StatusCode::GATEWAY_TIMEOUT,
-                media,
-                "TIMEOUT",
-                &format!("the request ran longer than {} s and was cancelled", limit.as_secs()),
-            )
-        }
-    }
-}
-
 pub async fn post(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ids): Extension<RequestIds>,
     headers: HeaderMap,
     body: Body,
 ) -> axum::response::Response {
@@ -312,8 +243,10 @@ pub async fn post(
             "accept application/json or application/graphql-response+json",
         );
     };
+    // The media type itself, parameters (`; charset=utf-8`) aside: `application/jsonx` is not JSON.
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.starts_with(JSON) {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(JSON) {
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
@@ -335,9 +268,19 @@ pub async fn post(
     if declared.is_some_and(|n| n > max) {
         return too_large();
     }
-    let body: Bytes = match axum::body::to_bytes(body, max).await {
-        Ok(b) => b,
-        Err(_) => return too_large(),
+    // A body that trickles in is cut off, as one that is too large.
+    let read = std::time::Duration::from_secs(state.app.config.body_read_timeout_secs);
+    let body: Bytes = match tokio::time::timeout(read, axum::body::to_bytes(body, max)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => return too_large(),
+        Err(_) => {
+            return error_response(
+                StatusCode::REQUEST_TIMEOUT,
+                media,
+                ErrorCode::Timeout.as_str(),
+                &format!("the request body did not arrive within {} s", read.as_secs()),
+            );
+        }
     };
     let principal = match principal(&state, &headers).await {
         Ok(p) => p,
@@ -347,7 +290,7 @@ pub async fn post(
         Ok(b) => b,
         Err(message) => return error_response(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message),
     };
-    execute_in_time(&state, &headers, peer, principal, batch, media).await
+    execute(&state, &headers, peer, &ids, principal, batch, media).await
 }
 
 /// A POST body as the GraphQL-over-HTTP specification requires it: an object (or,
@@ -383,6 +326,22 @@ fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
     serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
 }
 
+/// The GraphiQL page, with a Content-Security-Policy that lets it load only its
+/// own scripts and styles (from unpkg, where the stock page takes them) and
+/// talk only to this server, and that no other site may frame it.
+fn graphiql() -> axum::response::Response {
+    const CSP: &str = "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; \
+        style-src 'unsafe-inline' https://unpkg.com; img-src https://graphql.org data:; font-src https://unpkg.com data:; \
+        connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    let page = GraphiQLSource::build().endpoint("/graphql").title("zhaoshang GraphiQL").finish();
+    let mut r = Html(page).into_response();
+    let headers = r.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    r
+}
+
 #[derive(Deserialize)]
 struct GetParams {
     query: Option<String>,
@@ -395,6 +354,7 @@ struct GetParams {
 pub async fn get(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ids): Extension<RequestIds>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> axum::response::Response {
@@ -407,8 +367,7 @@ pub async fn get(
     let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
     let Some(query) = params.query else {
         if wants_html {
-            return Html(GraphiQLSource::build().endpoint("/graphql").title("zhaoshang GraphiQL").finish())
-                .into_response();
+            return graphiql();
         }
         return error_response(StatusCode::BAD_REQUEST, MediaType::Json, "BAD_REQUEST", "no query given");
     };
@@ -460,5 +419,5 @@ pub async fn get(
         Ok(p) => p,
         Err(e) => return auth_error(e, media),
     };
-    execute_in_time(&state, &headers, peer, principal, BatchRequest::Single(req), media).await
+    execute(&state, &headers, peer, &ids, principal, BatchRequest::Single(req), media).await
 }

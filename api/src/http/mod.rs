@@ -1,10 +1,10 @@
 //! The HTTP surface: the GraphQL endpoint, health checks, and the middleware
 //! around them (request ids, tracing, body limit).
 
-pub mod budget;
 mod graphql;
 mod health;
 pub mod metrics;
+pub mod serve;
 
 use axum::{
     Router,
@@ -16,7 +16,7 @@ use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     cors::{AllowOrigin, CorsLayer},
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
@@ -29,7 +29,7 @@ pub struct HttpState {
     /// For the public: the same schema without field suggestions.
     pub public_schema: AppSchema,
     pub app: AppState,
-    pub budgets: std::sync::Arc<budget::Budgets>,
+    pub budgets: std::sync::Arc<crate::budget::Budgets>,
     pub bus: crate::realtime::bus::EventBus,
     pub connections: std::sync::Arc<crate::realtime::ws::Connections>,
 }
@@ -64,12 +64,52 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::http:
         .unwrap_or_default()
 }
 
+/// A request's ids: the server's own, always made here (it goes to the log,
+/// the audit trail and INTERNAL messages), and the client's `X-Request-Id`
+/// when it is short and well-formed (logged beside it and echoed back; a
+/// client never chooses what the audit trail records).
+#[derive(Debug, Clone)]
+pub struct RequestIds {
+    pub server: String,
+    pub client: Option<String>,
+}
+
+/// Longest client request id accepted.
+const MAX_CLIENT_REQUEST_ID: usize = 64;
+
+fn well_formed(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_CLIENT_REQUEST_ID
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    hex::encode(bytes)
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+async fn request_ids(mut req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let client = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| well_formed(v)).map(str::to_owned);
+    let ids = RequestIds { server: new_request_id(), client };
+    let shown = ids.client.clone().unwrap_or_else(|| ids.server.clone());
+    req.extensions_mut().insert(ids);
+    let mut response = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&shown) {
+        response.headers_mut().insert(REQUEST_ID, v);
+    }
+    response
+}
+
 pub fn router(state: HttpState) -> Router {
     let cors = cors(&state.app.config.cors_origins);
-    let request_id = HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-        let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        let ids = req.extensions().get::<RequestIds>();
+        let id = ids.map_or("", |i| i.server.as_str());
+        let client = ids.and_then(|i| i.client.as_deref()).unwrap_or("");
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, client_request_id = %client)
     });
     Router::new()
         // The handler reads the body itself, to answer an oversized one with a typed error.
@@ -81,11 +121,16 @@ pub fn router(state: HttpState) -> Router {
         .with_state(state)
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(axum::middleware::from_fn(request_ids))
                 .layer(trace)
-                .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CatchPanicLayer::custom(panic_response))
                 .layer(cors)
+                // Answers are per caller and never to be cached or sniffed.
+                .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
                 .layer(CompressionLayer::new()),
         )
 }

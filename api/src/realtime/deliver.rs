@@ -115,7 +115,10 @@ async fn deliver(app: &AppState, id: i64, timeout: Duration) -> Result<(), sea_o
     let outcome = match (&hook, &event, &secret) {
         (Some(h), Some(e), Some(secret)) if h.deleted_at.is_none() => send(app, h, e, secret, timeout).await,
         (Some(h), _, _) if h.deleted_at.is_some() => Err((None, "webhook deleted".to_owned(), true)),
-        (_, _, None) => Err((None, "the secret cannot be decrypted (ZHAOSHANG_SECRET_KEY)".to_owned(), false)),
+        (_, _, None) => {
+            tracing::error!(webhook = row.webhook_id, "a webhook secret cannot be decrypted: is the server's secret key the one it was sealed with?");
+            Err((None, "the server cannot sign this delivery".to_owned(), false))
+        }
         _ => Err((None, "webhook or event missing".to_owned(), true)),
     };
     let now = Utc::now();
@@ -154,16 +157,21 @@ async fn send(
     secret: &str,
     timeout: Duration,
 ) -> Result<i32, (Option<i32>, String, bool)> {
-    let url = reqwest::Url::parse(&hook.url).map_err(|e| (None, e.to_string(), true))?;
+    let url = reqwest::Url::parse(&hook.url).map_err(|_| (None, "the URL is not valid".to_owned(), true))?;
     // Checked again now, on the address that will be used, and pinned to it.
-    let addrs = webhooks::resolve(&url, app.config.webhook_allow_private).await.map_err(|e| (None, e, false))?;
+    let addrs = webhooks::resolve(&url, app.config.webhook_allow_private)
+        .await
+        .map_err(|e| (None, e.reason().1.to_owned(), false))?;
     let host = url.host_str().unwrap_or_default().to_owned();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .resolve_to_addrs(&host, &addrs)
         .build()
-        .map_err(|e| (None, e.to_string(), false))?;
+        .map_err(|e| {
+            tracing::error!(error = %e, "webhook client");
+            (None, "the delivery could not be prepared".to_owned(), false)
+        })?;
     let body = body(event);
     let timestamp = Utc::now().timestamp();
     let response = client
@@ -177,7 +185,18 @@ async fn send(
         .body(body)
         .send()
         .await
-        .map_err(|e| (None, if e.is_timeout() { "timed out".to_owned() } else { e.to_string() }, false))?;
+        .map_err(|e| {
+            // The library's text names addresses and internals: the partner reads a kind, the log the rest.
+            tracing::info!(webhook = hook.id, error = %e, "webhook delivery failed");
+            let kind = if e.is_timeout() {
+                "timed out"
+            } else if e.is_connect() {
+                "could not connect"
+            } else {
+                "the request failed"
+            };
+            (None, kind.to_owned(), false)
+        })?;
     let status = response.status().as_u16() as i32;
     if response.status().is_success() { Ok(status) } else { Err((Some(status), format!("HTTP {status}"), false)) }
 }

@@ -30,6 +30,8 @@ use crate::service::events::KEY_REVOKED;
 /// Seconds a client has to send `connection_init`.
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 const PING_EVERY: Duration = Duration::from_secs(15);
+/// Largest `connection_init`, read before the key is known.
+const MAX_INIT_BYTES: usize = 8 * 1024;
 /// Subscriptions one connection may hold at once.
 pub const MAX_SUBSCRIPTIONS: usize = 20;
 /// Connections one key may hold at once, in this process.
@@ -73,7 +75,12 @@ pub async fn upgrade(
     ConnectInfo(_peer): ConnectInfo<std::net::SocketAddr>,
     ws: WebSocketUpgrade,
 ) -> impl IntoResponse {
-    ws.protocols(["graphql-transport-ws"]).on_upgrade(move |socket| serve(state, socket))
+    // A message (and a frame) is bounded as an HTTP body is.
+    let max = state.app.config.max_body_bytes;
+    ws.protocols(["graphql-transport-ws"])
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| serve(state, socket))
 }
 
 fn close(code: u16, reason: &str) -> Message {
@@ -102,6 +109,10 @@ async fn serve(state: HttpState, socket: WebSocket) {
         Message::Binary(b) => String::from_utf8_lossy(b).into_owned(),
         _ => String::new(),
     };
+    if text.len() > MAX_INIT_BYTES {
+        let _ = sink.send(close(4400, "connection_init too large")).await;
+        return;
+    }
     let init: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if init["type"] != "connection_init" {
         let _ = sink.send(close(4400, "Expected connection_init")).await;
@@ -124,7 +135,7 @@ async fn serve(state: HttpState, socket: WebSocket) {
     // 2. The protocol machine, fed the accepted init and then the client's messages.
     let bus = state.bus.clone();
     let mut revocations = bus.subscribe();
-    let (inject_tx, mut inject_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let (inject_tx, mut inject_rx) = tokio::sync::mpsc::unbounded_channel::<Message>();
     let active: Arc<Mutex<HashSet<String>>> = Arc::default();
     let incoming = {
         let active = active.clone();
@@ -145,8 +156,16 @@ async fn serve(state: HttpState, socket: WebSocket) {
     );
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
+    // An expiring key closes the socket when it expires, as a revoked one does.
+    let expiry = async move {
+        match principal.expires_at.map(|t| (t - chrono::Utc::now()).to_std().unwrap_or_default()) {
+            Some(left) => tokio::time::sleep(left).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(expiry);
 
-    // 3. Forward, until either side closes or the key is revoked.
+    // 3. Forward, until either side closes or the key is revoked or expires.
     loop {
         tokio::select! {
             out = protocol.next() => match out {
@@ -162,8 +181,9 @@ async fn serve(state: HttpState, socket: WebSocket) {
                 }
                 None => break,
             },
-            Some(t) = inject_rx.recv() => {
-                if sink.send(Message::Text(t.into())).await.is_err() {
+            Some(m) = inject_rx.recv() => {
+                let closing = matches!(m, Message::Close(_));
+                if sink.send(m).await.is_err() || closing {
                     break;
                 }
             }
@@ -175,6 +195,10 @@ async fn serve(state: HttpState, socket: WebSocket) {
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 _ => {}
             },
+            _ = &mut expiry => {
+                let _ = sink.send(close(4403, "Forbidden: the key expired")).await;
+                break;
+            }
             _ = ping.tick() => {
                 if sink.send(Message::Text(json!({ "type": "ping" }).to_string().into())).await.is_err() {
                     break;
@@ -184,18 +208,26 @@ async fn serve(state: HttpState, socket: WebSocket) {
     }
 }
 
-/// Lets a client message through, unless it would open a subscription past the
-/// cap: then the client gets that subscription's `error` instead.
+/// Lets a client message through, if the protocol allows it: a `subscribe`
+/// past the cap gets that subscription's `error` instead; a `subscribe` whose
+/// id is in use closes the socket with 4409, a second `connection_init` with
+/// 4429, and any message type that `graphql-transport-ws` does not define
+/// (the legacy `start` and `stop` among them) with 4400, as the protocol says.
 fn admit(
     text: String,
     active: &Mutex<HashSet<String>>,
-    inject: &tokio::sync::mpsc::UnboundedSender<String>,
+    inject: &tokio::sync::mpsc::UnboundedSender<Message>,
 ) -> Option<String> {
     let msg: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let id = msg["id"].as_str().map(str::to_owned);
     let mut active = active.lock().unwrap_or_else(|e| e.into_inner());
+    let refuse = |code: u16, reason: &str| {
+        let _ = inject.send(close(code, reason));
+        None
+    };
     match (msg["type"].as_str(), id) {
-        (Some("subscribe"), Some(id)) if !active.contains(&id) && active.len() >= MAX_SUBSCRIPTIONS => {
+        (Some("subscribe"), Some(id)) if active.contains(&id) => refuse(4409, &format!("Subscriber for {id} already exists")),
+        (Some("subscribe"), Some(id)) if active.len() >= MAX_SUBSCRIPTIONS => {
             let error = json!({
                 "id": id,
                 "type": "error",
@@ -204,7 +236,7 @@ fn admit(
                     "extensions": { "code": "RATE_LIMITED" }
                 }]
             });
-            let _ = inject.send(error.to_string());
+            let _ = inject.send(Message::Text(error.to_string().into()));
             None
         }
         (Some("subscribe"), Some(id)) => {
@@ -215,7 +247,9 @@ fn admit(
             active.remove(&id);
             Some(text)
         }
-        _ => Some(text),
+        (Some("ping" | "pong"), _) => Some(text),
+        (Some("connection_init"), _) => refuse(4429, "Too many initialisation requests"),
+        _ => refuse(4400, "Invalid message"),
     }
 }
 
@@ -236,6 +270,8 @@ fn finished(text: &str, active: &Mutex<HashSet<String>>) {
 /// context whose loader runs without the gate) and the event bus.
 fn connection_data(state: &HttpState, principal: Principal, bus: EventBus) -> Data {
     let mut data = Data::default();
+    // Every operation on the socket is charged to the key's budget, as over HTTP.
+    data.insert(state.budgets.caller(&principal, None, &axum::http::HeaderMap::new()));
     data.insert(RequestContext::open(&state.app, principal, None, Language::Chinese));
     data.insert(bus);
     data

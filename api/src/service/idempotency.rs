@@ -37,8 +37,37 @@ pub fn conflict(path: &[String]) -> WriteError {
     )
 }
 
+/// Longest idempotency key, in characters.
+pub const MAX_KEY: usize = 200;
+
+/// An idempotency key is stored as given: no control characters, at most [`MAX_KEY`].
+fn check_key(key: &str, path: &[String]) -> WriteResult<()> {
+    let mut field = path.to_vec();
+    field.push("idempotencyKey".into());
+    if crate::domain::text::has_forbidden_char(key) {
+        return Err(user_error(
+            field,
+            UserErrorCode::InvalidFormat,
+            "idempotencyKey含有控制字符或双向覆盖字符",
+            "idempotencyKey contains a control or bidirectional-override character",
+        ));
+    }
+    if key.chars().count() > MAX_KEY {
+        return Err(user_error(
+            field,
+            UserErrorCode::OutOfRange,
+            format!("idempotencyKey不能超过{MAX_KEY}个字符"),
+            format!("idempotencyKey must be at most {MAX_KEY} characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// Begins the mutation's transaction and claims its key, if it has one.
 pub async fn claim(db: &DatabaseConnection, actor: &Actor, key: &Key<'_>, path: &[String]) -> WriteResult<Claimed> {
+    if let Some(k) = key.key {
+        check_key(k, path)?;
+    }
     let txn = begin(db).await?;
     let Some(k) = key.key else {
         return Ok(Claimed::Fresh(txn, None));

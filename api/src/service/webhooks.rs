@@ -91,20 +91,46 @@ pub fn is_forbidden(ip: IpAddr) -> bool {
     }
 }
 
+/// Why a webhook target is refused. The client hears only [`TargetRefused::reason`]:
+/// never the addresses a host resolved to, which would map the city's network.
+#[derive(Debug)]
+pub enum TargetRefused {
+    NoHost,
+    Unresolvable,
+    NotAllowed,
+}
+
+impl TargetRefused {
+    /// What a client may read: which kind of refusal, nothing more.
+    pub fn reason(&self) -> (&'static str, &'static str) {
+        match self {
+            TargetRefused::NoHost => ("URL 缺少主机名", "the URL has no host"),
+            TargetRefused::Unresolvable => ("无法解析该主机名", "the host name does not resolve"),
+            TargetRefused::NotAllowed => ("不允许向该目标发送", "the target is not allowed"),
+        }
+    }
+}
+
 /// Resolves a webhook URL's host and refuses it when any address it resolves to
 /// is forbidden. Returns the addresses to connect to (the caller pins them, so
-/// that a second lookup cannot answer differently).
-pub async fn resolve(url: &reqwest::Url, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
-    let host = url.host_str().ok_or("the URL has no host")?;
-    let port = url.port_or_known_default().ok_or("the URL has no port")?;
+/// that a second lookup cannot answer differently). The details go to the log.
+pub async fn resolve(url: &reqwest::Url, allow_private: bool) -> Result<Vec<SocketAddr>, TargetRefused> {
+    let host = url.host_str().ok_or(TargetRefused::NoHost)?;
+    let port = url.port_or_known_default().ok_or(TargetRefused::NoHost)?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    let addrs: Vec<SocketAddr> =
-        tokio::net::lookup_host((host, port)).await.map_err(|e| format!("cannot resolve {host}: {e}"))?.collect();
+    let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((host, port)).await {
+        Ok(a) => a.collect(),
+        Err(e) => {
+            tracing::info!(host, error = %e, "webhook host does not resolve");
+            return Err(TargetRefused::Unresolvable);
+        }
+    };
     if addrs.is_empty() {
-        return Err(format!("{host} resolves to no address"));
+        return Err(TargetRefused::Unresolvable);
     }
     if !allow_private && let Some(bad) = addrs.iter().find(|a| is_forbidden(a.ip())) {
-        return Err(format!("{host} resolves to {}, a private or reserved address", bad.ip()));
+        tracing::warn!(host, address = %bad.ip(), "webhook target refused: private or reserved address");
+        return Err(TargetRefused::NotAllowed);
     }
     Ok(addrs)
 }
@@ -160,13 +186,9 @@ pub async fn create(
             c.add("url", UserErrorCode::OutOfRange, "URL 过长", format!("the URL is longer than {MAX_URL} characters"))
         }
         Some(u) => {
-            if let Err(why) = resolve(u, config.webhook_allow_private).await {
-                c.add(
-                    "url",
-                    UserErrorCode::InvalidFormat,
-                    format!("不允许的目标地址：{why}"),
-                    format!("target refused: {why}"),
-                );
+            if let Err(refused) = resolve(u, config.webhook_allow_private).await {
+                let (zh, en) = refused.reason();
+                c.add("url", UserErrorCode::InvalidFormat, format!("不允许的目标地址：{zh}"), format!("target refused: {en}"));
             }
         }
     }
@@ -176,7 +198,8 @@ pub async fn create(
     c.finish()?;
     let partner_id = owner(actor, input.partner_id, path)?;
     let secrets = SecretBox::from_config(config).ok_or_else(|| {
-        WriteError::App(AppError::BadRequest("webhooks need ZHAOSHANG_SECRET_KEY set on the server".into()))
+        tracing::error!("createWebhook refused: no secret key is configured (see .env.example)");
+        WriteError::App(AppError::BadRequest("webhooks are not enabled on this server".into()))
     })?;
     let secret = format!("whsec_{}", hex::encode(rand::random::<[u8; 32]>()));
     let sealed =

@@ -126,8 +126,18 @@ impl Checks {
         if self.errors.is_empty() { Ok(()) } else { Err(WriteError::User(self.errors)) }
     }
 
+    /// Every text a mutation stores passes here: no control or bidirectional
+    /// override characters (`INVALID_FORMAT`), at most `max` characters
+    /// (`OUT_OF_RANGE`).
     fn length(&mut self, field: &str, value: &str, max: usize) {
-        if value.chars().count() > max {
+        if crate::domain::text::has_forbidden_char(value) {
+            self.add(
+                field,
+                UserErrorCode::InvalidFormat,
+                format!("{field}含有控制字符或双向覆盖字符"),
+                format!("{field} contains a control or bidirectional-override character"),
+            );
+        } else if value.chars().count() > max {
             self.add(
                 field,
                 UserErrorCode::OutOfRange,

@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use entity::enums::Role;
 
 use crate::auth::Principal;
+use crate::graphql::extensions::Caller;
 use crate::config::Config;
 
 /// Past this many buckets, full ones are forgotten (a full bucket is the default).
@@ -59,7 +60,7 @@ impl Budgets {
             Ok(s) => Some(s),
             Err(e) => {
                 tracing::error!(error = %e, "ZHAOSHANG_REDIS_URL is not a valid Redis address; budgets stay in this process");
-                super::metrics::budget_fallback(true);
+                crate::http::metrics::budget_fallback(true);
                 None
             }
         });
@@ -75,12 +76,13 @@ impl Budgets {
     }
 
     /// Whose budget a request draws on, and its size per minute.
-    pub fn account(&self, principal: &Principal, peer: Option<SocketAddr>, headers: &HeaderMap) -> (String, u64) {
-        match (principal.role, principal.key_id) {
+    pub fn caller(&self, principal: &Principal, peer: Option<SocketAddr>, headers: &HeaderMap) -> Caller {
+        let (account, per_minute) = match (principal.role, principal.key_id) {
             (Role::Partner, Some(k)) => (format!("key:{k}"), self.partner),
             (Role::Admin | Role::Staff, Some(k)) => (format!("key:{k}"), self.staff),
             _ => (format!("ip:{}", self.client_address(peer, headers)), self.public),
-        }
+        };
+        Caller { account, per_minute }
     }
 
     /// The client's address: the peer's, or, behind a trusted proxy, the last
@@ -236,7 +238,7 @@ impl Shared {
     async fn take(&self, account: &str, per_minute: u64, points: i64) -> Option<Taken> {
         let resting = self.resting_until.lock().unwrap_or_else(|e| e.into_inner()).is_some_and(|t| Instant::now() < t);
         if resting {
-            super::metrics::budget_fallback_charge();
+            crate::http::metrics::budget_fallback_charge();
             return None;
         }
         let mut conn = self.conn.clone();
@@ -252,7 +254,7 @@ impl Shared {
             Ok((granted, remaining, ms)) => {
                 if self.degraded.swap(false, Ordering::Relaxed) {
                     tracing::info!("Redis answers again; cost budgets are shared once more");
-                    super::metrics::budget_fallback(false);
+                    crate::http::metrics::budget_fallback(false);
                 }
                 let ms = Duration::from_millis(ms);
                 Some(if granted == 1 { Taken::Granted { remaining, full_in: ms } } else { Taken::Refused { wait: ms } })
@@ -262,22 +264,12 @@ impl Shared {
                     Some(Instant::now() + REDIS_RETRY_AFTER);
                 if !self.degraded.swap(true, Ordering::Relaxed) {
                     tracing::warn!(%error, "Redis unreachable; cost budgets fall back to this process's own");
-                    super::metrics::budget_fallback(true);
+                    crate::http::metrics::budget_fallback(true);
                 }
-                super::metrics::budget_fallback_charge();
+                crate::http::metrics::budget_fallback_charge();
                 None
             }
         }
-    }
-}
-
-/// How many objects a response holds: the `actual` cost by the same measure as
-/// the complexity charged up front.
-pub fn count_objects(value: &async_graphql::Value) -> u64 {
-    match value {
-        async_graphql::Value::Object(map) => 1 + map.values().map(count_objects).sum::<u64>(),
-        async_graphql::Value::List(items) => items.iter().map(count_objects).sum(),
-        _ => 0,
     }
 }
 
@@ -306,11 +298,5 @@ mod tests {
         let b = budgets(600);
         b.charge("ip:1", 600, 600).await.expect("fits");
         assert_eq!(b.refund("ip:1", 600, 500).await.map(|r| r.0), Some(500));
-    }
-
-    #[test]
-    fn the_response_size_counts_objects() {
-        let v = async_graphql::Value::from_json(serde_json::json!({ "a": { "b": [{ "c": 1 }, { "c": 2 }] } })).unwrap();
-        assert_eq!(count_objects(&v), 4);
     }
 }

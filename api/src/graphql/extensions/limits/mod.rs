@@ -1,0 +1,192 @@
+//! The limits policy: the query text's size, then the document's measure (see
+//! [`measure`]), checked right after parsing and before validation or anything
+//! else walks it; parse and validation failures get their codes; and, while
+//! the operation runs, the size of its answer.
+
+mod measure;
+
+pub use measure::{Limits, ListSizes, Measure, OperationKind, Refusal, TextProblem, check, check_size};
+
+use std::sync::{Arc, OnceLock};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextResolve,
+    NextValidation, ResolveInfo,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
+
+use super::{Operation, ResponseAllowance};
+use crate::error::ErrorCode;
+
+pub struct LimitsPolicy {
+    limits: Limits,
+    max_response_bytes: usize,
+    /// The introspection lists' sizes, from the schema's registry on first use.
+    sizes: Arc<OnceLock<ListSizes>>,
+}
+
+impl LimitsPolicy {
+    pub fn new(limits: Limits, max_response_bytes: usize) -> Self {
+        LimitsPolicy { limits, max_response_bytes, sizes: Arc::default() }
+    }
+}
+
+impl ExtensionFactory for LimitsPolicy {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsExtension {
+            limits: self.limits,
+            max_response_bytes: self.max_response_bytes,
+            sizes: self.sizes.clone(),
+            operation: OnceLock::new(),
+            allowance: OnceLock::new(),
+        })
+    }
+}
+
+struct LimitsExtension {
+    limits: Limits,
+    max_response_bytes: usize,
+    sizes: Arc<OnceLock<ListSizes>>,
+    operation: OnceLock<Arc<Operation>>,
+    allowance: OnceLock<Arc<ResponseAllowance>>,
+}
+
+impl From<Refusal> for ServerError {
+    fn from(r: Refusal) -> Self {
+        r.code().error(r.message())
+    }
+}
+
+/// Gives each error without a code the one of the stage that failed.
+fn with_code(mut errors: Vec<ServerError>, code: ErrorCode) -> Vec<ServerError> {
+    for e in errors.iter_mut() {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", code.as_str());
+        }
+    }
+    errors
+}
+
+/// About how many bytes a resolved field adds to the JSON answer: its name and
+/// its scalar value (an object's or a list's own fields are counted as they
+/// resolve).
+fn approximate_size(name: &str, value: &Option<Value>) -> usize {
+    fn size(v: &Value) -> usize {
+        match v {
+            Value::Null => 4,
+            Value::Boolean(_) => 5,
+            Value::Number(_) => 12,
+            Value::String(s) => s.len() + 2,
+            Value::Enum(e) => e.len() + 2,
+            Value::Binary(b) => b.len() * 2,
+            Value::List(items) => 2 + items.iter().map(|i| size(i) + 1).sum::<usize>(),
+            Value::Object(_) => 2,
+        }
+    }
+    name.len() + 3 + value.as_ref().map_or(4, size)
+}
+
+#[async_trait::async_trait]
+impl Extension for LimitsExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        if request.query.len() > self.limits.query_bytes {
+            let (count, limit) = (request.query.len(), self.limits.query_bytes);
+            return Err(Refusal::DocumentTooLarge { what: measure::QUERY_TEXT, count, limit }.into());
+        }
+        // The transport's record of the operation, or a new one.
+        let key = std::any::TypeId::of::<Arc<Operation>>();
+        let op = match request.data.get(&key).and_then(|d| d.downcast_ref::<Arc<Operation>>()) {
+            Some(op) => op.clone(),
+            None => {
+                let op = Arc::new(Operation::default());
+                request.data.insert(op.clone());
+                op
+            }
+        };
+        if let Some(name) = &request.operation_name {
+            let _ = op.name.set(name.clone());
+        }
+        let _ = self.operation.set(op);
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await.map_err(|e| {
+            // The parse step also follows fragment spreads to a fixed depth: a
+            // fragment cycle fails there, and is a validation error.
+            let code = if e.message.starts_with("The recursion depth") {
+                ErrorCode::GraphqlValidationFailed
+            } else {
+                ErrorCode::GraphqlParseFailed
+            };
+            with_code(vec![e], code).remove(0)
+        })?;
+        let sizes = self.sizes.get_or_init(|| ListSizes::of(&ctx.schema_env.registry));
+        let op = self.operation.get();
+        let name = op.and_then(|o| o.name());
+        let measure = check(&ctx.schema_env.registry, sizes, &doc, name, variables, &self.limits)?;
+        if let Some(op) = op {
+            let _ = op.measure.set(measure);
+        }
+        Ok(doc)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|e| with_code(e, ErrorCode::GraphqlValidationFailed))
+    }
+
+    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
+        let allowance = ctx
+            .data_opt::<Arc<ResponseAllowance>>()
+            .cloned()
+            .unwrap_or_else(|| ResponseAllowance::new(self.max_response_bytes));
+        let _ = self.allowance.set(allowance);
+        let response = next.run(ctx, operation_name).await;
+        if self.operation.get().is_some_and(|o| o.too_large.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Response::from_errors(vec![too_large(self.max_response_bytes)]);
+        }
+        response
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        let name = info.alias.unwrap_or(info.name);
+        let value = next.run(ctx, info).await?;
+        if let Some(allowance) = self.allowance.get()
+            && !allowance.take(approximate_size(name, &value))
+        {
+            if let Some(op) = self.operation.get() {
+                op.too_large.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            return Err(too_large(allowance.limit));
+        }
+        Ok(value)
+    }
+}
+
+fn too_large(limit: usize) -> ServerError {
+    ErrorCode::ResponseTooLarge.error(format!(
+        "the answer would exceed {limit} bytes; ask for fewer objects or smaller pages"
+    ))
+}
