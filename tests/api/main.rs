@@ -20,5 +20,6 @@ mod realtime;
 mod report;
 mod scale;
 mod schema;
+mod security;
 mod statements;
 mod visibility;

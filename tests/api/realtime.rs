@@ -11,9 +11,9 @@ use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
 use crate::helpers::{Fixtures, TestApp, gid, mutate, payload, spawn_app, spawn_app_with};
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp) -> Ws {
+pub(crate) async fn connect(app: &TestApp) -> Ws {
     let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
     let mut req = url.into_client_request().expect("request");
     req.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
@@ -23,7 +23,7 @@ async fn connect(app: &TestApp) -> Ws {
 }
 
 /// The next message that is not a ping, as JSON; or the close frame's code.
-async fn next(ws: &mut Ws) -> Result<Value, u16> {
+pub(crate) async fn next(ws: &mut Ws) -> Result<Value, u16> {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("a message within 10 s");
         match msg {

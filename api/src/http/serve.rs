@@ -1,4 +1,4 @@
-//! Accepting connections: HTTP/1.1 and HTTP/2 through hyper, with the
+//! Accepting connections: HTTP/1.1 through hyper, with the
 //! connection timeouts a public service needs (axum's `serve` has none): the
 //! headers of a request must arrive within the header-read timeout, which also
 //! bounds how long a kept-alive connection may sit idle, so that a client that
@@ -13,9 +13,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper::server::conn::http1::Builder;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
@@ -26,11 +25,14 @@ pub async fn serve(
     router: Router,
     header_read_timeout: Duration,
     signal: impl Future<Output = ()> + Send + 'static,
-) -> GracefulShutdown {
-    let graceful = GracefulShutdown::new();
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
-    builder.http2().timer(TokioTimer::new()).keep_alive_interval(Some(Duration::from_secs(30)));
+) -> Draining {
+    let (stop, _) = tokio::sync::watch::channel(false);
+    let (open, _) = tokio::sync::watch::channel(());
+    // HTTP/1.1 only: detecting HTTP/2 prior knowledge (hyper-util's `auto`)
+    // reads the first bytes with no time limit, which is what a silent client
+    // exploits. Behind a proxy (the production set-up) HTTP/2 ends at the proxy.
+    let mut builder = Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
     tokio::pin!(signal);
     loop {
         let (stream, peer) = tokio::select! {
@@ -51,14 +53,39 @@ pub async fn serve(
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             router.clone().oneshot(req)
         });
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-        let watched = graceful.watch(connection);
+        let connection = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+        let (mut stopping, held) = (stop.subscribe(), open.subscribe());
         tokio::spawn(async move {
-            if let Err(e) = watched.await {
+            let _held = held;
+            let mut connection = std::pin::pin!(connection);
+            let result = tokio::select! {
+                r = connection.as_mut() => r,
+                _ = async { stopping.wait_for(|s| *s).await.is_ok() } => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(e) = result {
                 tracing::debug!(error = %e, %peer, "connection closed with an error");
             }
         });
     }
     drop(listener);
-    graceful
+    Draining { stop, open }
+}
+
+/// The connections still open after the listener closed.
+pub struct Draining {
+    stop: tokio::sync::watch::Sender<bool>,
+    /// Each connection holds a receiver; all are gone once every connection has ended.
+    open: tokio::sync::watch::Sender<()>,
+}
+
+impl Draining {
+    /// Asks every connection to finish its request in flight and close, and
+    /// waits until they have.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        self.open.closed().await;
+    }
 }
