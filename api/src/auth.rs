@@ -91,12 +91,8 @@ pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> AppR
         }
     }
     if key.last_used_at.is_none_or(|t| now - t > LAST_USED_RESOLUTION) {
-        let principal = Principal {
-            role: key.role,
-            partner_id: key.partner_id,
-            key_id: Some(key.id),
-            expires_at: key.expires_at,
-        };
+        let principal =
+            Principal { role: key.role, partner_id: key.partner_id, key_id: Some(key.id), expires_at: key.expires_at };
         let mut active: api_key::ActiveModel = key.into();
         active.last_used_at = Set(Some(now));
         active.update(db).await?;

@@ -20,8 +20,8 @@ use chrono::{DateTime, Utc};
 use entity::enums::Role;
 
 use crate::auth::Principal;
-use crate::graphql::extensions::Caller;
 use crate::config::Config;
+use crate::graphql::extensions::Caller;
 
 /// Past this many buckets, full ones are forgotten (a full bucket is the default).
 const MAX_TRACKED: usize = 10_000;

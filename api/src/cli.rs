@@ -241,7 +241,10 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
                 println!("  GraphiQL:        http://{}:{}/graphql", config.listen.ip(), app.port());
                 println!("  demo ADMIN key:  {}", admin.secret);
                 println!("  (send it as the header  Authorization: Bearer {})", admin.secret);
-                println!("  (it expires on {}; `zhaoshang keys create --role admin --name me` makes a lasting one)", expires.date_naive());
+                println!(
+                    "  (it expires on {}; `zhaoshang keys create --role admin --name me` makes a lasting one)",
+                    expires.date_naive()
+                );
                 println!();
             }
             None => {

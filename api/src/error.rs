@@ -110,14 +110,14 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Unauthenticated => "UNAUTHENTICATED",
-            AppError::Forbidden => "FORBIDDEN",
-            AppError::NotFound => "NOT_FOUND",
-            AppError::BadRequest(_) => "BAD_REQUEST",
-            AppError::Validation(_) => "GRAPHQL_VALIDATION_FAILED",
-            AppError::Internal(_) => "INTERNAL",
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound => ErrorCode::NotFound,
+            AppError::BadRequest(_) => ErrorCode::BadRequest,
+            AppError::Validation(_) => ErrorCode::GraphqlValidationFailed,
+            AppError::Internal(_) => ErrorCode::Internal,
         }
     }
 

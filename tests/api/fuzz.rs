@@ -142,6 +142,7 @@ async fn thousands_of_malformed_requests_get_typed_answers_and_the_server_surviv
     assert_eq!(results.len(), 2000);
     for (status, text) in &results {
         let body: Value = serde_json::from_str(text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:.200}"));
+        crate::helpers::check_errors(&body);
         if *status >= 500 {
             assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL", "{status}: {text:.300}");
         }

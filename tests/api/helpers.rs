@@ -161,6 +161,7 @@ impl TestApp {
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
         let body = resp.json().await.expect("JSON body");
+        check_errors(&body);
         Gql { status, body }
     }
 
@@ -425,5 +426,71 @@ impl TestApp {
             .expect("count")
             .expect("row");
         row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+/// The user-error codes of the contract.
+const USER_ERROR_CODES: [&str; 10] = [
+    "REQUIRED",
+    "INVALID_FORMAT",
+    "OUT_OF_RANGE",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "ALREADY_SIGNED",
+    "FORBIDDEN_TRANSITION",
+    "STALE",
+    "IDEMPOTENCY_CONFLICT",
+    "NO_CAMPAIGN",
+];
+
+/// Whether a message names a Rust identifier instead of the API's: an enum
+/// variant as Rust writes it (`UnderConstruction`), a path (`api::…`), or a
+/// library's debug output.
+fn names_rust(message: &str) -> Option<String> {
+    use sea_orm::Iterable;
+    let mut variants: Vec<String> = Vec::new();
+    variants.extend(ProjectStage::iter().map(|v| format!("{v:?}")));
+    variants.extend(LeadStatus::iter().map(|v| format!("{v:?}")));
+    variants.extend(Role::iter().map(|v| format!("{v:?}")));
+    let words: Vec<&str> = message.split(|c: char| !c.is_alphanumeric() && c != '_').collect();
+    if let Some(v) = variants.iter().find(|v| words.contains(&v.as_str())) {
+        return Some(v.clone());
+    }
+    ["::", "DbErr", "Some(", "None", "Err(", "Ok("].iter().find(|p| message.contains(*p)).map(|p| p.to_string())
+}
+
+/// Every error a client reads: a top-level code from the catalogue, a user
+/// error code from the contract, and no Rust identifier in any message. Every
+/// GraphQL response of the suite passes here.
+pub fn check_errors(body: &Value) {
+    fn walk(v: &Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Array(errors)) = map.get("userErrors") {
+                    for e in errors {
+                        let code = e["code"].as_str().unwrap_or_default();
+                        assert!(USER_ERROR_CODES.contains(&code), "user error code outside the contract: {e}");
+                        let message = e["message"].as_str().unwrap_or_default();
+                        assert!(names_rust(message).is_none(), "a Rust identifier in a message: {e}");
+                    }
+                }
+                map.values().for_each(walk);
+            }
+            Value::Array(items) => items.iter().for_each(walk),
+            _ => {}
+        }
+    }
+    let answers = match body {
+        Value::Array(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    for answer in answers {
+        for e in answer["errors"].as_array().into_iter().flatten() {
+            let code = e["extensions"]["code"].as_str().unwrap_or_else(|| panic!("an error without a code: {e}"));
+            assert!(api::error::ErrorCode::parse(code).is_some(), "a code outside the catalogue: {e}");
+            let message = e["message"].as_str().unwrap_or_default();
+            assert!(names_rust(message).is_none(), "a Rust identifier in a message: {e}");
+        }
+        walk(&answer["data"]);
     }
 }

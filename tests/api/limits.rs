@@ -13,7 +13,9 @@ async fn post_raw(app: &crate::helpers::TestApp, key: Option<&str>, accept: &str
     let r = req.send().await.expect("request");
     let status = r.status().as_u16();
     let text = r.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:?}")))
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:?}"));
+    crate::helpers::check_errors(&body);
+    (status, body)
 }
 
 fn code(body: &Value) -> &str {

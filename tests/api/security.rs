@@ -32,7 +32,9 @@ async fn post_json(app: &TestApp, key: Option<&str>, body: Value) -> (u16, reqwe
     let r = req.timeout(Duration::from_secs(30)).send().await.expect("request");
     let (status, headers) = (r.status().as_u16(), r.headers().clone());
     let text = r.text().await.expect("body");
-    (status, headers, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:?}")))
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:?}"));
+    crate::helpers::check_errors(&body);
+    (status, headers, body)
 }
 
 fn code(body: &Value) -> &str {
@@ -82,11 +84,13 @@ async fn over_the_websocket_an_operation_is_refused_for_depth_aliases_and_comple
     let app = spawn_app().await;
     let key = partner_key(&app).await;
     let mut ws = socket(&app, &key).await;
-    let nested = format!("{{ viewer {{ {}id{} }} }}", "partner { leads(first: 100) { nodes { ".repeat(5), " } } }".repeat(5));
+    let nested =
+        format!("{{ viewer {{ {}id{} }} }}", "partner { leads(first: 100) { nodes { ".repeat(5), " } } }".repeat(5));
     let aliases: String = (0..31).map(|i| format!("a{i}: viewer {{ role }} ")).collect();
     let wide = format!("{{ {aliases} }}");
     let chain = fragment_chain(21);
-    let subscription_chain = "subscription { leadStatusChanged { ...L } } fragment L on LeadStatusChange { leadId partnerId status }";
+    let subscription_chain =
+        "subscription { leadStatusChanged { ...L } } fragment L on LeadStatusChange { leadId partnerId status }";
     for (query, expected) in [
         (chain.as_str(), "QUERY_TOO_COMPLEX"),
         (nested.as_str(), "QUERY_TOO_DEEP"),
@@ -205,13 +209,21 @@ async fn plain_lists_and_introspection_are_charged_what_they_return_and_their_al
     assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{}", body["errors"][0]["message"]);
     // Aliases inside a connection's nodes and edges count against the cap.
     let inner: String = (0..31).map(|i| format!("f{i}: id ")).collect();
-    for q in [format!("{{ projects {{ nodes {{ {inner} }} }} }}"), format!("{{ projects {{ edges {{ node {{ {inner} }} }} }} }}")] {
+    for q in [
+        format!("{{ projects {{ nodes {{ {inner} }} }} }}"),
+        format!("{{ projects {{ edges {{ node {{ {inner} }} }} }} }}"),
+    ] {
         let (_, _, body) = post_json(&app, Some(&key), json!({ "query": q })).await;
         assert_eq!(code(&body), "TOO_MANY_ALIASES");
     }
     // `nodes(ids:)` is charged per id.
     let ids: Vec<String> = (1..=50).map(|i| crate::helpers::gid("Project", i)).collect();
-    let (_, _, body) = post_json(&app, Some(&key), json!({ "query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": { "ids": ids } })).await;
+    let (_, _, body) = post_json(
+        &app,
+        Some(&key),
+        json!({ "query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": { "ids": ids } }),
+    )
+    .await;
     assert_eq!(body["extensions"]["cost"]["requested"], 50, "{body}");
 }
 
@@ -239,7 +251,8 @@ async fn the_legacy_start_message_is_refused_so_the_subscription_cap_cannot_be_b
     let app = spawn_app().await;
     let key = partner_key(&app).await;
     let mut ws = socket(&app, &key).await;
-    let start = json!({ "id": "1", "type": "start", "payload": { "query": "subscription { leadStatusChanged { leadId } }" } });
+    let start =
+        json!({ "id": "1", "type": "start", "payload": { "query": "subscription { leadStatusChanged { leadId } }" } });
     ws.send(Message::Text(start.to_string().into())).await.expect("send");
     assert_eq!(next(&mut ws).await, Err(4400));
     // A second connection_init, and a subscriber id in use, close the socket too.
@@ -261,14 +274,16 @@ async fn a_websocket_message_is_bounded_before_authentication() {
     let mut ws = connect(&app).await;
     let huge = format!("{{\"type\":\"connection_init\",\"payload\":{{\"x\":\"{}\"}}}}", "a".repeat(2 * 1024 * 1024));
     let _ = ws.send(Message::Text(huge.into())).await;
-    let closed = tokio::time::timeout(Duration::from_secs(5), futures::StreamExt::next(&mut ws)).await.expect("closed in time");
+    let closed =
+        tokio::time::timeout(Duration::from_secs(5), futures::StreamExt::next(&mut ws)).await.expect("closed in time");
     assert!(
         matches!(closed, None | Some(Err(_)) | Some(Ok(Message::Close(_)))),
         "a 2 MiB message ends the connection: {closed:?}"
     );
     // A connection_init over 8 KiB is refused before its key is looked at.
     let mut ws = connect(&app).await;
-    let big = json!({ "type": "connection_init", "payload": { "authorization": "Bearer x", "pad": "a".repeat(10_000) } });
+    let big =
+        json!({ "type": "connection_init", "payload": { "authorization": "Bearer x", "pad": "a".repeat(10_000) } });
     ws.send(Message::Text(big.to_string().into())).await.expect("send");
     assert_eq!(next(&mut ws).await, Err(4400));
     let (status, _, _) = post_json(&app, None, json!({ "query": "{ viewer { role } }" })).await;
@@ -294,14 +309,18 @@ async fn a_socket_is_closed_with_4403_when_its_key_expires() {
 #[tokio::test]
 async fn a_variables_default_is_what_the_cost_counts() {
     let app = spawn_app().await;
-    let (_, _, body) = post_json(&app, None, json!({ "query": "query($n: Int = 100) { projects(first: $n) { nodes { id } } }" })).await;
+    let (_, _, body) =
+        post_json(&app, None, json!({ "query": "query($n: Int = 100) { projects(first: $n) { nodes { id } } }" }))
+            .await;
     assert_eq!(body["extensions"]["cost"]["requested"], 101, "{body}");
     let key = app.key(Role::Staff, None).await;
     let nested = "query($n: Int = 100) { projects(first: $n) { nodes { agreements(first: $n) { nodes { project { stageHistory(first: $n) { nodes { note } } } } } } } }";
     let (_, _, body) = post_json(&app, Some(&key), json!({ "query": nested })).await;
     assert_eq!(code(&body), "QUERY_TOO_COMPLEX");
     // A default page size over the cap is refused as if written literally.
-    let (_, _, body) = post_json(&app, None, json!({ "query": "query($n: Int = 500) { projects(first: $n) { nodes { id } } }" })).await;
+    let (_, _, body) =
+        post_json(&app, None, json!({ "query": "query($n: Int = 500) { projects(first: $n) { nodes { id } } }" }))
+            .await;
     assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED");
 }
 
@@ -362,7 +381,10 @@ async fn silent_and_trickling_connections_are_closed_by_the_read_timeouts() {
     let head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{";
     slow.write_all(head.as_bytes()).await.expect("write");
     let mut answer = String::new();
-    tokio::time::timeout(Duration::from_secs(5), slow.read_to_string(&mut answer)).await.expect("answered").expect("read");
+    tokio::time::timeout(Duration::from_secs(5), slow.read_to_string(&mut answer))
+        .await
+        .expect("answered")
+        .expect("read");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("\"TIMEOUT\""), "{answer}");
 }
@@ -388,7 +410,14 @@ async fn control_and_bidi_override_characters_are_refused_on_the_field_and_nothi
         assert!(p["lead"].is_null());
     }
     assert_eq!(app.count("leads").await, leads_before, "nothing written");
-    let r = mutate(&app, Some(&staff), "createPark", json!({ "name": "园区\u{0}" }), "park { id } userErrors { field code }").await;
+    let r = mutate(
+        &app,
+        Some(&staff),
+        "createPark",
+        json!({ "name": "园区\u{0}" }),
+        "park { id } userErrors { field code }",
+    )
+    .await;
     assert_user_error(payload(&r, "createPark"), "INVALID_FORMAT", &["input", "name"]);
     let long_key = "k".repeat(201);
     let input = json!({ "idempotencyKey": long_key, "enterpriseName": "长键企业", "country": "CN" });
@@ -489,10 +518,17 @@ async fn a_refused_webhook_target_names_no_address_and_no_server_setting() {
 #[tokio::test]
 async fn answers_are_not_cached_or_sniffed_and_graphiql_cannot_be_framed() {
     let app = spawn_app().await;
-    let r = app.client.post(format!("{}/graphql", app.address)).json(&json!({ "query": "{ viewer { role } }" })).send().await.expect("request");
+    let r = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": "{ viewer { role } }" }))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(r.headers()["cache-control"], "no-store");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
-    let r = app.client.get(format!("{}/graphql", app.address)).header("accept", "text/html").send().await.expect("request");
+    let r =
+        app.client.get(format!("{}/graphql", app.address)).header("accept", "text/html").send().await.expect("request");
     assert_eq!(r.status(), 200);
     let csp = r.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("connect-src 'self'"), "{csp}");
@@ -528,7 +564,9 @@ async fn a_mutation_is_charged_by_the_rows_it_may_write_and_its_root_fields_are_
     let app = spawn_app().await;
     let key = partner_key(&app).await;
     let leads: Vec<Value> = (0..100)
-        .map(|i| json!({ "idempotencyKey": format!("k{i}"), "enterpriseName": format!("批量企业{i}"), "country": "CN" }))
+        .map(
+            |i| json!({ "idempotencyKey": format!("k{i}"), "enterpriseName": format!("批量企业{i}"), "country": "CN" }),
+        )
         .collect();
     let q = "mutation($l: [SubmitLeadInput!]!) { submitLeads(input: { leads: $l }) { results { lead { id } } } }";
     let (_, _, body) = post_json(&app, Some(&key), json!({ "query": q, "variables": { "l": leads } })).await;

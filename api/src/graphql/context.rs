@@ -111,7 +111,7 @@ pub fn to_gql(e: &AppError) -> async_graphql::Error {
     if let AppError::Internal(cause) = e {
         tracing::error!(error = ?cause, "internal error");
     }
-    let code = e.code();
+    let code = e.code().as_str();
     async_graphql::Error::new(e.to_string()).extend_with(|_, ext| ext.set("code", code))
 }
 

@@ -2,8 +2,8 @@
 
 pub mod connection;
 pub mod context;
-pub mod gate;
 pub mod extensions;
+pub mod gate;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;

@@ -57,7 +57,7 @@ pub fn record(operation: Option<&str>, outcome: &str, elapsed: Duration) {
     metrics::counter!("zhaoshang_graphql_requests_total", "operation" => op.clone(), "outcome" => outcome.to_owned())
         .increment(1);
     metrics::histogram!("zhaoshang_graphql_request_duration_seconds", "operation" => op).record(elapsed.as_secs_f64());
-    if outcome == "RATE_LIMITED" {
+    if outcome == crate::error::ErrorCode::RateLimited.as_str() {
         metrics::counter!("zhaoshang_rate_limited_total").increment(1);
     }
 }

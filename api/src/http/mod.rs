@@ -56,7 +56,7 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::http:
         .or_else(|| cause.downcast_ref::<&str>().copied())
         .unwrap_or("unknown");
     tracing::error!(panic = detail, "handler panicked");
-    let body = serde_json::json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }] });
+    let body = serde_json::json!({ "errors": [{ "message": "internal error", "extensions": { "code": crate::error::ErrorCode::Internal.as_str() } }] });
     axum::http::Response::builder()
         .status(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
         .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
@@ -92,7 +92,8 @@ fn new_request_id() -> String {
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 async fn request_ids(mut req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let client = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| well_formed(v)).map(str::to_owned);
+    let client =
+        req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| well_formed(v)).map(str::to_owned);
     let ids = RequestIds { server: new_request_id(), client };
     let shown = ids.client.clone().unwrap_or_else(|| ids.server.clone());
     req.extensions_mut().insert(ids);
@@ -126,7 +127,10 @@ pub fn router(state: HttpState) -> Router {
                 .layer(CatchPanicLayer::custom(panic_response))
                 .layer(cors)
                 // Answers are per caller and never to be cached or sniffed.
-                .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                ))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),

@@ -116,7 +116,10 @@ async fn deliver(app: &AppState, id: i64, timeout: Duration) -> Result<(), sea_o
         (Some(h), Some(e), Some(secret)) if h.deleted_at.is_none() => send(app, h, e, secret, timeout).await,
         (Some(h), _, _) if h.deleted_at.is_some() => Err((None, "webhook deleted".to_owned(), true)),
         (_, _, None) => {
-            tracing::error!(webhook = row.webhook_id, "a webhook secret cannot be decrypted: is the server's secret key the one it was sealed with?");
+            tracing::error!(
+                webhook = row.webhook_id,
+                "a webhook secret cannot be decrypted: is the server's secret key the one it was sealed with?"
+            );
             Err((None, "the server cannot sign this delivery".to_owned(), false))
         }
         _ => Err((None, "webhook or event missing".to_owned(), true)),

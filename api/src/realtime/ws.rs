@@ -226,14 +226,16 @@ fn admit(
         None
     };
     match (msg["type"].as_str(), id) {
-        (Some("subscribe"), Some(id)) if active.contains(&id) => refuse(4409, &format!("Subscriber for {id} already exists")),
+        (Some("subscribe"), Some(id)) if active.contains(&id) => {
+            refuse(4409, &format!("Subscriber for {id} already exists"))
+        }
         (Some("subscribe"), Some(id)) if active.len() >= MAX_SUBSCRIPTIONS => {
             let error = json!({
                 "id": id,
                 "type": "error",
                 "payload": [{
                     "message": format!("at most {MAX_SUBSCRIPTIONS} subscriptions per connection"),
-                    "extensions": { "code": "RATE_LIMITED" }
+                    "extensions": { "code": crate::error::ErrorCode::RateLimited.as_str() }
                 }]
             });
             let _ = inject.send(Message::Text(error.to_string().into()));

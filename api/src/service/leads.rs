@@ -3,6 +3,7 @@
 
 use entity::enums::{EnterpriseStatus, LeadStatus, Priority, ProjectStage};
 use entity::{enterprise, lead, project, project_stage_change, sector};
+use sea_orm::ActiveEnum as _;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
@@ -274,8 +275,8 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead, pat
         return Err(forbidden_transition(
             path,
             "decision",
-            format!("线索当前状态为 {:?}，不能执行该操作", lead.status),
-            format!("a lead in status {:?} cannot take this decision", lead.status),
+            format!("线索当前状态为 {}，不能执行该操作", lead.status.to_value()),
+            format!("a lead in status {} cannot take this decision", lead.status.to_value()),
         ));
     }
     let (dup_lead, dup_enterprise) = cmd.duplicate_of;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{AgreementKind, EnterpriseSize, EnterpriseStatus, Priority, ProjectStage};
 use entity::*;
+use sea_orm::ActiveEnum as _;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QuerySelect,
@@ -490,13 +491,13 @@ pub async fn move_stage(
         let zh = if to == ProjectStage::Signed {
             "签约阶段只能通过登记主协议进入".to_string()
         } else {
-            format!("项目不能从 {:?} 转到 {:?}", current.stage, to)
+            format!("项目不能从 {} 转到 {}", current.stage.to_value(), to.to_value())
         };
         return Err(forbidden_transition(
             path,
             "stage",
             zh,
-            format!("a project cannot move from {:?} to {:?}", current.stage, to),
+            format!("a project cannot move from {} to {}", current.stage.to_value(), to.to_value()),
         ));
     }
     let mut m = current.clone().into_active_model();

@@ -188,7 +188,12 @@ pub async fn create(
         Some(u) => {
             if let Err(refused) = resolve(u, config.webhook_allow_private).await {
                 let (zh, en) = refused.reason();
-                c.add("url", UserErrorCode::InvalidFormat, format!("不允许的目标地址：{zh}"), format!("target refused: {en}"));
+                c.add(
+                    "url",
+                    UserErrorCode::InvalidFormat,
+                    format!("不允许的目标地址：{zh}"),
+                    format!("target refused: {en}"),
+                );
             }
         }
     }

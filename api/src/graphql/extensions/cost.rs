@@ -65,7 +65,12 @@ impl Extension for CostExtension {
         }
     }
 
-    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
         let charged = self.charged.lock().unwrap_or_else(|e| e.into_inner()).take();
         let Some((caller, charge)) = charged else { return response };
@@ -76,7 +81,11 @@ impl Extension for CostExtension {
             self.budgets.refund(account, per_minute, charge.requested - actual).await
         } else if actual > charge.requested {
             // Answered more than was measured: the difference is owed too.
-            self.budgets.charge(account, per_minute, actual - charge.requested).await.ok().map(|c| (c.remaining, c.reset_at))
+            self.budgets
+                .charge(account, per_minute, actual - charge.requested)
+                .await
+                .ok()
+                .map(|c| (c.remaining, c.reset_at))
         } else {
             None
         };

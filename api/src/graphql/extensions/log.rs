@@ -39,7 +39,7 @@ fn outcome(response: &Response) -> String {
                 .as_ref()
                 .and_then(|x| x.get("code"))
                 .map(|c| c.to_string().trim_matches('"').to_owned())
-                .unwrap_or_else(|| "INTERNAL".into())
+                .unwrap_or_else(|| ErrorCode::Internal.as_str().into())
         })
         .unwrap_or_else(|| "ok".into())
 }

@@ -85,7 +85,11 @@ impl Operation {
 
 /// Registers the policies, outermost first: the log sees every outcome, the
 /// timeout covers the rest, the limits run before the cost is charged.
-pub fn register<Q, M, S>(builder: SchemaBuilder<Q, M, S>, config: &Config, budgets: Arc<Budgets>) -> SchemaBuilder<Q, M, S> {
+pub fn register<Q, M, S>(
+    builder: SchemaBuilder<Q, M, S>,
+    config: &Config,
+    budgets: Arc<Budgets>,
+) -> SchemaBuilder<Q, M, S> {
     builder
         .extension(log::OperationLog)
         .extension(timeout::Timeout::new(Duration::from_secs(config.request_timeout_secs)))

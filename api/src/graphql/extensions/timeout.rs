@@ -42,7 +42,12 @@ fn timed_out(limit: Duration) -> async_graphql::ServerError {
 
 #[async_trait::async_trait]
 impl Extension for TimeoutExtension {
-    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
         let own = Instant::now() + self.limit;
         let deadline = ctx.data_opt::<Deadline>().map_or(own, |d| own.min(Instant::from_std(d.0)));
         let _ = self.deadline.set(deadline);

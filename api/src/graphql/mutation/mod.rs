@@ -107,7 +107,7 @@ pub fn need(ctx: &Context<'_>, level: Need) -> async_graphql::Result<()> {
 }
 
 pub fn forbidden() -> async_graphql::Error {
-    async_graphql::Error::new("not allowed for this key").extend_with(|_, e| e.set("code", "FORBIDDEN"))
+    async_graphql::Error::new("not allowed for this key").extend_with(|_, e| e.set("code", crate::error::ErrorCode::Forbidden.as_str()))
 }
 
 /// Turns a service outcome into the payload's object and user errors; a refusal

@@ -152,7 +152,12 @@ impl Extension for LimitsExtension {
         next.run(ctx).await.map_err(|e| with_code(e, ErrorCode::GraphqlValidationFailed))
     }
 
-    async fn execute(&self, ctx: &ExtensionContext<'_>, operation_name: Option<&str>, next: NextExecute<'_>) -> Response {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
         let allowance = ctx
             .data_opt::<Arc<ResponseAllowance>>()
             .cloned()
@@ -186,7 +191,6 @@ impl Extension for LimitsExtension {
 }
 
 fn too_large(limit: usize) -> ServerError {
-    ErrorCode::ResponseTooLarge.error(format!(
-        "the answer would exceed {limit} bytes; ask for fewer objects or smaller pages"
-    ))
+    ErrorCode::ResponseTooLarge
+        .error(format!("the answer would exceed {limit} bytes; ask for fewer objects or smaller pages"))
 }

@@ -1,0 +1,160 @@
+//! The walker's formula, measured through the real schema's registry.
+
+use std::sync::{Arc, OnceLock};
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::{Schema, SchemaEnv, ServerResult};
+
+use super::*;
+use crate::graphql::{mutation::Mutation, query::Query, subscription::Subscription};
+
+/// The real schema's registry, captured once by an extension on a request
+/// that touches no data.
+fn env() -> &'static SchemaEnv {
+    static ENV: OnceLock<SchemaEnv> = OnceLock::new();
+    struct Capture;
+    struct CaptureExt;
+    impl ExtensionFactory for Capture {
+        fn create(&self) -> Arc<dyn Extension> {
+            Arc::new(CaptureExt)
+        }
+    }
+    #[async_trait::async_trait]
+    impl Extension for CaptureExt {
+        async fn parse_query(
+            &self,
+            ctx: &ExtensionContext<'_>,
+            query: &str,
+            variables: &Variables,
+            next: NextParseQuery<'_>,
+        ) -> ServerResult<ExecutableDocument> {
+            let _ = ENV.set(ctx.schema_env.clone());
+            next.run(ctx, query, variables).await
+        }
+    }
+    if ENV.get().is_none() {
+        let schema = Schema::build(Query::default(), Mutation::default(), Subscription).extension(Capture).finish();
+        futures::executor::block_on(schema.execute("{ __typename }"));
+    }
+    ENV.get().expect("captured")
+}
+
+fn measure_with(q: &str, variables: serde_json::Value, limits: &Limits) -> Result<Measure, Refusal> {
+    let env = env();
+    let doc = async_graphql::parser::parse_query(q).expect("parses");
+    let sizes = ListSizes::of(&env.registry);
+    check(&env.registry, &sizes, &doc, None, &Variables::from_json(variables), limits)
+}
+
+fn measure(q: &str) -> Result<Measure, Refusal> {
+    measure_with(q, serde_json::json!({}), &Limits::default())
+}
+
+#[test]
+fn a_connection_costs_its_page_times_its_node() {
+    // projects: 1 + 50 × (node 1 + sector 1) = 101.
+    assert_eq!(measure("{ projects(first: 50) { nodes { name sector { name } } } }").unwrap().complexity, 101);
+    // Default page 20: 1 + 20 × 1; the edge object is not counted, its node is.
+    assert_eq!(measure("{ projects { edges { cursor node { name } } } }").unwrap().complexity, 21);
+    // Scalars cost nothing.
+    assert_eq!(measure("{ viewer { role } }").unwrap().complexity, 1);
+}
+
+#[test]
+fn nested_connections_multiply() {
+    let q = "{ projects(first: 100) { nodes { agreements(first: 100) { nodes { project { stageHistory(first: 100) { nodes { note } } } } } } } }";
+    assert_eq!(measure(q).unwrap_err().code(), ErrorCode::QueryTooComplex);
+}
+
+#[test]
+fn depth_counts_through_fragments_and_introspection_has_its_own_limit() {
+    let deep = "{ a: projects { nodes { enterprise { projects { nodes { enterprise { projects { nodes { enterprise { projects { nodes { name } } } } } } } } } } } }";
+    assert_eq!(measure(deep).unwrap_err().code(), ErrorCode::QueryTooDeep);
+    let via_fragment = "query __schema { ...F } fragment F on Query { projects { nodes { enterprise { projects { nodes { enterprise { projects { nodes { enterprise { projects { nodes { name } } } } } } } } } } } }";
+    assert_eq!(measure(via_fragment).unwrap_err().code(), ErrorCode::QueryTooDeep);
+    let introspection =
+        "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }";
+    let m = measure(introspection).unwrap();
+    assert_eq!((m.depth, m.introspection_depth), (0, 9));
+}
+
+#[test]
+fn aliases_page_sizes_and_mutation_fields_are_capped() {
+    let many: String = (0..31).map(|i| format!("a{i}: viewer {{ role }} ")).collect();
+    assert_eq!(measure(&format!("{{ {many} }}")).unwrap_err().code(), ErrorCode::TooManyAliases);
+    assert_eq!(
+        measure("{ projects(first: 101) { nodes { id } } }").unwrap_err().code(),
+        ErrorCode::GraphqlValidationFailed
+    );
+    let mutations: String =
+        (0..11).map(|i| format!("m{i}: withdrawLead(input: {{ leadId: \"x\" }}) {{ clientMutationId }} ")).collect();
+    let refused = measure(&format!("mutation {{ {mutations} }}")).unwrap_err();
+    assert_eq!(refused, Refusal::TooManyMutations { fields: 11, limit: 10 });
+}
+
+#[test]
+fn costs_saturate_instead_of_overflowing() {
+    // Twenty nested pages of 100: 10^40 objects, far past u64 if multiplied naively.
+    let depth = 20;
+    let q = format!(
+        "{}{}{}",
+        "{ projects(first: 100) { nodes { enterprise ".repeat(depth),
+        "{ id }",
+        " } } }".repeat(depth)
+    );
+    let limits = Limits { depth: 1000, ..Limits::default() };
+    let refused = measure_with(&q, serde_json::json!({}), &limits).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::QueryTooComplex);
+}
+
+#[test]
+fn a_fragment_cycle_does_not_hang() {
+    let q = "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A viewer { role } }";
+    assert!(measure(q).is_ok());
+}
+
+#[test]
+fn a_fragment_chain_is_measured_once_per_fragment_yet_charged_in_full() {
+    // Sixty links: 2^59 `viewer` selections when expanded, measured in sixty steps.
+    let mut q = String::from("query{...F0}");
+    for i in 0..59 {
+        q.push_str(&format!(" fragment F{i} on Query{{...F{j} ...F{j}}}", j = i + 1));
+    }
+    q.push_str(" fragment F59 on Query{viewer{role}}");
+    let limits = Limits { complexity: u64::MAX, ..Limits::default() };
+    assert_eq!(measure_with(&q, serde_json::json!({}), &limits).unwrap().complexity, 1 << 59);
+}
+
+#[test]
+fn a_variable_is_read_as_given_else_by_its_default() {
+    let q = "query($n: Int = 100) { projects(first: $n) { nodes { id } } }";
+    assert_eq!(measure_with(q, serde_json::json!({}), &Limits::default()).unwrap().complexity, 101);
+    assert_eq!(measure_with(q, serde_json::json!({ "n": 5 }), &Limits::default()).unwrap().complexity, 6);
+}
+
+#[test]
+fn a_plain_list_is_charged_its_bound_and_nodes_by_its_ids() {
+    let m = measure("{ projects(first: 1) { nodes { eligibleIncentives { title } } } }").unwrap();
+    assert_eq!(m.complexity, 1 + (1 + PLAIN_LIST_BOUND));
+    let m = measure(r#"{ nodes(ids: ["a", "b", "c"]) { id } }"#).unwrap();
+    assert_eq!(m.complexity, 3);
+}
+
+#[test]
+fn a_mutation_is_charged_per_row_it_may_write() {
+    let q = "mutation($l: [SubmitLeadInput!]!) { submitLeads(input: { leads: $l }) { results { clientMutationId } } }";
+    let leads: Vec<_> = (0..7).map(|i| serde_json::json!({ "idempotencyKey": i.to_string() })).collect();
+    let m = measure_with(q, serde_json::json!({ "l": leads }), &Limits::default()).unwrap();
+    // 7 rows × 10, plus the payload (1) and its results list (up to 100 items).
+    assert_eq!(m.complexity, 7 * ROW_COST + 1 + PLAIN_LIST_BOUND);
+}
+
+#[test]
+fn text_arguments_of_a_query_refuse_control_characters_and_excess_length() {
+    let q = "query($s: String) { projects(filter: { search: $s }) { totalCount } }";
+    for bad in [serde_json::json!("a\u{0}"), serde_json::json!("x".repeat(MAX_ARGUMENT_TEXT + 1))] {
+        let refused = measure_with(q, serde_json::json!({ "s": bad }), &Limits::default()).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::GraphqlValidationFailed);
+    }
+    assert!(measure_with(q, serde_json::json!({ "s": "宁德 时代" }), &Limits::default()).is_ok());
+}

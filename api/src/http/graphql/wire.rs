@@ -1,0 +1,238 @@
+//! The wire format of GraphQL over HTTP: media types by `Accept`, the body of a
+//! POST, status codes, error-only answers, and the GraphiQL page.
+
+use async_graphql::{BatchRequest, Request, Response, http::GraphiQLSource};
+use axum::{
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::{AppError, ErrorCode};
+
+pub(super) const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+pub(super) const JSON: &str = "application/json";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    pub(super) fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// The media type to answer in, from `Accept`; None when the client accepts
+/// neither (406).
+pub(super) fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let types: Vec<&str> = accept.split(',').map(|t| t.split(';').next().unwrap_or("").trim()).collect();
+    if types.contains(&GRAPHQL_RESPONSE) {
+        Some(MediaType::GraphqlResponse)
+    } else if types.iter().any(|t| *t == JSON || *t == "*/*" || *t == "application/*") {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+/// A response carrying only errors, each with its `extensions.code`.
+pub(super) fn error_response(
+    status: StatusCode,
+    media: MediaType,
+    code: ErrorCode,
+    message: &str,
+) -> axum::response::Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
+    (status, [(header::CONTENT_TYPE, media.header())], body.to_string()).into_response()
+}
+
+/// The code of a response's first error, if it has one.
+pub(super) fn first_code(response: &Response) -> Option<ErrorCode> {
+    let code = response.errors.first()?.extensions.as_ref()?.get("code")?;
+    match code {
+        async_graphql::Value::String(s) => ErrorCode::parse(s),
+        _ => None,
+    }
+}
+
+/// The status of an answer: 429 and 504 for the budget and the time limit;
+/// under application/json 200 for any well-formed request; under
+/// graphql-response+json 4xx when every operation failed before execution.
+pub(super) fn status_of(media: MediaType, responses: &[Response]) -> StatusCode {
+    let codes: Vec<Option<ErrorCode>> = responses.iter().map(first_code).collect();
+    if codes.iter().any(|c| *c == Some(ErrorCode::RateLimited)) && responses.len() == 1 {
+        return StatusCode::TOO_MANY_REQUESTS;
+    }
+    if codes.iter().any(|c| *c == Some(ErrorCode::Timeout)) {
+        return StatusCode::GATEWAY_TIMEOUT;
+    }
+    if media == MediaType::GraphqlResponse
+        && responses.iter().all(|r| r.data == async_graphql::Value::Null && !r.errors.is_empty())
+    {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// A POST body as the GraphQL-over-HTTP specification requires it: an object (or,
+/// for a batch, a list of objects) with a string `query`, and `operationName`,
+/// `variables` and `extensions` of the right JSON types when present.
+pub(super) fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not a GraphQL request: {e}"))?;
+    let check = |v: &serde_json::Value| -> Result<(), String> {
+        let Some(obj) = v.as_object() else {
+            return Err("a GraphQL request is a JSON object".into());
+        };
+        match obj.get("query") {
+            Some(serde_json::Value::String(_)) => {}
+            Some(_) => return Err("`query` must be a string".into()),
+            None => return Err("the request has no `query`".into()),
+        }
+        if obj.get("operationName").is_some_and(|v| !(v.is_string() || v.is_null())) {
+            return Err("`operationName` must be a string".into());
+        }
+        for key in ["variables", "extensions"] {
+            if obj.get(key).is_some_and(|v| !(v.is_object() || v.is_null())) {
+                return Err(format!("`{key}` must be an object"));
+            }
+        }
+        Ok(())
+    };
+    match &value {
+        serde_json::Value::Array(items) if items.is_empty() => return Err("the batch is empty".into()),
+        serde_json::Value::Array(items) => items.iter().try_for_each(check)?,
+        single => check(single)?,
+    }
+    serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
+}
+
+/// The GraphiQL page, with a Content-Security-Policy that lets it load only its
+/// own scripts and styles (from unpkg, where the stock page takes them) and
+/// talk only to this server, and that no other site may frame it.
+pub(super) fn graphiql() -> axum::response::Response {
+    const CSP: &str = "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; \
+        style-src 'unsafe-inline' https://unpkg.com; img-src https://graphql.org data:; font-src https://unpkg.com data:; \
+        connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    let page = GraphiQLSource::build().endpoint("/graphql").title("zhaoshang GraphiQL").finish();
+    let mut r = Html(page).into_response();
+    let headers = r.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    r
+}
+
+
+/// The query string of a GET.
+#[derive(Deserialize)]
+pub(super) struct GetParams {
+    pub(super) query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+
+impl GetParams {
+    /// The request a GET asks for; a malformed `variables` is a 400, and a
+    /// mutation is refused with 405 before anything runs: GET may only read.
+    pub(super) fn into_request(self, media: MediaType) -> Result<Request, axum::response::Response> {
+        let mut req = Request::new(self.query.unwrap_or_default());
+        if let Some(op) = self.operation_name {
+            req = req.operation_name(op);
+        }
+        for (raw, name) in [(&self.variables, "variables"), (&self.extensions, "extensions")] {
+            let Some(raw) = raw else { continue };
+            match serde_json::from_str::<serde_json::Value>(raw) {
+                Ok(v) if name == "variables" => req = req.variables(async_graphql::Variables::from_json(v)),
+                Ok(_) => {}
+                Err(_) => {
+                    let message = format!("`{name}` is not JSON");
+                    return Err(error_response(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, &message));
+                }
+            }
+        }
+        let operation = req.operation_name.clone();
+        if let Ok(doc) = req.parsed_query() {
+            let is_mutation = doc.operations.iter().any(|(name, op)| {
+                let selected = match (&operation, name) {
+                    (Some(wanted), Some(n)) => wanted.as_str() == n.as_str(),
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                };
+                selected && op.node.ty != async_graphql::parser::types::OperationType::Query
+            });
+            if is_mutation {
+                let message = "only queries may be sent with GET; use POST";
+                let mut r = error_response(StatusCode::METHOD_NOT_ALLOWED, media, ErrorCode::BadRequest, message);
+                r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+                return Err(r);
+            }
+        }
+        Ok(req)
+    }
+}
+
+/// A refused key: 401 with `WWW-Authenticate: Bearer`.
+pub(super) fn auth_error(e: AppError, media: MediaType) -> axum::response::Response {
+    match e {
+        AppError::Unauthenticated => {
+            let mut r = error_response(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, &e.to_string());
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            r
+        }
+        other => {
+            tracing::error!(error = ?other, "authentication failed");
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, media, ErrorCode::Internal, "internal error")
+        }
+    }
+}
+
+
+/// The body of a POST: `application/json` itself (parameters such as
+/// `charset` aside; `application/jsonx` is not JSON, 415), at most `max` bytes
+/// (413), arriving within `read` (a body that trickles in is cut off, 408).
+pub(super) async fn read_body(
+    headers: &HeaderMap,
+    body: axum::body::Body,
+    max: usize,
+    read: std::time::Duration,
+    media: MediaType,
+) -> Result<axum::body::Bytes, axum::response::Response> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(JSON) {
+        let message = "send the request as application/json";
+        return Err(error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, ErrorCode::BadRequest, message));
+    }
+    let too_large = || {
+        let message = format!("the body exceeds {max} bytes");
+        error_response(StatusCode::PAYLOAD_TOO_LARGE, media, ErrorCode::PayloadTooLarge, &message)
+    };
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large());
+    }
+    match tokio::time::timeout(read, axum::body::to_bytes(body, max)).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(_)) => Err(too_large()),
+        Err(_) => {
+            let message = format!("the request body did not arrive within {} s", read.as_secs());
+            Err(error_response(StatusCode::REQUEST_TIMEOUT, media, ErrorCode::Timeout, &message))
+        }
+    }
+}
