@@ -5,6 +5,9 @@ answered and its peak resident memory while it handled that shape.
 
     bench/probe.py [sqlite|postgres]
 
+(PROBE_BIN names another binary than target/release/zhaoshang, which is
+otherwise built first.)
+
 The server runs with the demo data, a partner budget of 60 points a minute
 (so that the budget shape is quick to reach) and a header-read timeout of
 3 s; everything else is the default configuration. Peak memory is the
@@ -28,7 +31,7 @@ import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "zhaoshang")
+BIN = os.environ.get("PROBE_BIN") or os.path.join(ROOT, "target", "release", "zhaoshang")
 PORT = int(os.environ.get("PROBE_PORT", "18181"))
 BASE = f"http://127.0.0.1:{PORT}"
 
@@ -381,7 +384,8 @@ def shapes(keys):
         req = urllib.request.Request(f"{BASE}/graphql", headers={"accept": "text/html"})
         with urllib.request.urlopen(req, timeout=10) as r:
             csp = r.headers.get("content-security-policy", "")
-        return f"cache-control={h.get('cache-control')} nosniff={h.get('x-content-type-options')} graphiql frame-ancestors={'none' if \"frame-ancestors 'none'\" in csp else 'missing'}"
+        framing = "none" if "frame-ancestors 'none'" in csp else "missing"
+        return f"cache-control={h.get('cache-control')} nosniff={h.get('x-content-type-options')} graphiql frame-ancestors={framing}"
     yield "security headers", headers
 
     def media_type():
@@ -403,7 +407,8 @@ def shapes(keys):
 
 def main():
     backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if not os.environ.get("PROBE_BIN"):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     tmp = tempfile.mkdtemp()
     if backend == "postgres":
         admin = os.environ.get("PROBE_PG", "postgres://postgres@127.0.0.1:5432")

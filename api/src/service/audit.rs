@@ -2,11 +2,13 @@
 //! values before and after, in the mutation's own transaction.
 
 use entity::audit_log;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::write::{Actor, now};
+use super::tx::now;
+use super::write::Actor;
 
 /// Fields whose values never go into the trail: contact details are recorded as
 /// changed (not copied), and key hashes not at all.

@@ -10,13 +10,14 @@
 use chrono::{DateTime, Utc};
 use entity::enums::{LeadStatus, ProjectStage};
 use entity::{agreement, domain_event, lead, project, webhook, webhook_delivery};
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
-    QueryFilter, Statement,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter,
+    Statement,
 };
 use serde_json::{Value, json};
 
-use super::write::now;
+use super::tx::now;
 use crate::domain::money::Money;
 use crate::graphql::ids;
 

@@ -7,11 +7,11 @@
 //! replays the first result or, if the first failed, goes ahead itself.
 
 use entity::idempotency_key;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, begin, is_unique_violation, now, user_error};
+use super::tx::{begin, is_unique_violation, now};
+use super::write::{Actor, UserErrorCode, WriteError, WriteResult, user_error};
 
 /// An optional idempotency key on a mutation, with the content it guards.
 pub struct Key<'a> {

@@ -3,39 +3,23 @@
 
 use entity::enums::{EnterpriseStatus, LeadStatus, Priority, ProjectStage};
 use entity::{enterprise, lead, project, project_stage_change, sector};
-use sea_orm::ActiveEnum as _;
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveEnum as _, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
 use super::audit;
 use super::pagination::Keyed;
+use super::tx::{begin, content_hash, is_unique_violation, now};
 use super::visibility::{Visible, restrict};
 use super::write::{
-    Actor, UserErrorCode, WriteError, WriteResult, begin, content_hash, is_unique_violation, now, user_error,
+    Actor, Path, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error,
 };
 use crate::domain::money::Money;
 use crate::domain::text::{dedupe_key, fold};
 use crate::error::AppError;
-
-/// A field path under the mutation's arguments, e.g. `["input", "leads", "3"]`.
-pub type Path = [String];
-
-pub fn at(path: &Path, field: &str) -> Vec<String> {
-    let mut p = path.to_vec();
-    p.push(field.to_owned());
-    p
-}
-
-pub fn not_found(path: &Path, field: &str, what_zh: &str, what_en: &str) -> WriteError {
-    user_error(at(path, field), UserErrorCode::NotFound, format!("找不到该{what_zh}"), format!("no such {what_en}"))
-}
-
-pub fn forbidden_transition(path: &Path, field: &str, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
-    user_error(at(path, field), UserErrorCode::ForbiddenTransition, zh, en)
-}
 
 /// A row of `E` that the actor may see, or None: a hidden row is NOT_FOUND to a mutation.
 pub async fn find_visible<E: Visible + Keyed, C: ConnectionTrait>(
@@ -350,14 +334,14 @@ pub async fn convert(
             "only an accepted lead not yet converted can be converted",
         ));
     }
-    super::pipeline::check_refs(
+    super::refs::check_refs(
         &txn,
         path,
         &[
-            ("departmentId", cmd.department_id, super::pipeline::Ref::Department),
-            ("campaignId", cmd.campaign_id, super::pipeline::Ref::Campaign),
-            ("sectorId", cmd.sector_id, super::pipeline::Ref::Sector),
-            ("enterpriseId", cmd.enterprise_id, super::pipeline::Ref::Enterprise),
+            ("departmentId", cmd.department_id, super::refs::Ref::Department),
+            ("campaignId", cmd.campaign_id, super::refs::Ref::Campaign),
+            ("sectorId", cmd.sector_id, super::refs::Ref::Sector),
+            ("enterpriseId", cmd.enterprise_id, super::refs::Ref::Enterprise),
         ],
     )
     .await?;

@@ -1,60 +1,28 @@
 //! The office's set-up (ADMIN): campaigns and quotas, the managed lists,
 //! events, incentives, partners and their keys.
 
+use super::tx::finish;
+use super::tx::start;
+use super::write::exists;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{EventKind, IncentiveKind, PartnerKind, Role};
 use entity::*;
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 
 use super::api_keys::{self, NewKey};
 use super::audit;
-use super::idempotency::{self, Claimed, Key};
-use super::leads::{Path, at, forbidden_transition, not_found};
-use super::pagination::Keyed;
-use super::pipeline::{IdRef, Ref, check_fresh, check_refs, guarded_update, load};
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, begin, content_hash, now, unique_or, user_error};
+use super::refs::{IdRef, Ref, check_refs};
+use super::tx::{begin, check_fresh, content_hash, guarded_update, load, now, unique_or};
+use super::write::{
+    Actor, Path, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error,
+};
 use crate::domain::money::Money;
 use crate::domain::text::fold;
-
-/// Begins a `create*` mutation: its transaction and idempotency claim, or the
-/// row the first request with the same key created.
-async fn start<E: Keyed>(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    mutation: &str,
-    key: Option<&str>,
-    hash: String,
-    path: &Path,
-) -> WriteResult<Result<(DatabaseTransaction, Option<i64>), E::Model>> {
-    match idempotency::claim(db, actor, &Key { mutation, key, hash }, path).await? {
-        Claimed::Replay(id) => Ok(Err(load::<E>(db, id).await?)),
-        Claimed::Fresh(txn, claim) => Ok(Ok((txn, claim))),
-    }
-}
-
-/// Ends a `create*` mutation: audit entry, idempotency result, commit.
-async fn finish<M: Serialize>(
-    txn: DatabaseTransaction,
-    actor: &Actor,
-    claim: Option<i64>,
-    action: &str,
-    entity_type: &str,
-    id: i64,
-    row: &M,
-) -> WriteResult<()> {
-    audit::record(&txn, actor, action, entity_type, id, None, Some(row)).await?;
-    idempotency::complete(&txn, claim, entity_type, id).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-fn exists(path: &Path, field: &str, zh: &str, en: &str) -> WriteError {
-    user_error(at(path, field), UserErrorCode::AlreadyExists, zh.to_owned(), en.to_owned())
-}
 
 // ------------------------------------------------------------------ campaigns
 

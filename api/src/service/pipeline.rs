@@ -1,134 +1,31 @@
 //! The staff's pipeline: enterprises, projects, stage moves, agreements by the
 //! counting rules, upgrades, capital arrivals.
 
+use super::refs::IdRef;
+use super::refs::Ref;
+use super::refs::check_refs;
+use super::tx::check_fresh;
+use super::tx::guarded_update;
+use super::tx::load;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{AgreementKind, EnterpriseSize, EnterpriseStatus, Priority, ProjectStage};
 use entity::*;
-use sea_orm::ActiveEnum as _;
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    ActiveEnum as _, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 
 use super::audit;
 use super::idempotency::{self, Claimed, Key};
-use super::leads::{Path, at, forbidden_transition, not_found};
-use super::pagination::Keyed;
+use super::tx::{content_hash, now, unique_or};
 use super::write::{
-    Actor, UserError, UserErrorCode, WriteError, WriteResult, content_hash, now, unique_or, user_error,
+    Actor, Path, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error,
 };
 use crate::domain::money::Money;
 use crate::domain::stage;
 use crate::domain::text::{dedupe_key, fold};
-
-/// The kinds of row an input may reference by id.
-#[derive(Debug, Clone, Copy)]
-pub enum Ref {
-    Sector,
-    Park,
-    Department,
-    Campaign,
-    Enterprise,
-    Project,
-    Event,
-    Incentive,
-    Partner,
-}
-
-impl Ref {
-    fn names(self) -> (&'static str, &'static str) {
-        match self {
-            Ref::Sector => ("行业", "sector"),
-            Ref::Park => ("园区", "park"),
-            Ref::Department => ("部门", "department"),
-            Ref::Campaign => ("招商活动", "campaign"),
-            Ref::Enterprise => ("企业", "enterprise"),
-            Ref::Project => ("项目", "project"),
-            Ref::Event => ("推介活动", "event"),
-            Ref::Incentive => ("优惠政策", "incentive"),
-            Ref::Partner => ("合作机构", "partner"),
-        }
-    }
-
-    async fn exists<C: ConnectionTrait>(self, db: &C, id: i64) -> Result<bool, sea_orm::DbErr> {
-        let n = match self {
-            Ref::Sector => sector::Entity::find_by_id(id).count(db).await?,
-            Ref::Park => park::Entity::find_by_id(id).count(db).await?,
-            Ref::Department => department::Entity::find_by_id(id).count(db).await?,
-            Ref::Campaign => campaign::Entity::find_by_id(id).count(db).await?,
-            Ref::Enterprise => enterprise::Entity::find_by_id(id).count(db).await?,
-            Ref::Project => project::Entity::find_by_id(id).count(db).await?,
-            Ref::Event => event::Entity::find_by_id(id).count(db).await?,
-            Ref::Incentive => incentive::Entity::find_by_id(id).count(db).await?,
-            Ref::Partner => partner::Entity::find_by_id(id).count(db).await?,
-        };
-        Ok(n > 0)
-    }
-}
-
-/// A reference as the client gave it: the decoded id (None if it did not decode)
-/// and whether one was given at all.
-pub type IdRef = (Option<i64>, bool);
-
-/// NOT_FOUND for each reference that was given but names nothing.
-pub async fn check_refs<C: ConnectionTrait>(db: &C, path: &Path, refs: &[(&str, IdRef, Ref)]) -> WriteResult<()> {
-    let mut errors = Vec::new();
-    for (field, (id, given), kind) in refs {
-        let found = match id {
-            Some(id) => kind.exists(db, *id).await?,
-            None => !*given,
-        };
-        if !found {
-            let (zh, en) = kind.names();
-            errors.push(UserError {
-                field: at(path, field),
-                code: UserErrorCode::NotFound,
-                zh: format!("找不到该{zh}"),
-                en: format!("no such {en}"),
-            });
-        }
-    }
-    if errors.is_empty() { Ok(()) } else { Err(WriteError::User(errors)) }
-}
-
-fn stale(path: &Path) -> WriteError {
-    user_error(
-        at(path, "expectedUpdatedAt"),
-        UserErrorCode::Stale,
-        "该记录已被他人修改，请刷新后重试",
-        "the object was changed since you read it: read it again and retry",
-    )
-}
-
-/// `STALE` unless `expected` (when given) is the row's `updated_at`.
-pub fn check_fresh(path: &Path, current: DateTime<Utc>, expected: Option<DateTime<Utc>>) -> WriteResult<()> {
-    match expected {
-        Some(e) if e != current => Err(stale(path)),
-        _ => Ok(()),
-    }
-}
-
-/// Runs `update` only if the row still has `updated_at`: the optimistic lock that
-/// makes a concurrent change `STALE` on both databases.
-pub(crate) async fn guarded_update<E, A, C>(
-    db: &C,
-    path: &Path,
-    mut active: A,
-    id_col: E::Column,
-    id: i64,
-    updated_col: E::Column,
-    seen: DateTime<Utc>,
-) -> WriteResult<()>
-where
-    E: EntityTrait,
-    A: ActiveModelTrait<Entity = E> + Send,
-    C: ConnectionTrait,
-{
-    active.set(updated_col, now().into());
-    let res = E::update_many().set(active).filter(id_col.eq(id)).filter(updated_col.eq(seen)).exec(db).await?;
-    if res.rows_affected == 0 { Err(stale(path)) } else { Ok(()) }
-}
 
 fn invalid_amount_pair(path: &Path) -> WriteError {
     user_error(
@@ -250,7 +147,7 @@ pub async fn update_enterprise(
     path: &Path,
 ) -> WriteResult<enterprise::Model> {
     actor.require_staff()?;
-    let txn = super::write::begin(db).await?;
+    let txn = super::tx::begin(db).await?;
     let current = match id {
         Some(id) => enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
@@ -291,14 +188,6 @@ pub async fn update_enterprise(
     audit::record(&txn, actor, "updateEnterprise", "Enterprise", after.id, Some(&current), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
-}
-
-pub(crate) async fn load<E: Keyed>(db: &impl ConnectionTrait, id: i64) -> WriteResult<E::Model> {
-    E::find()
-        .filter(E::id_column().eq(id))
-        .one(db)
-        .await?
-        .ok_or_else(|| WriteError::App(crate::error::AppError::internal(anyhow::anyhow!("row {id} vanished"))))
 }
 
 // ------------------------------------------------------------------- projects
@@ -406,7 +295,7 @@ pub async fn update_project(
     path: &Path,
 ) -> WriteResult<project::Model> {
     actor.require_staff()?;
-    let txn = super::write::begin(db).await?;
+    let txn = super::tx::begin(db).await?;
     let current = match id {
         Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
@@ -481,7 +370,7 @@ pub async fn move_stage(
     path: &Path,
 ) -> WriteResult<project::Model> {
     actor.require_staff()?;
-    let txn = super::write::begin(db).await?;
+    let txn = super::tx::begin(db).await?;
     let current = match project_id {
         Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
@@ -651,7 +540,7 @@ pub async fn record_agreement(
     let a = match a.insert(&txn).await {
         Ok(a) => a,
         // The unique primary_project_id index settles a race between two primaries.
-        Err(e) if super::write::is_unique_violation(&e) => {
+        Err(e) if super::tx::is_unique_violation(&e) => {
             return Err(user_error(
                 at(path, "projectId"),
                 UserErrorCode::AlreadySigned,
@@ -704,7 +593,7 @@ pub async fn upgrade_agreement(
     path: &Path,
 ) -> WriteResult<agreement::Model> {
     actor.require_staff()?;
-    let txn = super::write::begin(db).await?;
+    let txn = super::tx::begin(db).await?;
     let current = match agreement_id {
         Some(id) => agreement::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,

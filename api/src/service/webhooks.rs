@@ -5,19 +5,21 @@ use std::net::{IpAddr, SocketAddr};
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Nonce};
-use base64::{Engine, engine::general_purpose::STANDARD};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use entity::{webhook, webhook_delivery};
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::audit;
 use super::events::EventKind;
-use super::leads::{Path, not_found};
-use super::write::{Actor, Checks, UserErrorCode, WriteError, WriteResult, begin, now};
+use super::tx::{begin, now};
+use super::write::{Actor, Checks, Path, UserErrorCode, WriteError, WriteResult, not_found};
 use crate::config::Config;
 use crate::error::AppError;
 

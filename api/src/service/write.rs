@@ -1,14 +1,12 @@
 //! What every mutation shares: user errors with their field paths, input
 //! checks, transactions, the clock.
 
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
-use serde::Serialize;
+use entity::*;
+use sea_orm::DbErr;
 
 use crate::auth::Principal;
-use crate::domain::{country, money::Money, money::MoneyError, uscc};
+use crate::domain::money::{Money, MoneyError};
+use crate::domain::{country, uscc};
 use crate::error::AppError;
 
 /// The closed catalogue of user-error codes (api-contract.md).
@@ -257,39 +255,23 @@ impl Checks {
     }
 }
 
-/// A write transaction. On SQLite it takes the write lock at BEGIN, so that two
-/// writers queue on the busy timeout instead of one failing when it upgrades a
-/// read lock; PostgreSQL ignores the mode.
-pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+/// A field path under the mutation's arguments, e.g. `["input", "leads", "3"]`.
+pub type Path = [String];
+
+pub fn at(path: &Path, field: &str) -> Vec<String> {
+    let mut p = path.to_vec();
+    p.push(field.to_owned());
+    p
 }
 
-/// Now, to the microsecond: what both databases store, so that a timestamp read
-/// back compares equal to the one written (`expectedUpdatedAt`).
-pub fn now() -> DateTime<Utc> {
-    let t = Utc::now();
-    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
+pub fn not_found(path: &Path, field: &str, what_zh: &str, what_en: &str) -> WriteError {
+    user_error(at(path, field), UserErrorCode::NotFound, format!("找不到该{what_zh}"), format!("no such {what_en}"))
 }
 
-pub fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+pub fn forbidden_transition(path: &Path, field: &str, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
+    user_error(at(path, field), UserErrorCode::ForbiddenTransition, zh, en)
 }
 
-/// For `map_err` on a write guarded by a unique index: a violation is the user
-/// error `conflict` (the index decides, also between racing requests), anything
-/// else an internal error.
-pub fn unique_or(conflict: WriteError) -> impl FnOnce(DbErr) -> WriteError {
-    move |e| if is_unique_violation(&e) { conflict } else { e.into() }
-}
-
-/// SHA-256 of a command's content, to tell a retry from a conflicting reuse of an
-/// idempotency key.
-pub fn content_hash<T: Serialize>(value: &T) -> String {
-    use sha2::{Digest, Sha256};
-    let json = serde_json::to_vec(value).unwrap_or_default();
-    hex::encode(Sha256::digest(json))
+pub(crate) fn exists(path: &Path, field: &str, zh: &str, en: &str) -> WriteError {
+    user_error(at(path, field), UserErrorCode::AlreadyExists, zh.to_owned(), en.to_owned())
 }

@@ -1,16 +1,16 @@
 //! The root `Mutation`: one `input:` argument each, answering a payload with
 //! the object, the echoed `clientMutationId`, and `userErrors`.
 
-mod leads;
-mod office;
-mod pipeline;
-
 use async_graphql::{Context, Enum, ErrorExtensions, ID, MergedObject, SimpleObject};
 
 use super::context::{Ctx, Language, to_gql};
 use super::ids;
-use crate::service::pipeline::IdRef;
+use crate::service::refs::IdRef;
 use crate::service::write::{self, WriteError, WriteResult};
+
+mod leads;
+mod office;
+mod pipeline;
 
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
@@ -107,7 +107,8 @@ pub fn need(ctx: &Context<'_>, level: Need) -> async_graphql::Result<()> {
 }
 
 pub fn forbidden() -> async_graphql::Error {
-    async_graphql::Error::new("not allowed for this key").extend_with(|_, e| e.set("code", crate::error::ErrorCode::Forbidden.as_str()))
+    async_graphql::Error::new("not allowed for this key")
+        .extend_with(|_, e| e.set("code", crate::error::ErrorCode::Forbidden.as_str()))
 }
 
 /// Turns a service outcome into the payload's object and user errors; a refusal

@@ -20,15 +20,14 @@ use axum::{
 mod wire;
 
 use wire::{
-    GetParams, MediaType, auth_error, error_response, first_code, graphiql, negotiate, parse_body, read_body,
-    status_of,
+    GetParams, MediaType, auth_error, error_response, first_code, graphiql, negotiate, parse_body, read_body, status_of,
 };
 
-use crate::http::{HttpState, RequestIds};
 use crate::auth::{self, Principal};
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::context::{Language, RequestContext};
 use crate::graphql::extensions::{Caller, Deadline, Operation, ResponseAllowance};
+use crate::http::{HttpState, RequestIds};
 
 async fn principal(state: &HttpState, headers: &HeaderMap) -> Result<Principal, AppError> {
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
@@ -199,7 +198,12 @@ pub async fn get(
     let params: GetParams = match serde_urlencoded::from_str(raw.as_deref().unwrap_or("")) {
         Ok(p) => p,
         Err(_) => {
-            return error_response(StatusCode::BAD_REQUEST, MediaType::Json, ErrorCode::BadRequest, "malformed query string");
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                MediaType::Json,
+                ErrorCode::BadRequest,
+                "malformed query string",
+            );
         }
     };
     let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));

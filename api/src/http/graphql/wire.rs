@@ -134,7 +134,6 @@ pub(super) fn graphiql() -> axum::response::Response {
     r
 }
 
-
 /// The query string of a GET.
 #[derive(Deserialize)]
 pub(super) struct GetParams {
@@ -144,7 +143,6 @@ pub(super) struct GetParams {
     variables: Option<String>,
     extensions: Option<String>,
 }
-
 
 impl GetParams {
     /// The request a GET asks for; a malformed `variables` is a 400, and a
@@ -200,7 +198,6 @@ pub(super) fn auth_error(e: AppError, media: MediaType) -> axum::response::Respo
         }
     }
 }
-
 
 /// The body of a POST: `application/json` itself (parameters such as
 /// `charset` aside; `application/jsonx` is not JSON, 415), at most `max` bytes
