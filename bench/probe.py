@@ -59,12 +59,12 @@ def start(db):
     })
     run(["seed", "--demo"], env)
     keys = {
-        "partner": run(["keys", "create", "--role", "partner", "--partner", gid("Partner", 1), "--name", "probe"], env)[-1],
-        "partner2": run(["keys", "create", "--role", "partner", "--partner", gid("Partner", 2), "--name", "probe2"], env)[-1],
-        "staff": run(["keys", "create", "--role", "staff", "--name", "probe staff"], env)[-1],
+        "partner": run(["keys", "create", "--role", "PARTNER", "--partner", gid("Partner", 1), "--name", "probe"], env)[-1],
+        "partner2": run(["keys", "create", "--role", "PARTNER", "--partner", gid("Partner", 2), "--name", "probe2"], env)[-1],
+        "staff": run(["keys", "create", "--role", "STAFF", "--name", "probe staff"], env)[-1],
     }
     expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    keys["expiring"] = run(["keys", "create", "--role", "partner", "--partner", gid("Partner", 1),
+    keys["expiring"] = run(["keys", "create", "--role", "PARTNER", "--partner", gid("Partner", 1),
                             "--name", "expiring", "--expires-at", expires], env)[-1]
     proc = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL)
     for _ in range(100):

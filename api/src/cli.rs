@@ -242,7 +242,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
                 println!("  demo ADMIN key:  {}", admin.secret);
                 println!("  (send it as the header  Authorization: Bearer {})", admin.secret);
                 println!(
-                    "  (it expires on {}; `zhaoshang keys create --role admin --name me` makes a lasting one)",
+                    "  (it expires on {}; `zhaoshang keys create --role ADMIN --name me` makes a lasting one)",
                     expires.date_naive()
                 );
                 println!();
@@ -251,7 +251,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
                 println!();
                 println!("  GraphiQL:        http://{}:{}/graphql", config.listen.ip(), app.port());
                 println!("  the database already holds data: demo not loaded, no new key (use the one printed before,");
-                println!("  or `zhaoshang keys create --role admin --name me`)");
+                println!("  or `zhaoshang keys create --role ADMIN --name me`)");
                 println!();
             }
         }

@@ -1,14 +1,27 @@
 //! Signed agreements (签约).
 
+use super::project::record_stage;
+use super::write::invalid_amount_pair;
 use chrono::NaiveDate;
-use entity::agreement;
-use entity::enums::AgreementKind;
-use sea_orm::Condition;
+use entity::enums::{AgreementKind, ProjectStage};
+use entity::{agreement, *};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QuerySelect,
+};
+use serde::Serialize;
 
+use super::audit;
 use super::filter::{all, eq, gte, lte};
+use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
+use super::refs::{IdRef, Ref, check_refs};
+use super::tx::{content_hash, load, now};
+use super::write::{Actor, Path, UserErrorCode, WriteResult, at, forbidden_transition, not_found, user_error};
 use crate::domain::money::Money;
+use crate::domain::stage;
 
 #[derive(Debug, Default, Clone)]
 pub struct AgreementFilter {
@@ -80,4 +93,233 @@ impl ChildList for ProjectAgreements {
     fn order() -> Ordering<agreement::Entity> {
         ordering(AgreementOrderField::CreatedAt, Direction::Desc)
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordAgreement {
+    pub project_id: Option<i64>,
+    pub kind: AgreementKind,
+    pub signed_on: NaiveDate,
+    pub total_investment: Money,
+    pub foreign_capital: Money,
+    pub campaign_id: Option<i64>,
+    pub event_id: Option<i64>,
+    pub is_increase: bool,
+    pub incentive_ids: Vec<i64>,
+}
+
+pub struct AgreementRefs {
+    pub campaign: IdRef,
+    pub event: IdRef,
+    /// Incentive ids that did not decode.
+    pub bad_incentives: bool,
+}
+
+/// The campaign an agreement counts for: the one named, else the single active
+/// campaign whose period contains the signing date; otherwise `NO_CAMPAIGN`.
+pub(crate) async fn campaign_for<C: ConnectionTrait>(
+    db: &C,
+    named: Option<i64>,
+    signed_on: NaiveDate,
+    path: &Path,
+) -> WriteResult<i64> {
+    if let Some(id) = named {
+        return Ok(id);
+    }
+    let candidates = campaign::Entity::find()
+        .filter(campaign::Column::IsActive.eq(true))
+        .filter(campaign::Column::StartsOn.lte(signed_on))
+        .filter(campaign::Column::EndsOn.gte(signed_on))
+        .all(db)
+        .await?;
+    match candidates.as_slice() {
+        [one] => Ok(one.id),
+        list => Err(user_error(
+            at(path, "campaignId"),
+            UserErrorCode::NoCampaign,
+            if list.is_empty() {
+                "签约日期不在任何进行中的招商活动期间，请指定招商活动"
+            } else {
+                "签约日期落在多个招商活动期间，请指定招商活动"
+            },
+            if list.is_empty() {
+                "no active campaign contains the signing date: name the campaign"
+            } else {
+                "several active campaigns contain the signing date: name the campaign"
+            },
+        )),
+    }
+}
+
+/// `recordAgreement`: a project's primary agreement moves it to SIGNED; a second
+/// primary one is `ALREADY_SIGNED`; an increase needs a primary agreement and
+/// leaves the stage alone.
+pub async fn record_agreement(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    cmd: RecordAgreement,
+    refs: AgreementRefs,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<agreement::Model> {
+    actor.require_staff()?;
+    if cmd.foreign_capital > cmd.total_investment {
+        return Err(invalid_amount_pair(path));
+    }
+    let claim = Key { mutation: "recordAgreement", key, hash: content_hash(&cmd) };
+    let (txn, claimed) = match idempotency::claim(db, actor, &claim, path).await? {
+        Claimed::Replay(id) => return load::<agreement::Entity>(db, id).await,
+        Claimed::Fresh(txn, c) => (txn, c),
+    };
+    let project = match cmd.project_id {
+        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
+    check_refs(&txn, path, &[("campaignId", refs.campaign, Ref::Campaign), ("eventId", refs.event, Ref::Event)])
+        .await?;
+    let found =
+        incentive::Entity::find().filter(incentive::Column::Id.is_in(cmd.incentive_ids.clone())).count(&txn).await?;
+    if refs.bad_incentives || found as usize != cmd.incentive_ids.len() {
+        return Err(not_found(path, "incentiveIds", "优惠政策", "incentive"));
+    }
+    let primary =
+        agreement::Entity::find().filter(agreement::Column::PrimaryProjectId.eq(project.id)).one(&txn).await?;
+    match (cmd.is_increase, &primary) {
+        (false, Some(_)) => {
+            return Err(user_error(
+                at(path, "projectId"),
+                UserErrorCode::AlreadySigned,
+                "该项目已有主协议；后续请登记增资或升级协议",
+                "the project has a primary agreement: record an increase or upgrade it",
+            ));
+        }
+        (true, None) => {
+            return Err(forbidden_transition(
+                path,
+                "isIncrease",
+                "项目尚无主协议，不能登记增资",
+                "an increase needs a primary agreement first",
+            ));
+        }
+        (false, None) if !stage::may_sign(project.stage) => {
+            return Err(forbidden_transition(
+                path,
+                "projectId",
+                "项目当前阶段不能签约",
+                "the project cannot be signed at its stage",
+            ));
+        }
+        _ => {}
+    }
+    let campaign_id = campaign_for(&txn, cmd.campaign_id, cmd.signed_on, path).await?;
+    let t = now();
+    let a = agreement::ActiveModel {
+        project_id: Set(project.id),
+        primary_project_id: Set((!cmd.is_increase).then_some(project.id)),
+        campaign_id: Set(campaign_id),
+        event_id: Set(cmd.event_id),
+        kind: Set(cmd.kind),
+        signed_on: Set(cmd.signed_on),
+        total_investment_fen: Set(cmd.total_investment.fen()),
+        foreign_capital_fen: Set(cmd.foreign_capital.fen()),
+        is_increase: Set(cmd.is_increase),
+        upgraded_on: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    };
+    let a = match a.insert(&txn).await {
+        Ok(a) => a,
+        // The unique primary_project_id index settles a race between two primaries.
+        Err(e) if super::tx::is_unique_violation(&e) => {
+            return Err(user_error(
+                at(path, "projectId"),
+                UserErrorCode::AlreadySigned,
+                "该项目已有主协议",
+                "the project has a primary agreement",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !cmd.incentive_ids.is_empty() {
+        agreement_incentive::Entity::insert_many(
+            cmd.incentive_ids
+                .iter()
+                .map(|i| agreement_incentive::ActiveModel { agreement_id: Set(a.id), incentive_id: Set(*i) }),
+        )
+        .exec(&txn)
+        .await?;
+    }
+    let project_now = if !cmd.is_increase {
+        let before = project.clone();
+        let mut m = project.into_active_model();
+        m.stage = Set(ProjectStage::Signed);
+        m.paused_from_stage = Set(None);
+        m.updated_at = Set(t);
+        let after = m.update(&txn).await?;
+        record_stage(&txn, actor, after.id, Some(before.stage), ProjectStage::Signed, Some("登记主协议".into()))
+            .await?;
+        audit::record(&txn, actor, "recordAgreement", "Project", after.id, Some(&before), Some(&after)).await?;
+        super::events::project_stage_changed(&txn, before.stage, &after).await?;
+        after
+    } else {
+        project
+    };
+    audit::record(&txn, actor, "recordAgreement", "Agreement", a.id, None, Some(&a)).await?;
+    super::events::agreement_recorded(&txn, &a, &project_now).await?;
+    idempotency::complete(&txn, claimed, "Agreement", a.id).await?;
+    txn.commit().await?;
+    Ok(a)
+}
+
+/// `upgradeAgreement`: a framework agreement becomes a contract in place; it
+/// stays counted once, for the campaign it was first counted for.
+pub async fn upgrade_agreement(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    agreement_id: Option<i64>,
+    upgraded_on: NaiveDate,
+    total: Option<Money>,
+    foreign: Option<Money>,
+    path: &Path,
+) -> WriteResult<agreement::Model> {
+    actor.require_staff()?;
+    let txn = super::tx::begin(db).await?;
+    let current = match agreement_id {
+        Some(id) => agreement::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "agreementId", "协议", "agreement"))?;
+    if current.kind != AgreementKind::Framework {
+        return Err(forbidden_transition(
+            path,
+            "agreementId",
+            "只有框架协议可以升级为合同",
+            "only a framework agreement can be upgraded",
+        ));
+    }
+    if upgraded_on < current.signed_on {
+        return Err(user_error(
+            at(path, "upgradedOn"),
+            UserErrorCode::OutOfRange,
+            "升级日期不能早于签约日期",
+            "the upgrade cannot precede the signing",
+        ));
+    }
+    let total = total.map(Money::fen).unwrap_or(current.total_investment_fen);
+    let foreign = foreign.map(Money::fen).unwrap_or(current.foreign_capital_fen);
+    if foreign > total {
+        return Err(invalid_amount_pair(path));
+    }
+    let mut m = current.clone().into_active_model();
+    m.kind = Set(AgreementKind::Contract);
+    m.upgraded_on = Set(Some(upgraded_on));
+    m.total_investment_fen = Set(total);
+    m.foreign_capital_fen = Set(foreign);
+    m.updated_at = Set(now());
+    let after = m.update(&txn).await?;
+    audit::record(&txn, actor, "upgradeAgreement", "Agreement", after.id, Some(&current), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
 }

@@ -1,12 +1,22 @@
 //! Campaigns (招商活动): listing, and their key sectors and quotas.
 
-use chrono::NaiveDate;
-use entity::{campaign, campaign_sector, event, quota, sector};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QuerySelect, RelationDef, Select};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{campaign, campaign_sector, event, quota, sector, *};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationDef, Select,
+};
+use serde::Serialize;
 
+use super::audit;
 use super::filter::{all, gte, lte, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
+use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
+use super::write::{Actor, Path, UserErrorCode, WriteResult, at, not_found, user_error};
+use crate::domain::money::Money;
+use crate::domain::text::fold;
 
 #[derive(Debug, Default, Clone)]
 pub struct CampaignFilter {
@@ -109,4 +119,160 @@ impl ChildList for CampaignEvents {
     fn order() -> Ordering<event::Entity> {
         super::event::ordering(super::event::EventOrderField::HeldOn, Direction::Desc)
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignFields {
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub target_agreements: Option<i32>,
+    pub target_investment: Option<Money>,
+    pub target_foreign_capital: Option<Money>,
+    pub is_active: Option<bool>,
+    pub sector_ids: Option<Vec<i64>>,
+}
+
+pub(crate) fn check_period(path: &Path, starts: NaiveDate, ends: NaiveDate) -> WriteResult<()> {
+    if ends < starts {
+        return Err(user_error(
+            at(path, "endsOn"),
+            UserErrorCode::OutOfRange,
+            "结束日期不能早于开始日期",
+            "the end cannot precede the start",
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn check_sectors<C: ConnectionTrait>(
+    db: &C,
+    path: &Path,
+    ids: &Option<Vec<i64>>,
+    bad: bool,
+) -> WriteResult<()> {
+    let Some(ids) = ids else { return Ok(()) };
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    let found = sector::Entity::find().filter(sector::Column::Id.is_in(unique.clone())).count(db).await?;
+    if bad || found as usize != unique.len() {
+        return Err(not_found(path, "sectorIds", "行业", "sector"));
+    }
+    Ok(())
+}
+
+pub(crate) async fn set_sectors<C: ConnectionTrait>(
+    db: &C,
+    campaign_id: i64,
+    ids: &[i64],
+) -> Result<(), sea_orm::DbErr> {
+    campaign_sector::Entity::delete_many().filter(campaign_sector::Column::CampaignId.eq(campaign_id)).exec(db).await?;
+    if !ids.is_empty() {
+        let mut unique = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        campaign_sector::Entity::insert_many(
+            unique
+                .into_iter()
+                .map(|s| campaign_sector::ActiveModel { campaign_id: Set(campaign_id), sector_id: Set(s) }),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create_campaign(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    f: CampaignFields,
+    bad_sectors: bool,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<campaign::Model> {
+    actor.require_admin()?;
+    let (starts, ends) = (f.starts_on.unwrap_or_default(), f.ends_on.unwrap_or_default());
+    check_period(path, starts, ends)?;
+    let (txn, claim) = match start::<campaign::Entity>(db, actor, "createCampaign", key, content_hash(&f), path).await?
+    {
+        Ok(t) => t,
+        Err(replay) => return Ok(replay),
+    };
+    check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
+    let name = f.name.unwrap_or_default();
+    let t = now();
+    let c = campaign::ActiveModel {
+        search_name: Set(fold(&name)),
+        name: Set(name),
+        region: Set(f.region.unwrap_or_default()),
+        starts_on: Set(starts),
+        ends_on: Set(ends),
+        target_agreements: Set(f.target_agreements.unwrap_or(0)),
+        target_investment_fen: Set(f.target_investment.unwrap_or_default().fen()),
+        target_foreign_capital_fen: Set(f.target_foreign_capital.unwrap_or_default().fen()),
+        is_active: Set(f.is_active.unwrap_or(true)),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    set_sectors(&txn, c.id, f.sector_ids.as_deref().unwrap_or_default()).await?;
+    finish(txn, actor, claim, "createCampaign", "Campaign", c.id, &c).await?;
+    Ok(c)
+}
+
+pub async fn update_campaign(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Option<i64>,
+    f: CampaignFields,
+    bad_sectors: bool,
+    expected: Option<DateTime<Utc>>,
+    path: &Path,
+) -> WriteResult<campaign::Model> {
+    actor.require_admin()?;
+    let txn = begin(db).await?;
+    let current = match id {
+        Some(id) => campaign::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "campaignId", "招商活动", "campaign"))?;
+    check_fresh(path, current.updated_at, expected)?;
+    check_period(path, f.starts_on.unwrap_or(current.starts_on), f.ends_on.unwrap_or(current.ends_on))?;
+    check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
+    let mut m = current.clone().into_active_model();
+    if let Some(name) = f.name {
+        m.search_name = Set(fold(&name));
+        m.name = Set(name);
+    }
+    macro_rules! set {
+        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v); } )*};
+    }
+    set!(region, starts_on, ends_on, target_agreements, is_active);
+    if let Some(v) = f.target_investment {
+        m.target_investment_fen = Set(v.fen());
+    }
+    if let Some(v) = f.target_foreign_capital {
+        m.target_foreign_capital_fen = Set(v.fen());
+    }
+    guarded_update::<campaign::Entity, _, _>(
+        &txn,
+        path,
+        m,
+        campaign::Column::Id,
+        current.id,
+        campaign::Column::UpdatedAt,
+        current.updated_at,
+    )
+    .await?;
+    if let Some(ids) = &f.sector_ids {
+        set_sectors(&txn, current.id, ids).await?;
+    }
+    let after = load::<campaign::Entity>(&txn, current.id).await?;
+    audit::record(&txn, actor, "updateCampaign", "Campaign", after.id, Some(&current), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
 }

@@ -1,12 +1,24 @@
 //! Target enterprises (目标企业).
 
-use entity::enums::{EnterpriseStatus, Priority};
-use entity::{enterprise, event_participant};
-use sea_orm::{Condition, EntityTrait, JoinType, QuerySelect, RelationDef, Select};
+use chrono::{DateTime, Utc};
+use entity::enums::{EnterpriseSize, EnterpriseStatus, Priority};
+use entity::*;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationDef, Select,
+};
+use serde::Serialize;
 
+use super::audit;
 use super::filter::{all, eq, search};
+use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
+use super::refs::{IdRef, Ref, check_refs};
+use super::tx::{check_fresh, content_hash, guarded_update, load, now, unique_or};
+use super::write::{Actor, Path, UserErrorCode, WriteError, WriteResult, at, not_found, user_error};
+use crate::domain::text::{dedupe_key, fold};
 
 #[derive(Debug, Default, Clone)]
 pub struct EnterpriseFilter {
@@ -75,4 +87,156 @@ impl ChildList for EventParticipants {
     fn order() -> Ordering<enterprise::Entity> {
         ordering(EnterpriseOrderField::Name, Direction::Asc)
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnterpriseFields {
+    pub name: Option<String>,
+    pub country: Option<String>,
+    pub uscc: Option<String>,
+    pub sector_id: Option<i64>,
+    pub size: Option<EnterpriseSize>,
+    pub is_fortune500: Option<bool>,
+    pub is_foreign_invested: Option<bool>,
+    pub is_listed: Option<bool>,
+    pub priority: Option<Priority>,
+    pub status: Option<EnterpriseStatus>,
+    pub department_id: Option<i64>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub notes: Option<String>,
+}
+
+pub struct EnterpriseRefs {
+    pub sector: IdRef,
+    pub department: IdRef,
+}
+
+pub(crate) async fn uscc_taken<C: ConnectionTrait>(
+    db: &C,
+    uscc: &Option<String>,
+    except: Option<i64>,
+) -> Result<bool, sea_orm::DbErr> {
+    let Some(u) = uscc else { return Ok(false) };
+    let mut q = enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(u.clone()));
+    if let Some(id) = except {
+        q = q.filter(enterprise::Column::Id.ne(id));
+    }
+    Ok(q.count(db).await? > 0)
+}
+
+pub(crate) fn uscc_exists(path: &Path) -> WriteError {
+    user_error(
+        at(path, "uscc"),
+        UserErrorCode::AlreadyExists,
+        "已有企业使用该统一社会信用代码",
+        "an enterprise with this USCC exists",
+    )
+}
+
+pub async fn create_enterprise(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    f: EnterpriseFields,
+    refs: EnterpriseRefs,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<enterprise::Model> {
+    actor.require_staff()?;
+    let claim = Key { mutation: "createEnterprise", key, hash: content_hash(&f) };
+    let (txn, claimed) = match idempotency::claim(db, actor, &claim, path).await? {
+        Claimed::Replay(id) => return load::<enterprise::Entity>(db, id).await,
+        Claimed::Fresh(txn, c) => (txn, c),
+    };
+    check_refs(
+        &txn,
+        path,
+        &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)],
+    )
+    .await?;
+    let name = f.name.unwrap_or_default();
+    let t = now();
+    let e = enterprise::ActiveModel {
+        search_name: Set(fold(&name)),
+        dedupe_key: Set(dedupe_key(&name)),
+        name: Set(name),
+        uscc: Set(f.uscc),
+        country: Set(f.country.unwrap_or_else(|| "CN".into())),
+        sector_id: Set(f.sector_id),
+        size: Set(f.size),
+        is_fortune500: Set(f.is_fortune500.unwrap_or(false)),
+        is_foreign_invested: Set(f.is_foreign_invested.unwrap_or(false)),
+        is_listed: Set(f.is_listed.unwrap_or(false)),
+        priority: Set(f.priority.unwrap_or(Priority::B)),
+        department_id: Set(f.department_id),
+        status: Set(f.status.unwrap_or(EnterpriseStatus::Prospect)),
+        contact_name: Set(f.contact_name),
+        contact_phone: Set(f.contact_phone),
+        contact_email: Set(f.contact_email),
+        notes: Set(f.notes),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(unique_or(uscc_exists(path)))?;
+    audit::record(&txn, actor, "createEnterprise", "Enterprise", e.id, None, Some(&e)).await?;
+    idempotency::complete(&txn, claimed, "Enterprise", e.id).await?;
+    txn.commit().await?;
+    Ok(e)
+}
+
+pub async fn update_enterprise(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Option<i64>,
+    f: EnterpriseFields,
+    refs: EnterpriseRefs,
+    expected: Option<DateTime<Utc>>,
+    path: &Path,
+) -> WriteResult<enterprise::Model> {
+    actor.require_staff()?;
+    let txn = super::tx::begin(db).await?;
+    let current = match id {
+        Some(id) => enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "enterpriseId", "企业", "enterprise"))?;
+    check_fresh(path, current.updated_at, expected)?;
+    check_refs(
+        &txn,
+        path,
+        &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)],
+    )
+    .await?;
+    if uscc_taken(&txn, &f.uscc, Some(current.id)).await? {
+        return Err(uscc_exists(path));
+    }
+    let mut m = current.clone().into_active_model();
+    if let Some(name) = f.name {
+        m.search_name = Set(fold(&name));
+        m.dedupe_key = Set(dedupe_key(&name));
+        m.name = Set(name);
+    }
+    macro_rules! set {
+        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v.into()); } )*};
+    }
+    set!(country, sector_id, size, is_fortune500, is_foreign_invested, is_listed, priority, status, department_id);
+    set!(uscc, contact_name, contact_phone, contact_email, notes);
+    guarded_update::<enterprise::Entity, _, _>(
+        &txn,
+        path,
+        m,
+        enterprise::Column::Id,
+        current.id,
+        enterprise::Column::UpdatedAt,
+        current.updated_at,
+    )
+    .await?;
+    let after = load::<enterprise::Entity>(&txn, current.id).await?;
+    audit::record(&txn, actor, "updateEnterprise", "Enterprise", after.id, Some(&current), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
 }

@@ -2,11 +2,17 @@
 
 use chrono::NaiveDate;
 use entity::enums::EventKind;
-use entity::event;
-use sea_orm::Condition;
+use entity::{event, *};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use serde::Serialize;
 
 use super::filter::{all, eq, gte, lte, search};
 use super::pagination::{Direction, Ordering, SortKey};
+use super::refs::{IdRef, Ref, check_refs};
+use super::tx::{content_hash, finish, now, start};
+use super::write::{Actor, Path, WriteResult, not_found};
+use crate::domain::text::fold;
 
 #[derive(Debug, Default, Clone)]
 pub struct EventFilter {
@@ -47,4 +53,64 @@ pub fn ordering(field: EventOrderField, direction: Direction) -> Ordering<event:
             Ordering { name: "HELD_ON", column: Column::HeldOn, direction, key: |m: &Model| SortKey::Date(m.held_on) }
         }
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateEvent {
+    pub campaign_id: Option<i64>,
+    pub title: String,
+    pub kind: EventKind,
+    pub held_on: NaiveDate,
+    pub place: Option<String>,
+    pub link: Option<String>,
+    pub participant_ids: Vec<i64>,
+}
+
+/// `createEvent` (staff): a promotion event of a campaign, with its participants.
+pub async fn create_event(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    cmd: CreateEvent,
+    campaign_ref: IdRef,
+    bad_participants: bool,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<event::Model> {
+    actor.require_staff()?;
+    let (txn, claim) = match start::<event::Entity>(db, actor, "createEvent", key, content_hash(&cmd), path).await? {
+        Ok(t) => t,
+        Err(replay) => return Ok(replay),
+    };
+    check_refs(&txn, path, &[("campaignId", campaign_ref, Ref::Campaign)]).await?;
+    let mut ids = cmd.participant_ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    let found = enterprise::Entity::find().filter(enterprise::Column::Id.is_in(ids.clone())).count(&txn).await?;
+    if bad_participants || found as usize != ids.len() {
+        return Err(not_found(path, "participantIds", "企业", "enterprise"));
+    }
+    let t = now();
+    let e = event::ActiveModel {
+        campaign_id: Set(cmd.campaign_id.unwrap_or_default()),
+        search_name: Set(fold(&cmd.title)),
+        title: Set(cmd.title),
+        kind: Set(cmd.kind),
+        held_on: Set(cmd.held_on),
+        place: Set(cmd.place),
+        link: Set(cmd.link),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if !ids.is_empty() {
+        event_participant::Entity::insert_many(
+            ids.into_iter().map(|p| event_participant::ActiveModel { event_id: Set(e.id), enterprise_id: Set(p) }),
+        )
+        .exec(&txn)
+        .await?;
+    }
+    finish(txn, actor, claim, "createEvent", "Event", e.id, &e).await?;
+    Ok(e)
 }

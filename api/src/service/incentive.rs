@@ -1,20 +1,29 @@
 //! Policy incentives (优惠政策) and the rules that say which projects qualify.
 
+use super::campaign::check_sectors;
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::IncentiveKind;
-use entity::{agreement_incentive, incentive, incentive_sector, project, sector};
+use entity::{agreement_incentive, incentive, incentive_sector, project, sector, *};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef, Select,
-    sea_query::Query,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    JoinType, QueryFilter, QuerySelect, RelationDef, Select,
 };
+use serde::Serialize;
 
+use super::audit;
 use super::filter::{all, eq, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
+use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
 use super::visibility::restrict;
+use super::write::{Actor, Path, UserErrorCode, WriteResult, at, not_found, user_error};
 use crate::auth::Principal;
+use crate::domain::money::Money;
+use crate::domain::text::fold;
 use crate::error::AppResult;
 
 #[derive(Debug, Default, Clone)]
@@ -287,4 +296,152 @@ mod tests {
         p.is_foreign_invested = true;
         assert!(qualifies(&i, None, &p, day(TODAY)));
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncentiveFields {
+    pub title: Option<String>,
+    pub kind: Option<IncentiveKind>,
+    pub issuer: Option<String>,
+    pub summary: Option<String>,
+    pub document_number: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub is_published: Option<bool>,
+    pub min_investment: Option<Money>,
+    pub min_foreign_capital: Option<Money>,
+    pub high_tech_only: Option<bool>,
+    pub foreign_invested_only: Option<bool>,
+    pub sector_ids: Option<Vec<i64>>,
+}
+
+pub(crate) fn check_validity(path: &Path, from: Option<NaiveDate>, to: Option<NaiveDate>) -> WriteResult<()> {
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            return Err(user_error(
+                at(path, "validTo"),
+                UserErrorCode::OutOfRange,
+                "失效日期不能早于生效日期",
+                "validTo cannot precede validFrom",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn set_incentive_sectors<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    ids: &[i64],
+) -> Result<(), sea_orm::DbErr> {
+    incentive_sector::Entity::delete_many().filter(incentive_sector::Column::IncentiveId.eq(id)).exec(db).await?;
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if !unique.is_empty() {
+        incentive_sector::Entity::insert_many(
+            unique.into_iter().map(|s| incentive_sector::ActiveModel { incentive_id: Set(id), sector_id: Set(s) }),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create_incentive(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    f: IncentiveFields,
+    bad_sectors: bool,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<incentive::Model> {
+    actor.require_admin()?;
+    check_validity(path, f.valid_from, f.valid_to)?;
+    let (txn, claim) =
+        match start::<incentive::Entity>(db, actor, "createIncentive", key, content_hash(&f), path).await? {
+            Ok(t) => t,
+            Err(replay) => return Ok(replay),
+        };
+    check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
+    let title = f.title.unwrap_or_default();
+    let t = now();
+    let i = incentive::ActiveModel {
+        search_name: Set(fold(&title)),
+        title: Set(title),
+        kind: Set(f.kind.unwrap_or(IncentiveKind::Subsidy)),
+        issuer: Set(f.issuer.unwrap_or_default()),
+        summary: Set(f.summary),
+        document_number: Set(f.document_number),
+        valid_from: Set(f.valid_from),
+        valid_to: Set(f.valid_to),
+        is_published: Set(f.is_published.unwrap_or(false)),
+        min_investment_fen: Set(f.min_investment.map(Money::fen)),
+        min_foreign_capital_fen: Set(f.min_foreign_capital.map(Money::fen)),
+        high_tech_only: Set(f.high_tech_only.unwrap_or(false)),
+        foreign_invested_only: Set(f.foreign_invested_only.unwrap_or(false)),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    set_incentive_sectors(&txn, i.id, f.sector_ids.as_deref().unwrap_or_default()).await?;
+    finish(txn, actor, claim, "createIncentive", "Incentive", i.id, &i).await?;
+    Ok(i)
+}
+
+pub async fn update_incentive(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Option<i64>,
+    f: IncentiveFields,
+    bad_sectors: bool,
+    expected: Option<DateTime<Utc>>,
+    action: &str,
+    path: &Path,
+) -> WriteResult<incentive::Model> {
+    actor.require_admin()?;
+    let txn = begin(db).await?;
+    let current = match id {
+        Some(id) => incentive::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "incentiveId", "优惠政策", "incentive"))?;
+    check_fresh(path, current.updated_at, expected)?;
+    check_validity(path, f.valid_from.or(current.valid_from), f.valid_to.or(current.valid_to))?;
+    check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
+    let mut m = current.clone().into_active_model();
+    if let Some(title) = f.title {
+        m.search_name = Set(fold(&title));
+        m.title = Set(title);
+    }
+    macro_rules! set {
+        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v.into()); } )*};
+    }
+    set!(kind, issuer, is_published, high_tech_only, foreign_invested_only);
+    set!(summary, document_number, valid_from, valid_to);
+    if let Some(v) = f.min_investment {
+        m.min_investment_fen = Set(Some(v.fen()));
+    }
+    if let Some(v) = f.min_foreign_capital {
+        m.min_foreign_capital_fen = Set(Some(v.fen()));
+    }
+    guarded_update::<incentive::Entity, _, _>(
+        &txn,
+        path,
+        m,
+        incentive::Column::Id,
+        current.id,
+        incentive::Column::UpdatedAt,
+        current.updated_at,
+    )
+    .await?;
+    if let Some(ids) = &f.sector_ids {
+        set_incentive_sectors(&txn, current.id, ids).await?;
+    }
+    let after = load::<incentive::Entity>(&txn, current.id).await?;
+    audit::record(&txn, actor, action, "Incentive", after.id, Some(&current), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
 }

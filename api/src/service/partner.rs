@@ -1,12 +1,20 @@
 //! Partner organisations, their leads and their API keys.
 
 use entity::enums::{LeadStatus, PartnerKind, Role};
-use entity::{api_key, audit_log, lead, partner};
-use sea_orm::Condition;
+use entity::{api_key, audit_log, lead, partner, *};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect,
+};
 
+use super::audit;
 use super::filter::{all, eq, gte, lte, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
+use super::tx::{begin, content_hash, finish, now, start, unique_or};
+use super::write::{Actor, Path, WriteResult, exists, forbidden_transition, not_found};
+use crate::domain::text::fold;
 
 #[derive(Debug, Default, Clone)]
 pub struct PartnerFilter {
@@ -133,4 +141,86 @@ impl ChildList for PartnerApiKeys {
     fn order() -> Ordering<api_key::Entity> {
         api_key_ordering(Direction::Desc)
     }
+}
+
+pub async fn create_partner(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: String,
+    kind: PartnerKind,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<partner::Model> {
+    actor.require_admin()?;
+    let (txn, claim) =
+        match start::<partner::Entity>(db, actor, "createPartner", key, content_hash(&(&name, kind)), path).await? {
+            Ok(t) => t,
+            Err(replay) => return Ok(replay),
+        };
+    let t = now();
+    let p = partner::ActiveModel {
+        search_name: Set(fold(&name)),
+        name: Set(name),
+        kind: Set(kind),
+        is_active: Set(true),
+        deactivated_at: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(unique_or(exists(path, "name", "已有同名合作机构", "a partner with this name exists")))?;
+    finish(txn, actor, claim, "createPartner", "Partner", p.id, &p).await?;
+    Ok(p)
+}
+
+/// `deactivatePartner`: the partner and all its keys stop working at once.
+pub async fn deactivate_partner(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    partner_id: Option<i64>,
+    path: &Path,
+) -> WriteResult<partner::Model> {
+    actor.require_admin()?;
+    let txn = begin(db).await?;
+    let current = match partner_id {
+        Some(id) => partner::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "partnerId", "合作机构", "partner"))?;
+    if !current.is_active {
+        return Err(forbidden_transition(path, "partnerId", "该合作机构已停用", "the partner is already deactivated"));
+    }
+    let t = now();
+    let mut m = current.clone().into_active_model();
+    m.is_active = Set(false);
+    m.deactivated_at = Set(Some(t));
+    m.updated_at = Set(t);
+    let after = m.update(&txn).await?;
+    let revoked = api_key::Entity::find()
+        .filter(api_key::Column::PartnerId.eq(after.id))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .all(&txn)
+        .await?;
+    api_key::Entity::update_many()
+        .col_expr(api_key::Column::RevokedAt, sea_orm::sea_query::Expr::value(t))
+        .col_expr(api_key::Column::UpdatedAt, sea_orm::sea_query::Expr::value(t))
+        .filter(api_key::Column::PartnerId.eq(after.id))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    for key in &revoked {
+        super::events::key_revoked(&txn, key.id).await?;
+    }
+    // Its webhooks stop: deleted, their pending deliveries given up.
+    entity::webhook::Entity::update_many()
+        .col_expr(entity::webhook::Column::DeletedAt, sea_orm::sea_query::Expr::value(t))
+        .filter(entity::webhook::Column::PartnerId.eq(after.id))
+        .filter(entity::webhook::Column::DeletedAt.is_null())
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, actor, "deactivatePartner", "Partner", after.id, Some(&current), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
 }

@@ -1,14 +1,28 @@
 //! Investment projects (项目) and their pipeline history.
 
+use super::write::invalid_amount_pair;
+use chrono::{DateTime, Utc};
 use entity::enums::ProjectStage;
-use entity::{capital_arrival, project, project_stage_change};
-use sea_orm::{ColumnTrait, Condition};
+use entity::{capital_arrival, project, project_stage_change, *};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveEnum as _, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QuerySelect,
+};
+use serde::Serialize;
 
+use super::audit;
 use super::filter::{all, eq, gte, lte, search};
+use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
+use super::refs::{IdRef, Ref, check_refs};
+use super::tx::{check_fresh, content_hash, guarded_update, load, now};
+use super::write::{Actor, Path, WriteResult, forbidden_transition, not_found};
 use crate::auth::Principal;
 use crate::domain::money::Money;
+use crate::domain::stage;
+use crate::domain::text::fold;
 use crate::service::visibility::sees_internal_fields;
 
 #[derive(Debug, Default, Clone)]
@@ -143,4 +157,213 @@ impl ChildList for CapitalArrivals {
             key: |m: &capital_arrival::Model| SortKey::Time(m.created_at),
         }
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectFields {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub sector_id: Option<i64>,
+    pub planned_investment: Option<Money>,
+    pub foreign_capital: Option<Money>,
+    pub enterprise_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub park_id: Option<i64>,
+    pub responsible_person: Option<String>,
+    pub is_high_tech: Option<bool>,
+    pub is_foreign_invested: Option<bool>,
+    pub is_published: Option<bool>,
+    pub notes: Option<String>,
+}
+
+pub struct ProjectRefs {
+    pub sector: IdRef,
+    pub enterprise: IdRef,
+    pub campaign: IdRef,
+    pub department: IdRef,
+    pub park: IdRef,
+}
+
+impl ProjectRefs {
+    fn list(&self) -> [(&'static str, IdRef, Ref); 5] {
+        [
+            ("sectorId", self.sector, Ref::Sector),
+            ("enterpriseId", self.enterprise, Ref::Enterprise),
+            ("campaignId", self.campaign, Ref::Campaign),
+            ("departmentId", self.department, Ref::Department),
+            ("parkId", self.park, Ref::Park),
+        ]
+    }
+}
+
+pub async fn create_project(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    f: ProjectFields,
+    refs: ProjectRefs,
+    key: Option<&str>,
+    path: &Path,
+) -> WriteResult<project::Model> {
+    actor.require_staff()?;
+    let claim = Key { mutation: "createProject", key, hash: content_hash(&f) };
+    let (txn, claimed) = match idempotency::claim(db, actor, &claim, path).await? {
+        Claimed::Replay(id) => return load::<project::Entity>(db, id).await,
+        Claimed::Fresh(txn, c) => (txn, c),
+    };
+    check_refs(&txn, path, &refs.list()).await?;
+    let planned = f.planned_investment.unwrap_or_default();
+    let foreign = f.foreign_capital.unwrap_or_default();
+    if foreign > planned {
+        return Err(invalid_amount_pair(path));
+    }
+    let name = f.name.unwrap_or_default();
+    let t = now();
+    let p = project::ActiveModel {
+        search_name: Set(fold(&name)),
+        name: Set(name),
+        stage: Set(ProjectStage::Lead),
+        paused_from_stage: Set(None),
+        planned_investment_fen: Set(planned.fen()),
+        foreign_capital_fen: Set(foreign.fen()),
+        sector_id: Set(f.sector_id.unwrap_or_default()),
+        enterprise_id: Set(f.enterprise_id),
+        park_id: Set(f.park_id),
+        department_id: Set(f.department_id),
+        campaign_id: Set(f.campaign_id),
+        responsible_person: Set(f.responsible_person),
+        is_high_tech: Set(f.is_high_tech.unwrap_or(false)),
+        is_foreign_invested: Set(f.is_foreign_invested.unwrap_or(foreign > Money::ZERO)),
+        is_published: Set(f.is_published.unwrap_or(false)),
+        description: Set(f.description),
+        notes: Set(f.notes),
+        lead_id: Set(None),
+        source_partner_id: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record_stage(&txn, actor, p.id, None, ProjectStage::Lead, None).await?;
+    audit::record(&txn, actor, "createProject", "Project", p.id, None, Some(&p)).await?;
+    idempotency::complete(&txn, claimed, "Project", p.id).await?;
+    txn.commit().await?;
+    Ok(p)
+}
+
+pub async fn update_project(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Option<i64>,
+    f: ProjectFields,
+    refs: ProjectRefs,
+    expected: Option<DateTime<Utc>>,
+    path: &Path,
+) -> WriteResult<project::Model> {
+    actor.require_staff()?;
+    let txn = super::tx::begin(db).await?;
+    let current = match id {
+        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
+    check_fresh(path, current.updated_at, expected)?;
+    check_refs(&txn, path, &refs.list()).await?;
+    let planned = f.planned_investment.map(Money::fen).unwrap_or(current.planned_investment_fen);
+    let foreign = f.foreign_capital.map(Money::fen).unwrap_or(current.foreign_capital_fen);
+    if foreign > planned {
+        return Err(invalid_amount_pair(path));
+    }
+    let mut m = current.clone().into_active_model();
+    if let Some(name) = f.name {
+        m.search_name = Set(fold(&name));
+        m.name = Set(name);
+    }
+    m.planned_investment_fen = Set(planned);
+    m.foreign_capital_fen = Set(foreign);
+    macro_rules! set {
+        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v.into()); } )*};
+    }
+    set!(sector_id, is_high_tech, is_foreign_invested, is_published);
+    set!(description, enterprise_id, campaign_id, department_id, park_id, responsible_person, notes);
+    guarded_update::<project::Entity, _, _>(
+        &txn,
+        path,
+        m,
+        project::Column::Id,
+        current.id,
+        project::Column::UpdatedAt,
+        current.updated_at,
+    )
+    .await?;
+    let after = load::<project::Entity>(&txn, current.id).await?;
+    audit::record(&txn, actor, "updateProject", "Project", after.id, Some(&current), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+pub(crate) async fn record_stage<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: i64,
+    from: Option<ProjectStage>,
+    to: ProjectStage,
+    note: Option<String>,
+) -> Result<(), sea_orm::DbErr> {
+    project_stage_change::ActiveModel {
+        project_id: Set(project_id),
+        from_stage: Set(from),
+        to_stage: Set(to),
+        changed_by_key_id: Set(actor.principal.key_id),
+        changed_by_role: Set(actor.principal.role),
+        note: Set(note),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// `moveProjectStage`: exactly the moves the pipeline's rules allow, each kept
+/// in the project's history.
+pub async fn move_stage(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    project_id: Option<i64>,
+    to: ProjectStage,
+    note: Option<String>,
+    path: &Path,
+) -> WriteResult<project::Model> {
+    actor.require_staff()?;
+    let txn = super::tx::begin(db).await?;
+    let current = match project_id {
+        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
+        None => None,
+    }
+    .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
+    if !stage::may_move(current.stage, current.paused_from_stage, to) {
+        let zh = if to == ProjectStage::Signed {
+            "签约阶段只能通过登记主协议进入".to_string()
+        } else {
+            format!("项目不能从 {} 转到 {}", current.stage.to_value(), to.to_value())
+        };
+        return Err(forbidden_transition(
+            path,
+            "stage",
+            zh,
+            format!("a project cannot move from {} to {}", current.stage.to_value(), to.to_value()),
+        ));
+    }
+    let mut m = current.clone().into_active_model();
+    m.paused_from_stage = Set(if stage::is_paused(to) { Some(current.stage) } else { None });
+    m.stage = Set(to);
+    m.updated_at = Set(now());
+    let after = m.update(&txn).await?;
+    record_stage(&txn, actor, after.id, Some(current.stage), to, note).await?;
+    audit::record(&txn, actor, "moveProjectStage", "Project", after.id, Some(&current), Some(&after)).await?;
+    super::events::project_stage_changed(&txn, current.stage, &after).await?;
+    txn.commit().await?;
+    Ok(after)
 }

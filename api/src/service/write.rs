@@ -275,3 +275,12 @@ pub fn forbidden_transition(path: &Path, field: &str, zh: impl Into<String>, en:
 pub(crate) fn exists(path: &Path, field: &str, zh: &str, en: &str) -> WriteError {
     user_error(at(path, field), UserErrorCode::AlreadyExists, zh.to_owned(), en.to_owned())
 }
+
+pub(crate) fn invalid_amount_pair(path: &Path) -> WriteError {
+    user_error(
+        at(path, "foreignCapital"),
+        UserErrorCode::OutOfRange,
+        "外资不能超过总投资",
+        "foreign capital cannot exceed the total investment",
+    )
+}

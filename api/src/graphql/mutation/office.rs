@@ -11,7 +11,8 @@ use crate::graphql::types::catalog::{Department, Park, Sector};
 use crate::graphql::types::enums::{EventKind, IncentiveKind, PartnerKind, Role};
 use crate::graphql::types::incentive::{Event, Incentive};
 use crate::graphql::types::partner::{ApiKey, Partner};
-use crate::service::office::{self as svc, CampaignFields, IncentiveFields};
+use crate::service::campaign::CampaignFields;
+use crate::service::incentive::IncentiveFields;
 use crate::service::write::{Checks, MAX_NAME, MAX_TEXT};
 
 /// Decodes a list of ids of one type: the row ids, and whether any did not decode.
@@ -362,7 +363,10 @@ impl OfficeMutation {
         };
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::create_campaign(ctx.db(), &actor, f, bad, k.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::campaign::create_campaign(ctx.db(), &actor, f, bad, k.as_deref(), &input_path())
+        })
+        .await;
         let (campaign, user_errors) = settle(ctx, result, Campaign)?;
         Ok(CreateCampaignPayload { client_mutation_id: input.client_mutation_id, campaign, user_errors })
     }
@@ -385,9 +389,18 @@ impl OfficeMutation {
         };
         let id = id_ref(&Some(input.campaign_id), "Campaign").0;
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || svc::update_campaign(ctx.db(), &actor, id, f, bad, input.expected_updated_at, &input_path()))
-                .await;
+        let result = checked(c, || {
+            crate::service::campaign::update_campaign(
+                ctx.db(),
+                &actor,
+                id,
+                f,
+                bad,
+                input.expected_updated_at,
+                &input_path(),
+            )
+        })
+        .await;
         let (campaign, user_errors) = settle(ctx, result, Campaign)?;
         Ok(UpdateCampaignPayload { client_mutation_id: input.client_mutation_id, campaign, user_errors })
     }
@@ -401,7 +414,7 @@ impl OfficeMutation {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new(&["input"]);
         let refs = (id_ref(&Some(input.campaign_id), "Campaign"), id_ref(&Some(input.department_id), "Department"));
-        let cmd = svc::SetQuota {
+        let cmd = crate::service::quota::SetQuota {
             campaign_id: refs.0.0,
             department_id: refs.1.0,
             person: c.optional_text("person", input.person.as_deref(), 100).unwrap_or_default(),
@@ -410,7 +423,7 @@ impl OfficeMutation {
             target_foreign_capital: c.money("targetForeignCapital", &input.target_foreign_capital),
         };
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::set_quota(ctx.db(), &actor, cmd, refs, &input_path())).await;
+        let result = checked(c, || crate::service::quota::set_quota(ctx.db(), &actor, cmd, refs, &input_path())).await;
         let (quota, user_errors) = settle(ctx, result, Quota)?;
         Ok(SetDepartmentQuotaPayload { client_mutation_id: input.client_mutation_id, quota, user_errors })
     }
@@ -426,7 +439,10 @@ impl OfficeMutation {
         let name = c.text("name", &input.name, MAX_NAME);
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::create_department(ctx.db(), &actor, name, k.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::department::create_department(ctx.db(), &actor, name, k.as_deref(), &input_path())
+        })
+        .await;
         let (department, user_errors) = settle(ctx, result, Department)?;
         Ok(CreateDepartmentPayload { client_mutation_id: input.client_mutation_id, department, user_errors })
     }
@@ -447,7 +463,10 @@ impl OfficeMutation {
         let name = c.text("name", &input.name, 100);
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::create_sector(ctx.db(), &actor, code, name, k.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::sector::create_sector(ctx.db(), &actor, code, name, k.as_deref(), &input_path())
+        })
+        .await;
         let (sector, user_errors) = settle(ctx, result, Sector)?;
         Ok(CreateSectorPayload { client_mutation_id: input.client_mutation_id, sector, user_errors })
     }
@@ -460,8 +479,10 @@ impl OfficeMutation {
         let description = c.optional_text("description", input.description.as_deref(), MAX_TEXT);
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || svc::create_park(ctx.db(), &actor, name, description, k.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::park::create_park(ctx.db(), &actor, name, description, k.as_deref(), &input_path())
+        })
+        .await;
         let (park, user_errors) = settle(ctx, result, Park)?;
         Ok(CreateParkPayload { client_mutation_id: input.client_mutation_id, park, user_errors })
     }
@@ -472,7 +493,7 @@ impl OfficeMutation {
         let mut c = Checks::new(&["input"]);
         let campaign = id_ref(&Some(input.campaign_id), "Campaign");
         let (participants, bad) = id_list(input.participant_ids, "Enterprise");
-        let cmd = svc::CreateEvent {
+        let cmd = crate::service::event::CreateEvent {
             campaign_id: campaign.0,
             title: c.text("title", &input.title, 300),
             kind: input.kind.into(),
@@ -483,8 +504,10 @@ impl OfficeMutation {
         };
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || svc::create_event(ctx.db(), &actor, cmd, campaign, bad, k.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::event::create_event(ctx.db(), &actor, cmd, campaign, bad, k.as_deref(), &input_path())
+        })
+        .await;
         let (event, user_errors) = settle(ctx, result, Event)?;
         Ok(CreateEventPayload { client_mutation_id: input.client_mutation_id, event, user_errors })
     }
@@ -511,7 +534,10 @@ impl OfficeMutation {
         };
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::create_incentive(ctx.db(), &actor, f, bad, k.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::incentive::create_incentive(ctx.db(), &actor, f, bad, k.as_deref(), &input_path())
+        })
+        .await;
         let (incentive, user_errors) = settle(ctx, result, Incentive)?;
         Ok(CreateIncentivePayload { client_mutation_id: input.client_mutation_id, incentive, user_errors })
     }
@@ -539,7 +565,7 @@ impl OfficeMutation {
         let id = id_ref(&Some(input.incentive_id), "Incentive").0;
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            svc::update_incentive(
+            crate::service::incentive::update_incentive(
                 ctx.db(),
                 &actor,
                 id,
@@ -578,7 +604,7 @@ impl OfficeMutation {
             sector_ids: None,
         };
         let id = id_ref(&Some(input.incentive_id), "Incentive").0;
-        let result = svc::update_incentive(
+        let result = crate::service::incentive::update_incentive(
             ctx.db(),
             &ctx.request().actor(),
             id,
@@ -600,9 +626,17 @@ impl OfficeMutation {
         let name = c.text("name", &input.name, MAX_NAME);
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || svc::create_partner(ctx.db(), &actor, name, input.kind.into(), k.as_deref(), &input_path()))
-                .await;
+        let result = checked(c, || {
+            crate::service::partner::create_partner(
+                ctx.db(),
+                &actor,
+                name,
+                input.kind.into(),
+                k.as_deref(),
+                &input_path(),
+            )
+        })
+        .await;
         let (partner, user_errors) = settle(ctx, result, Partner)?;
         Ok(CreatePartnerPayload { client_mutation_id: input.client_mutation_id, partner, user_errors })
     }
@@ -615,7 +649,8 @@ impl OfficeMutation {
     ) -> Result<DeactivatePartnerPayload> {
         need(ctx, Need::Admin)?;
         let id = id_ref(&Some(input.partner_id), "Partner").0;
-        let result = svc::deactivate_partner(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
+        let result =
+            crate::service::partner::deactivate_partner(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
         let (partner, user_errors) = settle(ctx, result, Partner)?;
         Ok(DeactivatePartnerPayload { client_mutation_id: input.client_mutation_id, partner, user_errors })
     }
@@ -629,7 +664,7 @@ impl OfficeMutation {
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            svc::create_api_key(
+            crate::service::api_keys::create_api_key(
                 ctx.db(),
                 &actor,
                 name,
@@ -649,7 +684,8 @@ impl OfficeMutation {
     /// Revokes a key (admins any key, a partner its own); it fails from its next request on.
     async fn revoke_api_key(&self, ctx: &Context<'_>, input: RevokeApiKeyInput) -> Result<RevokeApiKeyPayload> {
         let id = id_ref(&Some(input.api_key_id), "ApiKey").0;
-        let result = svc::revoke_api_key(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
+        let result =
+            crate::service::api_keys::revoke_api_key(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
         let (api_key, user_errors) = settle(ctx, result, ApiKey)?;
         Ok(RevokeApiKeyPayload { client_mutation_id: input.client_mutation_id, api_key, user_errors })
     }

@@ -10,9 +10,9 @@ use crate::graphql::types::agreement::Agreement;
 use crate::graphql::types::enterprise::Enterprise;
 use crate::graphql::types::enums::{AgreementKind, EnterpriseSize, EnterpriseStatus, Priority, ProjectStage};
 use crate::graphql::types::project::{CapitalArrival, Project};
-use crate::service::pipeline::{
-    self as svc, AgreementRefs, EnterpriseFields, EnterpriseRefs, ProjectFields, ProjectRefs,
-};
+use crate::service::agreement::AgreementRefs;
+use crate::service::enterprise::{EnterpriseFields, EnterpriseRefs};
+use crate::service::project::{ProjectFields, ProjectRefs};
 use crate::service::write::{Checks, MAX_NAME, MAX_TEXT};
 
 /// An enterprise's contact person.
@@ -308,8 +308,10 @@ impl PipelineMutation {
         };
         let key = input.idempotency_key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME));
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || svc::create_enterprise(ctx.db(), &actor, f, refs, key.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::enterprise::create_enterprise(ctx.db(), &actor, f, refs, key.as_deref(), &input_path())
+        })
+        .await;
         let (enterprise, user_errors) = settle(ctx, result, Enterprise)?;
         Ok(CreateEnterprisePayload { client_mutation_id: input.client_mutation_id, enterprise, user_errors })
     }
@@ -348,7 +350,15 @@ impl PipelineMutation {
         let id = id_ref(&Some(input.enterprise_id), "Enterprise").0;
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            svc::update_enterprise(ctx.db(), &actor, id, f, refs, input.expected_updated_at, &input_path())
+            crate::service::enterprise::update_enterprise(
+                ctx.db(),
+                &actor,
+                id,
+                f,
+                refs,
+                input.expected_updated_at,
+                &input_path(),
+            )
         })
         .await;
         let (enterprise, user_errors) = settle(ctx, result, Enterprise)?;
@@ -384,7 +394,10 @@ impl PipelineMutation {
         };
         let key = input.idempotency_key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME));
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::create_project(ctx.db(), &actor, f, refs, key.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::project::create_project(ctx.db(), &actor, f, refs, key.as_deref(), &input_path())
+        })
+        .await;
         let (project, user_errors) = settle(ctx, result, Project)?;
         Ok(CreateProjectPayload { client_mutation_id: input.client_mutation_id, project, user_errors })
     }
@@ -418,9 +431,18 @@ impl PipelineMutation {
         };
         let id = id_ref(&Some(input.project_id), "Project").0;
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || svc::update_project(ctx.db(), &actor, id, f, refs, input.expected_updated_at, &input_path()))
-                .await;
+        let result = checked(c, || {
+            crate::service::project::update_project(
+                ctx.db(),
+                &actor,
+                id,
+                f,
+                refs,
+                input.expected_updated_at,
+                &input_path(),
+            )
+        })
+        .await;
         let (project, user_errors) = settle(ctx, result, Project)?;
         Ok(UpdateProjectPayload { client_mutation_id: input.client_mutation_id, project, user_errors })
     }
@@ -437,8 +459,10 @@ impl PipelineMutation {
         let note = c.optional_text("note", input.note.as_deref(), MAX_TEXT);
         let id = id_ref(&Some(input.project_id), "Project").0;
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || svc::move_stage(ctx.db(), &actor, id, input.stage.into(), note, &input_path())).await;
+        let result = checked(c, || {
+            crate::service::project::move_stage(ctx.db(), &actor, id, input.stage.into(), note, &input_path())
+        })
+        .await;
         let (project, user_errors) = settle(ctx, result, Project)?;
         Ok(MoveProjectStagePayload { client_mutation_id: input.client_mutation_id, project, user_errors })
     }
@@ -455,7 +479,7 @@ impl PipelineMutation {
             event: id_ref(&input.event_id, "Event"),
             bad_incentives: incentive_refs.iter().any(|r| r.0.is_none()),
         };
-        let cmd = svc::RecordAgreement {
+        let cmd = crate::service::agreement::RecordAgreement {
             project_id: id_ref(&Some(input.project_id), "Project").0,
             kind: input.kind.into(),
             signed_on: input.signed_on.0,
@@ -468,8 +492,10 @@ impl PipelineMutation {
         };
         let key = input.idempotency_key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME));
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || svc::record_agreement(ctx.db(), &actor, cmd, refs, key.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::agreement::record_agreement(ctx.db(), &actor, cmd, refs, key.as_deref(), &input_path())
+        })
+        .await;
         let (agreement, user_errors) = settle(ctx, result, Agreement)?;
         Ok(RecordAgreementPayload { client_mutation_id: input.client_mutation_id, agreement, user_errors })
     }
@@ -488,7 +514,15 @@ impl PipelineMutation {
         let id = id_ref(&Some(input.agreement_id), "Agreement").0;
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            svc::upgrade_agreement(ctx.db(), &actor, id, input.upgraded_on.0, total, foreign, &input_path())
+            crate::service::agreement::upgrade_agreement(
+                ctx.db(),
+                &actor,
+                id,
+                input.upgraded_on.0,
+                total,
+                foreign,
+                &input_path(),
+            )
         })
         .await;
         let (agreement, user_errors) = settle(ctx, result, Agreement)?;
@@ -503,14 +537,17 @@ impl PipelineMutation {
     ) -> Result<RecordCapitalArrivalPayload> {
         need(ctx, Need::Staff)?;
         let mut c = Checks::new(&["input"]);
-        let cmd = svc::RecordArrival {
+        let cmd = crate::service::capital_arrival::RecordArrival {
             project_id: id_ref(&Some(input.project_id), "Project").0,
             arrived_on: input.arrived_on.0,
             amount: c.money("amount", &input.amount),
         };
         let key = input.idempotency_key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME));
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::record_arrival(ctx.db(), &actor, cmd, key.as_deref(), &input_path())).await;
+        let result = checked(c, || {
+            crate::service::capital_arrival::record_arrival(ctx.db(), &actor, cmd, key.as_deref(), &input_path())
+        })
+        .await;
         let (capital_arrival, user_errors) = settle(ctx, result, CapitalArrival)?;
         Ok(RecordCapitalArrivalPayload { client_mutation_id: input.client_mutation_id, capital_arrival, user_errors })
     }

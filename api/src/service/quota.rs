@@ -1,0 +1,73 @@
+//! Quotas (任务分解): a campaign's targets broken down per department, and
+//! optionally per responsible person.
+
+use entity::*;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter};
+use serde::Serialize;
+
+use super::audit;
+use super::refs::{IdRef, Ref, check_refs};
+use super::tx::{begin, now};
+use super::write::{Actor, Path, WriteResult};
+use crate::domain::money::Money;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SetQuota {
+    pub campaign_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub person: String,
+    pub target_agreements: i32,
+    pub target_investment: Money,
+    pub target_foreign_capital: Money,
+}
+
+/// `setDepartmentQuota`: creates or replaces the quota of a department (or one
+/// of its people) in a campaign.
+pub async fn set_quota(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    cmd: SetQuota,
+    refs: (IdRef, IdRef),
+    path: &Path,
+) -> WriteResult<quota::Model> {
+    actor.require_admin()?;
+    let txn = begin(db).await?;
+    check_refs(&txn, path, &[("campaignId", refs.0, Ref::Campaign), ("departmentId", refs.1, Ref::Department)]).await?;
+    let (campaign_id, department_id) = (cmd.campaign_id.unwrap_or_default(), cmd.department_id.unwrap_or_default());
+    let current = quota::Entity::find()
+        .filter(quota::Column::CampaignId.eq(campaign_id))
+        .filter(quota::Column::DepartmentId.eq(department_id))
+        .filter(quota::Column::Person.eq(cmd.person.clone()))
+        .one(&txn)
+        .await?;
+    let t = now();
+    let after = match &current {
+        Some(q) => {
+            let mut m = q.clone().into_active_model();
+            m.target_agreements = Set(cmd.target_agreements);
+            m.target_investment_fen = Set(cmd.target_investment.fen());
+            m.target_foreign_capital_fen = Set(cmd.target_foreign_capital.fen());
+            m.updated_at = Set(t);
+            m.update(&txn).await?
+        }
+        None => {
+            quota::ActiveModel {
+                campaign_id: Set(campaign_id),
+                department_id: Set(department_id),
+                person: Set(cmd.person),
+                target_agreements: Set(cmd.target_agreements),
+                target_investment_fen: Set(cmd.target_investment.fen()),
+                target_foreign_capital_fen: Set(cmd.target_foreign_capital.fen()),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    audit::record(&txn, actor, "setDepartmentQuota", "Quota", after.id, current.as_ref(), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
+}
