@@ -5,8 +5,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use entity::enums::Role;
 
 use crate::config::Config;
-use crate::graphql::{context::AppState, ids};
-use crate::service::{api_keys, demo};
+use crate::graphql::ids;
+use crate::seed::demo;
+use crate::service::api_keys;
+use crate::startup::AppState;
 use crate::{App, briefing, db, telemetry};
 
 #[derive(Parser, Debug)]
@@ -152,7 +154,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&config);
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
-            let s = crate::service::scale::seed(&conn, n).await?;
+            let s = crate::seed::scale::seed(&conn, n).await?;
             println!(
                 "seeded {} projects, {} enterprises, {} agreements ({} in campaign {}): {} rows in {:.1} s ({:.0} rows/s)",
                 s.projects,

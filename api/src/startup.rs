@@ -7,8 +7,24 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::db;
-use crate::graphql::{Audience, build_schema, context::AppState};
+use crate::graphql::{Audience, build_schema};
 use crate::http::{HttpState, router};
+
+/// What every part of the service shares: the database and the configuration.
+/// Attached once to the schema (`.data()`) and handed to the background tasks;
+/// nothing global.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Today in the office's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().with_timezone(&self.config.timezone).date_naive()
+    }
+}
 
 pub struct App {
     listener: TcpListener,

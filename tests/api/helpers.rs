@@ -182,7 +182,7 @@ impl TestApp {
     }
 
     pub async fn load_demo(&self) {
-        api::service::demo::seed(&self.db, NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"))
+        api::seed::demo::seed(&self.db, NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"))
             .await
             .expect("demo")
             .expect("empty database");

@@ -8,7 +8,7 @@ use crate::helpers::{gid, mutate, payload, spawn_app};
 #[tokio::test]
 async fn a_scaled_dataset_is_consistent_and_writable_afterwards() {
     let app = spawn_app().await;
-    let summary = api::service::scale::seed(&app.db, 2_000).await.expect("seed");
+    let summary = api::seed::scale::seed(&app.db, 2_000).await.expect("seed");
     assert_eq!((summary.projects, summary.enterprises, summary.agreements), (2_000, 1_000, 660));
     assert_eq!(summary.bench_campaign_agreements, 200);
     assert_eq!(app.count("projects").await, 2_000);
@@ -36,5 +36,5 @@ async fn a_scaled_dataset_is_consistent_and_writable_afterwards() {
     assert_eq!(lead["id"], gid("Lead", 201), "{}", r.body);
 
     // A second seed refuses to run over the data.
-    assert!(api::service::scale::seed(&app.db, 10).await.is_err());
+    assert!(api::seed::scale::seed(&app.db, 10).await.is_err());
 }

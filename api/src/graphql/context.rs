@@ -8,15 +8,8 @@ use sea_orm::DatabaseConnection;
 
 use super::loaders::AppLoader;
 use crate::auth::Principal;
-use crate::config::Config;
 use crate::error::AppError;
-
-/// Shared by all requests; attached to the schema once.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-}
+use crate::startup::AppState;
 
 /// One request's view: who asks, and the loader that batches (and caches, for
 /// this request only) what they read.
@@ -71,13 +64,6 @@ impl RequestContext {
     /// The writer, for mutations.
     pub fn actor(&self) -> crate::service::write::Actor {
         crate::service::write::Actor { principal: self.principal.clone(), request_id: self.request_id.clone() }
-    }
-}
-
-impl AppState {
-    /// Today in the office's time zone.
-    pub fn today(&self) -> chrono::NaiveDate {
-        chrono::Utc::now().with_timezone(&self.config.timezone).date_naive()
     }
 }
 

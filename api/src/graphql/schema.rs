@@ -6,10 +6,10 @@ use async_graphql::Schema;
 
 use crate::budget::Budgets;
 
-use super::context::AppState;
 use super::mutation::Mutation;
 use super::query::Query;
 use super::subscription::Subscription;
+use crate::startup::AppState;
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

@@ -5,6 +5,7 @@ mod graphql;
 mod health;
 pub mod metrics;
 pub mod serve;
+pub mod ws;
 
 use axum::{
     Router,
@@ -20,7 +21,8 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::graphql::{AppSchema, context::AppState};
+use crate::graphql::AppSchema;
+use crate::startup::AppState;
 
 #[derive(Clone)]
 pub struct HttpState {
@@ -31,7 +33,7 @@ pub struct HttpState {
     pub app: AppState,
     pub budgets: std::sync::Arc<crate::budget::Budgets>,
     pub bus: crate::realtime::bus::EventBus,
-    pub connections: std::sync::Arc<crate::realtime::ws::Connections>,
+    pub connections: std::sync::Arc<ws::Connections>,
 }
 
 /// CORS for the configured origins only; none by default.
@@ -115,7 +117,7 @@ pub fn router(state: HttpState) -> Router {
     Router::new()
         // The handler reads the body itself, to answer an oversized one with a typed error.
         .route("/graphql", get(graphql::get).post(graphql::post).layer(axum::extract::DefaultBodyLimit::disable()))
-        .route("/graphql/ws", get(crate::realtime::ws::upgrade))
+        .route("/graphql/ws", get(ws::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))

@@ -16,8 +16,8 @@ use sea_orm::{
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::graphql::context::AppState;
 use crate::service::webhooks::{self, DELIVERED, FAILED, PENDING, SecretBox};
+use crate::startup::AppState;
 
 /// How long a claimed delivery is the claimer's.
 const LOCK: Duration = Duration::from_secs(60);

@@ -1,6 +1,5 @@
-//! Real time: the event bus shared by subscriptions, the WebSocket endpoint,
-//! and the webhook deliverer.
+//! Real time: the event bus that subscriptions read, and the webhook
+//! deliverer. The WebSocket endpoint is HTTP's (`http::ws`).
 
 pub mod bus;
 pub mod deliver;
-pub mod ws;

@@ -19,7 +19,8 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::demo::{self, CN_AREA_CODES, CN_PREFIXES, CN_TRADES, CN_WORDS, DEPARTMENTS, PARKS, PROJECT_KINDS};
+use super::demo;
+use super::names::{CN_AREA_CODES, CN_PREFIXES, CN_TRADES, CN_WORDS, DEPARTMENTS, PARKS, PROJECT_KINDS};
 use crate::domain::text::{dedupe_key, fold};
 use crate::domain::uscc;
 use crate::error::{AppError, AppResult};
@@ -247,7 +248,7 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
     }))
     .exec(&txn)
     .await?;
-    demo::seed_incentives(&txn, &sectors).await?;
+    super::demo_catalogue::seed_incentives(&txn, &sectors).await?;
     let campaigns = demo::ids::<campaign::Entity, _>(&txn).await?;
     let departments = demo::ids::<department::Entity, _>(&txn).await?;
     let parks = demo::ids::<park::Entity, _>(&txn).await?;

@@ -21,9 +21,9 @@ use axum::response::IntoResponse;
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 
+use super::HttpState;
 use crate::auth::{self, Principal};
 use crate::graphql::context::{Language, RequestContext};
-use crate::http::HttpState;
 use crate::realtime::bus::EventBus;
 use crate::service::events::KEY_REVOKED;
 

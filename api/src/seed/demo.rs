@@ -9,6 +9,8 @@ use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, TransactionTrait,
 };
 
+use super::demo_catalogue::{seed_incentives, seed_partners};
+use super::names::*;
 use crate::domain::text::{dedupe_key, fold};
 use crate::domain::uscc;
 use crate::error::AppResult;
@@ -23,99 +25,16 @@ pub struct DemoSummary {
     pub agreements: usize,
 }
 
-pub(crate) const DEPARTMENTS: &[&str] = &[
-    "市商务局",
-    "市发展和改革委员会",
-    "高新区管委会",
-    "经济技术开发区管委会",
-    "临港产业园管委会",
-    "东城区人民政府",
-    "西城区人民政府",
-];
-
-pub(crate) const PARKS: &[(&str, &str)] = &[
-    ("高新技术产业园", "电子信息、生物医药和数字经济企业的集聚区，提供标准厂房和人才公寓。"),
-    ("经济技术开发区", "先进制造和高端装备基地，重型厂房与铁路专用线齐备。"),
-    ("临港新材料产业园", "新材料与新能源产业园，毗邻深水港区，危化品仓储配套。"),
-];
-
-pub(crate) const CN_PREFIXES: &[&str] =
-    &["上海", "苏州", "杭州", "南京", "无锡", "宁波", "合肥", "常州", "嘉兴", "南通"];
-pub(crate) const CN_AREA_CODES: &[&str] =
-    &["310000", "320500", "330100", "320100", "320200", "330200", "340100", "320400", "330400", "320600"];
-pub(crate) const CN_WORDS: &[&str] = &[
-    "瑞科", "恒信", "华晟", "远景", "智联", "汇川", "博创", "天合", "中科", "新澳", "晶盛", "海容", "金石", "联创",
-    "鼎泰", "卓越", "启明", "万润", "德尔", "星源",
-];
-pub(crate) const CN_TRADES: &[&str] = &[
-    "新能源科技",
-    "新材料",
-    "生物医药",
-    "智能装备",
-    "电子科技",
-    "信息技术",
-    "汽车零部件",
-    "精密制造",
-    "物流",
-    "数字科技",
-];
-pub(crate) const FOREIGN: &[(&str, &str)] = &[
-    ("DE", "GmbH"),
-    ("US", "Inc."),
-    ("JP", "Co., Ltd."),
-    ("KR", "Co., Ltd."),
-    ("SG", "Pte. Ltd."),
-    ("FR", "SAS"),
-    ("GB", "Ltd."),
-    ("HK", "Limited"),
-    ("NL", "B.V."),
-    ("IT", "S.p.A."),
-];
-pub(crate) const FOREIGN_WORDS: &[&str] = &[
-    "Nordwind",
-    "Alpina",
-    "Bluecrest",
-    "Helios",
-    "Kestrel",
-    "Meridian",
-    "Orion",
-    "Sakura",
-    "Hanbit",
-    "Lumen",
-    "Vector",
-    "Tessera",
-    "Quanta",
-    "Riverstone",
-    "Everbright",
-];
-pub(crate) const FOREIGN_TRADES: &[&str] =
-    &["Components", "Materials", "Pharma", "Robotics", "Semiconductor", "Energy Systems", "Logistics"];
-
-pub(crate) const PROJECT_KINDS: &[&str] = &[
-    "动力电池生产基地",
-    "光伏组件项目",
-    "高性能复合材料项目",
-    "创新药研发中心",
-    "半导体封测项目",
-    "工业机器人产线",
-    "智能网联汽车零部件项目",
-    "数据中心项目",
-    "区域总部项目",
-    "冷链物流中心",
-    "氢能装备项目",
-    "医疗器械产业化项目",
-];
-
-fn ts(day: NaiveDate, minute: i64) -> chrono::DateTime<Utc> {
+pub(super) fn ts(day: NaiveDate, minute: i64) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).unwrap_or_default()) + Duration::minutes(minute)
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
 /// A valid USCC for a company registered in `area`.
-fn make_uscc(rng: &mut StdRng, area: &str) -> String {
+pub(super) fn make_uscc(rng: &mut StdRng, area: &str) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     let mut s = format!("91{area}");
     for _ in 0..9 {
@@ -127,7 +46,7 @@ fn make_uscc(rng: &mut StdRng, area: &str) -> String {
 }
 
 /// Yuan in multiples of 10,000 (万元), as fen.
-fn wan(rng: &mut StdRng, low: i64, high: i64) -> i64 {
+pub(super) fn wan(rng: &mut StdRng, low: i64, high: i64) -> i64 {
     rng.random_range(low..=high) * 10_000 * 100
 }
 
@@ -541,185 +460,4 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
         enterprises: enterprise_ids.len(),
         agreements: agreement_count,
     })
-}
-
-pub(crate) async fn seed_incentives<C: ConnectionTrait>(db: &C, sectors: &[i64]) -> AppResult<()> {
-    type Rule =
-        (&'static str, IncentiveKind, &'static str, Option<i64>, Option<i64>, bool, bool, bool, &'static [usize]);
-    let list: &[Rule] = &[
-        ("高新技术企业所得税减按15%征收", IncentiveKind::TaxReduction, "市税务局", None, None, true, false, true, &[]),
-        (
-            "重大项目用地优先保障",
-            IncentiveKind::LandSupply,
-            "市自然资源和规划局",
-            Some(100_000_000),
-            None,
-            false,
-            false,
-            true,
-            &[],
-        ),
-        (
-            "新能源产业固定资产投资补助",
-            IncentiveKind::Subsidy,
-            "市发展和改革委员会",
-            Some(50_000_000),
-            None,
-            false,
-            false,
-            true,
-            &[1, 2],
-        ),
-        ("外资研发中心奖励", IncentiveKind::Subsidy, "市商务局", None, Some(10_000_000), false, true, true, &[4, 5]),
-        ("行政事业性收费减免", IncentiveKind::FeeWaiver, "市财政局", None, None, false, false, true, &[]),
-        ("高层次人才安家补贴", IncentiveKind::Talent, "市人力资源和社会保障局", None, None, true, false, true, &[]),
-        (
-            "制造业中长期贷款贴息",
-            IncentiveKind::Financing,
-            "市地方金融管理局",
-            Some(20_000_000),
-            None,
-            false,
-            false,
-            true,
-            &[0, 6],
-        ),
-        ("生物医药创新产品首购奖励", IncentiveKind::Subsidy, "市卫生健康委员会", None, None, true, false, true, &[4]),
-        (
-            "跨境物流枢纽建设扶持",
-            IncentiveKind::Subsidy,
-            "市交通运输局",
-            Some(30_000_000),
-            None,
-            false,
-            false,
-            true,
-            &[9],
-        ),
-        (
-            "外商投资企业利润再投资奖励",
-            IncentiveKind::TaxReduction,
-            "市商务局",
-            None,
-            Some(50_000_000),
-            false,
-            true,
-            false,
-            &[],
-        ),
-        ("数字经济算力券", IncentiveKind::Subsidy, "市数据局", None, None, false, false, false, &[7]),
-        ("总部经济落户奖励", IncentiveKind::Subsidy, "市商务局", Some(500_000_000), None, false, false, true, &[8]),
-    ];
-    incentive::Entity::insert_many(list.iter().enumerate().map(
-        |(i, (title, kind, issuer, min_inv, min_fc, tech, foreign, published, _))| {
-            let at = ts(date(2026, 2, 1), i as i64);
-            incentive::ActiveModel {
-                title: Set((*title).into()),
-                search_name: Set(fold(title)),
-                kind: Set(*kind),
-                issuer: Set((*issuer).into()),
-                summary: Set(Some(format!("{title}：符合条件的项目可按规定申请。"))),
-                document_number: Set(Some(format!("政发〔2026〕{}号", 10 + i))),
-                valid_from: Set(Some(date(2026, 1, 1))),
-                valid_to: Set(Some(date(2028, 12, 31))),
-                is_published: Set(*published),
-                min_investment_fen: Set(min_inv.map(|y| y * 100)),
-                min_foreign_capital_fen: Set(min_fc.map(|y| y * 100)),
-                high_tech_only: Set(*tech),
-                foreign_invested_only: Set(*foreign),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
-            }
-        },
-    ))
-    .exec(db)
-    .await?;
-    let incentive_ids = ids::<incentive::Entity, _>(db).await?;
-    let links: Vec<_> = list
-        .iter()
-        .zip(&incentive_ids)
-        .flat_map(|(rule, id)| rule.8.iter().map(move |s| (*id, *s)))
-        .map(|(id, s)| incentive_sector::ActiveModel {
-            incentive_id: Set(id),
-            sector_id: Set(sectors[s % sectors.len()]),
-        })
-        .collect();
-    incentive_sector::Entity::insert_many(links).exec(db).await?;
-    Ok(())
-}
-
-async fn seed_partners<C: ConnectionTrait>(
-    db: &C,
-    sectors: &[i64],
-    enterprises: &[i64],
-    rng: &mut StdRng,
-) -> AppResult<Vec<i64>> {
-    let partners = [
-        ("长三角新能源产业协会", PartnerKind::IndustryAssociation),
-        ("沪苏招商服务有限公司", PartnerKind::PromotionAgency),
-    ];
-    partner::Entity::insert_many(partners.iter().enumerate().map(|(i, (name, kind))| partner::ActiveModel {
-        name: Set((*name).into()),
-        search_name: Set(fold(name)),
-        kind: Set(*kind),
-        is_active: Set(true),
-        deactivated_at: Set(None),
-        created_at: Set(ts(date(2026, 6, 1), i as i64)),
-        updated_at: Set(ts(date(2026, 6, 1), i as i64)),
-        ..Default::default()
-    }))
-    .exec(db)
-    .await?;
-    let partner_ids = ids::<partner::Entity, _>(db).await?;
-    let statuses = [
-        LeadStatus::Submitted,
-        LeadStatus::UnderReview,
-        LeadStatus::Accepted,
-        LeadStatus::Rejected,
-        LeadStatus::Submitted,
-        LeadStatus::Withdrawn,
-    ];
-    let mut leads = Vec::new();
-    for (p, pid) in partner_ids.iter().enumerate() {
-        for k in 0..12usize {
-            let status = statuses[k % statuses.len()];
-            let name = format!(
-                "{}{}{}有限公司",
-                CN_PREFIXES[(k + p) % CN_PREFIXES.len()],
-                ["远航", "新程", "鸿图", "启航"][k % 4],
-                CN_TRADES[(k * 3 + p) % CN_TRADES.len()]
-            );
-            let uscc = make_uscc(rng, CN_AREA_CODES[(k + p) % CN_AREA_CODES.len()]);
-            let at = ts(date(2026, 11, 1) + Duration::days(k as i64 * 2), (p * 20 + k) as i64);
-            leads.push(lead::ActiveModel {
-                partner_id: Set(*pid),
-                idempotency_key: Set(format!("demo-{p}-{k}")),
-                request_hash: Set(format!("{:064}", p * 100 + k)),
-                status: Set(status),
-                search_name: Set(fold(&name)),
-                dedupe_key: Set(dedupe_key(&name)),
-                enterprise_name: Set(name),
-                uscc: Set(Some(uscc)),
-                country: Set("CN".into()),
-                sector_id: Set(Some(sectors[(k + p) % sectors.len()])),
-                contact_name: Set(Some(["周明", "吴婷", "郑浩"][k % 3].into())),
-                contact_phone: Set(Some(format!("+86 512 {:08}", 60_000_000 + k * 1_234))),
-                contact_email: Set(Some(format!("lead{p}{k}@example.com"))),
-                estimated_investment_fen: Set(Some(wan(rng, 2_000, 50_000))),
-                description: Set(Some("企业有意在长三角布局第二生产基地。".into())),
-                reason: Set((status == LeadStatus::Rejected).then(|| "项目不符合本市产业导向。".to_string())),
-                internal_note: Set(Some("内部备注：需核实企业资金实力。".into())),
-                duplicate_of_lead_id: Set(None),
-                duplicate_of_enterprise_id: Set(None),
-                enterprise_id: Set((status == LeadStatus::Accepted).then(|| enterprises[k])),
-                project_id: Set(None),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
-            });
-        }
-    }
-    lead::Entity::insert_many(leads).exec(db).await?;
-    Ok(partner_ids)
 }

@@ -1,0 +1,7 @@
+//! Data that is not the domain's: the demo campaign month (`seed --demo`,
+//! `serve --demo`) and data at scale for the benchmark (`seed --scale`).
+
+pub mod demo;
+mod demo_catalogue;
+mod names;
+pub mod scale;
