@@ -6,18 +6,26 @@ use async_graphql::{Context, Enum, ErrorExtensions, ID, MergedObject, SimpleObje
 use super::context::{Ctx, Language, to_gql};
 use super::ids;
 use crate::service::refs::IdRef;
-use crate::service::write::{self, WriteError, WriteResult};
+use crate::service::write::{self, Checks, MAX_NAME, WriteError, WriteResult};
 
+mod campaign;
+mod catalog;
+mod incentive;
 mod leads;
-mod office;
+mod partner;
 mod pipeline;
+mod promotion_event;
 
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     leads::LeadMutation,
     pipeline::PipelineMutation,
-    office::OfficeMutation,
+    campaign::CampaignMutation,
+    catalog::CatalogMutation,
+    promotion_event::PromotionEventMutation,
+    incentive::IncentiveMutation,
+    partner::PartnerMutation,
     super::webhooks::WebhookMutation,
 );
 
@@ -146,4 +154,27 @@ where
 {
     checks.finish()?;
     then().await
+}
+
+/// Decodes a list of ids of one type: the row ids, and whether any did not decode.
+pub(super) fn id_list(ids: Option<Vec<ID>>, type_name: &str) -> (Option<Vec<i64>>, bool) {
+    match ids {
+        None => (None, false),
+        Some(list) => {
+            let refs: Vec<_> = list.iter().map(|i| id_ref(&Some(i.clone()), type_name).0).collect();
+            let bad = refs.iter().any(Option::is_none);
+            (Some(refs.into_iter().flatten().collect()), bad)
+        }
+    }
+}
+
+pub(super) fn key(c: &mut Checks, key: &Option<String>) -> Option<String> {
+    key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME))
+}
+
+pub(super) fn target(c: &mut Checks, field: &str, n: Option<i32>) -> Option<i32> {
+    if n.is_some_and(|n| n < 0) {
+        c.add(field, crate::service::write::UserErrorCode::OutOfRange, "目标不能为负数", "a target cannot be negative");
+    }
+    n
 }

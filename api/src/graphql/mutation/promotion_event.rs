@@ -1,0 +1,66 @@
+//! Promotion events (推介活动).
+
+use super::{Need, checked, id_ref, input_path, need, payload, settle};
+use super::{id_list, key};
+use crate::graphql::context::Ctx;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::EventKind;
+use crate::graphql::types::incentive::Event;
+use crate::service::write::Checks;
+use async_graphql::{Context, ID, InputObject, Object, Result};
+
+/// A new promotion event.
+#[derive(InputObject)]
+pub struct CreateEventInput {
+    /// The client's own id for this mutation.
+    pub client_mutation_id: Option<String>,
+    /// Sending the same key again returns the first event.
+    pub idempotency_key: Option<String>,
+    /// The campaign it belongs to.
+    pub campaign_id: ID,
+    /// Its title.
+    pub title: String,
+    /// What kind of event.
+    pub kind: EventKind,
+    /// The day it is held.
+    pub held_on: Date,
+    /// Where.
+    pub place: Option<String>,
+    /// The link, for an online event.
+    pub link: Option<String>,
+    /// The participating enterprises.
+    pub participant_ids: Option<Vec<ID>>,
+}
+
+payload!(CreateEventPayload, event: Event, "The answer to `createEvent`.");
+
+#[derive(Default)]
+pub struct PromotionEventMutation;
+
+#[Object]
+impl PromotionEventMutation {
+    /// Staff add a promotion event to a campaign.
+    async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> Result<CreateEventPayload> {
+        need(ctx, Need::Staff)?;
+        let mut c = Checks::new(&["input"]);
+        let campaign = id_ref(&Some(input.campaign_id), "Campaign");
+        let (participants, bad) = id_list(input.participant_ids, "Enterprise");
+        let cmd = crate::service::event::CreateEvent {
+            campaign_id: campaign.0,
+            title: c.text("title", &input.title, 300),
+            kind: input.kind.into(),
+            held_on: input.held_on.0,
+            place: c.optional_text("place", input.place.as_deref(), 300),
+            link: c.optional_text("link", input.link.as_deref(), 1000),
+            participant_ids: participants.unwrap_or_default(),
+        };
+        let k = key(&mut c, &input.idempotency_key);
+        let actor = ctx.request().actor();
+        let result = checked(c, || {
+            crate::service::event::create_event(ctx.db(), &actor, cmd, campaign, bad, k.as_deref(), &input_path())
+        })
+        .await;
+        let (event, user_errors) = settle(ctx, result, Event)?;
+        Ok(CreateEventPayload { client_mutation_id: input.client_mutation_id, event, user_errors })
+    }
+}
