@@ -262,6 +262,8 @@ def shapes(keys):
             t.join()
         return f"{' / '.join(out)}; /healthz in {health * 1000:.0f} ms"
     yield "http: two 26-link chains at once + /healthz", two_chains
+    scalar_chain = chain(31).replace("viewer{role}", "__typename")
+    yield "http: 31-link chain ending in __typename, no key", lambda: answer(*post({"query": scalar_chain}))
 
     def spent_budget():
         first = answer(*post({"query": "{ projects(first: 60) { nodes { id } } }"}, key=keys["partner2"]))
@@ -330,8 +332,8 @@ def shapes(keys):
 
     def timeout_batch():
         started = time.time()
-        status, _, raw = post([{"query": "{ __schema { types { name fields { name args { name } } } } }"}] * 10, key=staff)
-        return f"{answer(status, raw)} in {time.time() - started:.2f} s"
+        status, headers, raw = post([{"query": "{ __schema { types { name fields { name args { name } } } } }"}] * 10, key=staff)
+        return f"{answer(status, headers, raw)} in {time.time() - started:.2f} s"
     yield "http: batch of 10 introspections", timeout_batch
 
     def slow_headers():
@@ -377,7 +379,7 @@ def shapes(keys):
     def request_id():
         q = "mutation { createPark(input: { name: \"探针园区\" }) { park { id } userErrors { code } } }"
         status, headers, raw = post({"query": q}, key=keys["admin"], headers={"x-request-id": "r" * 100})
-        return f"{answer(status, raw)}; echoed id length {len(headers.get('x-request-id', ''))}"
+        return f"{answer(status, headers, raw)}; echoed id length {len(headers.get('x-request-id', ''))}"
     yield "http: 100-character X-Request-Id on a mutation", request_id
 
     yield "http: Authorization: BEARER <key>", lambda: answer(*post({"query": "{ viewer { role } }"}, headers={"authorization": f"BEARER {staff}"}))
@@ -409,9 +411,10 @@ def shapes(keys):
     yield "http: Content-Type application/jsonx", media_type
 
     def mutation_aliases():
-        leads = ", ".join(f"{{ idempotencyKey: \"p{i}\", enterpriseName: \"探针企业{i}\", country: \"CN\" }}" for i in range(100))
-        ops = " ".join(f"m{j}: submitLeads(input: {{ leads: [{leads}] }}) {{ results {{ lead {{ id }} }} }}" for j in range(30))
-        return answer(*post({"query": f"mutation {{ {ops} }}"}, key=keys["admin"]))
+        leads = [{"idempotencyKey": f"p{i}", "enterpriseName": f"探针企业{i}", "country": "CN"} for i in range(100)]
+        ops = " ".join(f"m{j}: submitLeads(input: {{ leads: $l }}) {{ results {{ lead {{ id }} }} }}" for j in range(30))
+        q = f"mutation($l: [SubmitLeadInput!]!) {{ {ops} }}"
+        return answer(*post({"query": q, "variables": {"l": leads}}, key=keys["admin"]))
     yield "http: 30 aliases of submitLeads × 100", mutation_aliases
 
 

@@ -163,6 +163,12 @@ async fn a_fragment_chain_that_doubles_at_each_link_is_refused_by_its_true_cost_
     assert_eq!((sb, code(&bb)), (200, "QUERY_TOO_COMPLEX"));
     assert!(ba["errors"][0]["message"].as_str().is_some_and(|m| m.contains("33554432")), "{ba}");
     assert_eq!(h, 200);
+    // Ending in a scalar, the chain costs no object, but it is refused for
+    // its size once expanded, before async-graphql's own checks walk it.
+    let scalar_chain = fragment_chain(31).replace("viewer{role}", "__typename");
+    let (status, _, body) = post_json(&app, None, json!({ "query": scalar_chain })).await;
+    assert_eq!((status, code(&body)), (200, "QUERY_TOO_COMPLEX"));
+    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("expanded")), "{body}");
 }
 
 #[tokio::test]

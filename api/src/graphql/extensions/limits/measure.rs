@@ -55,6 +55,14 @@ pub struct Limits {
     pub mutation_fields: usize,
 }
 
+impl Limits {
+    /// Most field selections once fragments are expanded: ten times the
+    /// selections a document may hold.
+    pub fn expanded_selections(&self) -> u64 {
+        (self.selections as u64).saturating_mul(10)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -142,6 +150,8 @@ pub struct Measure {
     pub introspection_depth: usize,
     pub complexity: u64,
     pub aliases: u64,
+    /// Field selections with every fragment expanded.
+    pub expanded: u64,
     pub kind: Option<OperationKind>,
 }
 
@@ -211,6 +221,9 @@ struct Cost {
     aliases: u64,
     /// Root fields of a mutation, aliases included.
     mutation_fields: u64,
+    /// Field selections once every fragment spread is expanded: what the
+    /// executor (and async-graphql's own recursion check) will walk.
+    fields: u64,
 }
 
 impl Cost {
@@ -221,6 +234,7 @@ impl Cost {
             introspection_depth: self.introspection_depth.max(other.introspection_depth),
             aliases: self.aliases.saturating_add(other.aliases),
             mutation_fields: self.mutation_fields.saturating_add(other.mutation_fields),
+            fields: self.fields.saturating_add(other.fields),
         }
     }
 }
@@ -376,7 +390,7 @@ impl<'a> Walker<'a> {
         let set = &field.selection_set.node;
         let Some(ty) = ty.filter(|_| !set.items.is_empty()) else {
             // A scalar or enum (or a field validation will refuse) returns no object.
-            return Cost { objects: writes, depth: 1, aliases, mutation_fields, ..Cost::default() };
+            return Cost { objects: writes, depth: 1, aliases, mutation_fields, fields: 1, ..Cost::default() };
         };
         let named = MetaTypeName::concrete_typename(ty);
         let inner_page = is_connection(self.registry, named).then(|| {
@@ -401,6 +415,7 @@ impl<'a> Walker<'a> {
             introspection_depth,
             aliases: aliases.saturating_add(children.aliases),
             mutation_fields,
+            fields: children.fields.saturating_add(1),
         }
     }
 
@@ -530,6 +545,7 @@ pub fn check(
         introspection_depth: cost.introspection_depth,
         complexity: cost.objects,
         aliases: cost.aliases,
+        expanded: cost.fields,
         kind: Some(kind),
     };
     if m.depth > limits.depth {
@@ -550,6 +566,16 @@ pub fn check(
     }
     if m.complexity > limits.complexity {
         return Err(Refusal::TooComplex { cost: m.complexity, limit: limits.complexity });
+    }
+    let expanded_limit = limits.expanded_selections();
+    if m.expanded > expanded_limit {
+        let count = usize::try_from(m.expanded).unwrap_or(usize::MAX);
+        let limit = usize::try_from(expanded_limit).unwrap_or(usize::MAX);
+        return Err(Refusal::DocumentTooLarge {
+            what: "field selections once its fragments are expanded",
+            count,
+            limit,
+        });
     }
     Ok(m)
 }

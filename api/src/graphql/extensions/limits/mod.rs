@@ -1,6 +1,6 @@
 //! The limits policy: the query text's size, then the document's measure (see
 //! [`measure`]), checked right after parsing and before validation or anything
-//! else walks it; parse and validation failures get their codes; and, while
+//! else walks it (async-graphql's own checks included); parse and validation failures get their codes; and, while
 //! the operation runs, the size of its answer.
 
 mod measure;
@@ -90,6 +90,10 @@ fn approximate_size(name: &str, value: &Option<Value>) -> usize {
 
 #[async_trait::async_trait]
 impl Extension for LimitsExtension {
+    /// Parses the document once (the executor reuses it) and measures it,
+    /// before anything else walks it: async-graphql's own recursion check
+    /// follows every fragment spread, which a chain of fragments makes
+    /// exponential unless the expanded size is capped first.
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -113,6 +117,12 @@ impl Extension for LimitsExtension {
         if let Some(name) = &request.operation_name {
             let _ = op.name.set(name.clone());
         }
+        let name = request.operation_name.clone();
+        let variables = request.variables.clone();
+        let doc = request.parsed_query().map_err(|e| with_code(vec![e], ErrorCode::GraphqlParseFailed).remove(0))?;
+        let sizes = self.sizes.get_or_init(|| ListSizes::of(&ctx.schema_env.registry));
+        let measure = check(&ctx.schema_env.registry, sizes, doc, name.as_deref(), &variables, &self.limits)?;
+        let _ = op.measure.set(measure);
         let _ = self.operation.set(op);
         next.run(ctx, request).await
     }
@@ -124,24 +134,11 @@ impl Extension for LimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await.map_err(|e| {
-            // The parse step also follows fragment spreads to a fixed depth: a
-            // fragment cycle fails there, and is a validation error.
-            let code = if e.message.starts_with("The recursion depth") {
-                ErrorCode::GraphqlValidationFailed
-            } else {
-                ErrorCode::GraphqlParseFailed
-            };
-            with_code(vec![e], code).remove(0)
-        })?;
-        let sizes = self.sizes.get_or_init(|| ListSizes::of(&ctx.schema_env.registry));
-        let op = self.operation.get();
-        let name = op.and_then(|o| o.name());
-        let measure = check(&ctx.schema_env.registry, sizes, &doc, name, variables, &self.limits)?;
-        if let Some(op) = op {
-            let _ = op.measure.set(measure);
-        }
-        Ok(doc)
+        next.run(ctx, query, variables).await.map_err(|e| {
+            // The document was parsed already; what fails here is the recursion
+            // check, which also meets fragment cycles: a validation error.
+            with_code(vec![e], ErrorCode::GraphqlValidationFailed).remove(0)
+        })
     }
 
     async fn validation(

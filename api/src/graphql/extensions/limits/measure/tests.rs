@@ -121,7 +121,7 @@ fn a_fragment_chain_is_measured_once_per_fragment_yet_charged_in_full() {
         q.push_str(&format!(" fragment F{i} on Query{{...F{j} ...F{j}}}", j = i + 1));
     }
     q.push_str(" fragment F59 on Query{viewer{role}}");
-    let limits = Limits { complexity: u64::MAX, ..Limits::default() };
+    let limits = Limits { complexity: u64::MAX, selections: usize::MAX, ..Limits::default() };
     assert_eq!(measure_with(&q, serde_json::json!({}), &limits).unwrap().complexity, 1 << 59);
 }
 
@@ -157,4 +157,17 @@ fn text_arguments_of_a_query_refuse_control_characters_and_excess_length() {
         assert_eq!(refused.code(), ErrorCode::GraphqlValidationFailed);
     }
     assert!(measure_with(q, serde_json::json!({ "s": "宁德 时代" }), &Limits::default()).is_ok());
+}
+
+#[test]
+fn a_fragment_chain_of_scalars_is_refused_by_its_expanded_size_though_it_costs_nothing() {
+    // Thirty links ending in `__typename`: no object, 2^29 selections when expanded.
+    let mut q = String::from("query{...F0}");
+    for i in 0..29 {
+        q.push_str(&format!(" fragment F{i} on Query{{...F{j} ...F{j}}}", j = i + 1));
+    }
+    q.push_str(" fragment F29 on Query{__typename}");
+    let refused = measure(&q).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::QueryTooComplex);
+    assert!(refused.message().contains("expanded"), "{}", refused.message());
 }
