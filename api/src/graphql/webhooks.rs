@@ -7,7 +7,7 @@ use entity::{webhook, webhook_delivery};
 
 use super::context::{Ctx, OrGql};
 use super::ids;
-use super::mutation::{input_path, settle};
+use super::mutation::settle;
 use crate::error::AppError;
 use crate::service::events::EventKind;
 use crate::service::webhooks as svc;
@@ -179,7 +179,7 @@ impl WebhookMutation {
             partner_id: partner.flatten(),
             bad_partner_id: partner.is_some_and(|p| p.is_none()),
         };
-        let result = svc::create(ctx.db(), &ctx.state().config, &ctx.request().actor(), new, &input_path()).await;
+        let result = svc::create(ctx.db(), &ctx.state().config, &ctx.request().actor(), new).await;
         let (created, user_errors) = settle(ctx, result, |(hook, secret)| (Webhook(hook), secret))?;
         let (webhook, secret) = created.map(|(w, s)| (Some(w), Some(s))).unwrap_or((None, None));
         Ok(CreateWebhookPayload { client_mutation_id: input.client_mutation_id, webhook, secret, user_errors })
@@ -188,7 +188,7 @@ impl WebhookMutation {
     /// Deletes a webhook.
     async fn delete_webhook(&self, ctx: &Context<'_>, input: DeleteWebhookInput) -> Result<DeleteWebhookPayload> {
         let id = ids::decode_as(&input.webhook_id, "Webhook");
-        let result = svc::delete(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
+        let result = svc::delete(ctx.db(), &ctx.request().actor(), id).await;
         let (webhook, user_errors) = settle(ctx, result, Webhook)?;
         Ok(DeleteWebhookPayload { client_mutation_id: input.client_mutation_id, webhook, user_errors })
     }

@@ -19,7 +19,7 @@ use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::refs::{IdRef, Ref, check_refs};
 use super::tx::{content_hash, load, now};
-use super::write::{Actor, Path, UserErrorCode, WriteResult, at, forbidden_transition, not_found, user_error};
+use super::write::{Actor, UserErrorCode, WriteResult, at, forbidden_transition, not_found, user_error};
 use crate::domain::money::Money;
 use crate::domain::stage;
 
@@ -121,7 +121,6 @@ pub(crate) async fn campaign_for<C: ConnectionTrait>(
     db: &C,
     named: Option<i64>,
     signed_on: NaiveDate,
-    path: &Path,
 ) -> WriteResult<i64> {
     if let Some(id) = named {
         return Ok(id);
@@ -135,7 +134,7 @@ pub(crate) async fn campaign_for<C: ConnectionTrait>(
     match candidates.as_slice() {
         [one] => Ok(one.id),
         list => Err(user_error(
-            at(path, "campaignId"),
+            at("campaignId"),
             UserErrorCode::NoCampaign,
             if list.is_empty() {
                 "签约日期不在任何进行中的招商活动期间，请指定招商活动"
@@ -160,14 +159,13 @@ pub async fn record_agreement(
     cmd: RecordAgreement,
     refs: AgreementRefs,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<agreement::Model> {
     actor.require_staff()?;
     if cmd.foreign_capital > cmd.total_investment {
-        return Err(invalid_amount_pair(path));
+        return Err(invalid_amount_pair());
     }
     let claim = Key { mutation: "recordAgreement", key, hash: content_hash(&cmd) };
-    let (txn, claimed) = match idempotency::claim(db, actor, &claim, path).await? {
+    let (txn, claimed) = match idempotency::claim(db, actor, &claim).await? {
         Claimed::Replay(id) => return load::<agreement::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
@@ -175,20 +173,19 @@ pub async fn record_agreement(
         Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
-    check_refs(&txn, path, &[("campaignId", refs.campaign, Ref::Campaign), ("eventId", refs.event, Ref::Event)])
-        .await?;
+    .ok_or_else(|| not_found("projectId", "项目", "project"))?;
+    check_refs(&txn, &[("campaignId", refs.campaign, Ref::Campaign), ("eventId", refs.event, Ref::Event)]).await?;
     let found =
         incentive::Entity::find().filter(incentive::Column::Id.is_in(cmd.incentive_ids.clone())).count(&txn).await?;
     if refs.bad_incentives || found as usize != cmd.incentive_ids.len() {
-        return Err(not_found(path, "incentiveIds", "优惠政策", "incentive"));
+        return Err(not_found("incentiveIds", "优惠政策", "incentive"));
     }
     let primary =
         agreement::Entity::find().filter(agreement::Column::PrimaryProjectId.eq(project.id)).one(&txn).await?;
     match (cmd.is_increase, &primary) {
         (false, Some(_)) => {
             return Err(user_error(
-                at(path, "projectId"),
+                at("projectId"),
                 UserErrorCode::AlreadySigned,
                 "该项目已有主协议；后续请登记增资或升级协议",
                 "the project has a primary agreement: record an increase or upgrade it",
@@ -196,7 +193,6 @@ pub async fn record_agreement(
         }
         (true, None) => {
             return Err(forbidden_transition(
-                path,
                 "isIncrease",
                 "项目尚无主协议，不能登记增资",
                 "an increase needs a primary agreement first",
@@ -204,7 +200,6 @@ pub async fn record_agreement(
         }
         (false, None) if !stage::may_sign(project.stage) => {
             return Err(forbidden_transition(
-                path,
                 "projectId",
                 "项目当前阶段不能签约",
                 "the project cannot be signed at its stage",
@@ -212,7 +207,7 @@ pub async fn record_agreement(
         }
         _ => {}
     }
-    let campaign_id = campaign_for(&txn, cmd.campaign_id, cmd.signed_on, path).await?;
+    let campaign_id = campaign_for(&txn, cmd.campaign_id, cmd.signed_on).await?;
     let t = now();
     let a = agreement::ActiveModel {
         project_id: Set(project.id),
@@ -234,7 +229,7 @@ pub async fn record_agreement(
         // The unique primary_project_id index settles a race between two primaries.
         Err(e) if super::tx::is_unique_violation(&e) => {
             return Err(user_error(
-                at(path, "projectId"),
+                at("projectId"),
                 UserErrorCode::AlreadySigned,
                 "该项目已有主协议",
                 "the project has a primary agreement",
@@ -282,7 +277,6 @@ pub async fn upgrade_agreement(
     upgraded_on: NaiveDate,
     total: Option<Money>,
     foreign: Option<Money>,
-    path: &Path,
 ) -> WriteResult<agreement::Model> {
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
@@ -290,10 +284,9 @@ pub async fn upgrade_agreement(
         Some(id) => agreement::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "agreementId", "协议", "agreement"))?;
+    .ok_or_else(|| not_found("agreementId", "协议", "agreement"))?;
     if current.kind != AgreementKind::Framework {
         return Err(forbidden_transition(
-            path,
             "agreementId",
             "只有框架协议可以升级为合同",
             "only a framework agreement can be upgraded",
@@ -301,7 +294,7 @@ pub async fn upgrade_agreement(
     }
     if upgraded_on < current.signed_on {
         return Err(user_error(
-            at(path, "upgradedOn"),
+            at("upgradedOn"),
             UserErrorCode::OutOfRange,
             "升级日期不能早于签约日期",
             "the upgrade cannot precede the signing",
@@ -310,7 +303,7 @@ pub async fn upgrade_agreement(
     let total = total.map(Money::fen).unwrap_or(current.total_investment_fen);
     let foreign = foreign.map(Money::fen).unwrap_or(current.foreign_capital_fen);
     if foreign > total {
-        return Err(invalid_amount_pair(path));
+        return Err(invalid_amount_pair());
     }
     let mut m = current.clone().into_active_model();
     m.kind = Set(AgreementKind::Contract);

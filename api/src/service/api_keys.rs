@@ -9,9 +9,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait
 use super::audit;
 use super::refs::{IdRef, Ref, check_refs};
 use super::tx::{begin, content_hash, finish, now, start};
-use super::write::{
-    Actor, Path, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error,
-};
+use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error};
 use crate::auth::{display_prefix, generate_secret, hash_secret};
 use crate::error::{AppError, AppResult};
 
@@ -69,12 +67,11 @@ pub async fn create_api_key(
     partner: IdRef,
     expires_at: Option<DateTime<Utc>>,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<(api_key::Model, Option<String>)> {
     actor.require_admin()?;
     if role == Role::Partner && !partner.1 {
         return Err(user_error(
-            at(path, "partnerId"),
+            at("partnerId"),
             UserErrorCode::Required,
             "合作机构密钥须指定合作机构",
             "a PARTNER key needs a partner",
@@ -82,38 +79,33 @@ pub async fn create_api_key(
     }
     if role != Role::Partner && partner.1 {
         return Err(user_error(
-            at(path, "partnerId"),
+            at("partnerId"),
             UserErrorCode::OutOfRange,
             "只有合作机构密钥属于合作机构",
             "only PARTNER keys belong to a partner",
         ));
     }
     if role == Role::Public {
-        return Err(user_error(
-            at(path, "role"),
-            UserErrorCode::OutOfRange,
-            "公众访问无需密钥",
-            "the public needs no key",
-        ));
+        return Err(user_error(at("role"), UserErrorCode::OutOfRange, "公众访问无需密钥", "the public needs no key"));
     }
     if expires_at.is_some_and(|t| t <= Utc::now()) {
         return Err(user_error(
-            at(path, "expiresAt"),
+            at("expiresAt"),
             UserErrorCode::OutOfRange,
             "过期时间须晚于当前时间",
             "expiresAt must lie in the future",
         ));
     }
     let hash = content_hash(&(&name, role, partner.0, expires_at));
-    let (txn, claim) = match start::<api_key::Entity>(db, actor, "createApiKey", key, hash, path).await? {
+    let (txn, claim) = match start::<api_key::Entity>(db, actor, "createApiKey", key, hash).await? {
         Ok(t) => t,
         Err(replay) => return Ok((replay, None)),
     };
-    check_refs(&txn, path, &[("partnerId", partner, Ref::Partner)]).await?;
+    check_refs(&txn, &[("partnerId", partner, Ref::Partner)]).await?;
     if let Some(pid) = partner.0 {
         let active = partner::Entity::find_by_id(pid).one(&txn).await?.is_some_and(|p| p.is_active);
         if !active {
-            return Err(forbidden_transition(path, "partnerId", "该合作机构已停用", "the partner is deactivated"));
+            return Err(forbidden_transition("partnerId", "该合作机构已停用", "the partner is deactivated"));
         }
     }
     let new: NewKey = create(&txn, &name, role, partner.0, expires_at).await.map_err(WriteError::App)?;
@@ -127,7 +119,6 @@ pub async fn revoke_api_key(
     db: &DatabaseConnection,
     actor: &Actor,
     key_id: Option<i64>,
-    path: &Path,
 ) -> WriteResult<api_key::Model> {
     if !actor.principal.is_admin() && actor.principal.partner().is_none() {
         return Err(WriteError::Forbidden);
@@ -137,9 +128,9 @@ pub async fn revoke_api_key(
         Some(id) => super::leads::find_visible::<api_key::Entity, _>(&txn, actor, id).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "apiKeyId", "密钥", "API key"))?;
+    .ok_or_else(|| not_found("apiKeyId", "密钥", "API key"))?;
     if current.revoked_at.is_some() {
-        return Err(forbidden_transition(path, "apiKeyId", "该密钥已吊销", "the key is already revoked"));
+        return Err(forbidden_transition("apiKeyId", "该密钥已吊销", "the key is already revoked"));
     }
     let t = now();
     let mut m = current.clone().into_active_model();

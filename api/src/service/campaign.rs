@@ -14,7 +14,7 @@ use super::filter::{all, gte, lte, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
-use super::write::{Actor, Path, UserErrorCode, WriteResult, at, not_found, user_error};
+use super::write::{Actor, UserErrorCode, WriteResult, at, not_found, user_error};
 use crate::domain::money::Money;
 use crate::domain::text::fold;
 
@@ -134,10 +134,10 @@ pub struct CampaignFields {
     pub sector_ids: Option<Vec<i64>>,
 }
 
-pub(crate) fn check_period(path: &Path, starts: NaiveDate, ends: NaiveDate) -> WriteResult<()> {
+pub(crate) fn check_period(starts: NaiveDate, ends: NaiveDate) -> WriteResult<()> {
     if ends < starts {
         return Err(user_error(
-            at(path, "endsOn"),
+            at("endsOn"),
             UserErrorCode::OutOfRange,
             "结束日期不能早于开始日期",
             "the end cannot precede the start",
@@ -146,19 +146,14 @@ pub(crate) fn check_period(path: &Path, starts: NaiveDate, ends: NaiveDate) -> W
     Ok(())
 }
 
-pub(crate) async fn check_sectors<C: ConnectionTrait>(
-    db: &C,
-    path: &Path,
-    ids: &Option<Vec<i64>>,
-    bad: bool,
-) -> WriteResult<()> {
+pub(crate) async fn check_sectors<C: ConnectionTrait>(db: &C, ids: &Option<Vec<i64>>, bad: bool) -> WriteResult<()> {
     let Some(ids) = ids else { return Ok(()) };
     let mut unique = ids.clone();
     unique.sort_unstable();
     unique.dedup();
     let found = sector::Entity::find().filter(sector::Column::Id.is_in(unique.clone())).count(db).await?;
     if bad || found as usize != unique.len() {
-        return Err(not_found(path, "sectorIds", "行业", "sector"));
+        return Err(not_found("sectorIds", "行业", "sector"));
     }
     Ok(())
 }
@@ -190,17 +185,15 @@ pub async fn create_campaign(
     f: CampaignFields,
     bad_sectors: bool,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<campaign::Model> {
     actor.require_admin()?;
     let (starts, ends) = (f.starts_on.unwrap_or_default(), f.ends_on.unwrap_or_default());
-    check_period(path, starts, ends)?;
-    let (txn, claim) = match start::<campaign::Entity>(db, actor, "createCampaign", key, content_hash(&f), path).await?
-    {
+    check_period(starts, ends)?;
+    let (txn, claim) = match start::<campaign::Entity>(db, actor, "createCampaign", key, content_hash(&f)).await? {
         Ok(t) => t,
         Err(replay) => return Ok(replay),
     };
-    check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
+    check_sectors(&txn, &f.sector_ids, bad_sectors).await?;
     let name = f.name.unwrap_or_default();
     let t = now();
     let c = campaign::ActiveModel {
@@ -231,7 +224,6 @@ pub async fn update_campaign(
     f: CampaignFields,
     bad_sectors: bool,
     expected: Option<DateTime<Utc>>,
-    path: &Path,
 ) -> WriteResult<campaign::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
@@ -239,10 +231,10 @@ pub async fn update_campaign(
         Some(id) => campaign::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "campaignId", "招商活动", "campaign"))?;
-    check_fresh(path, current.updated_at, expected)?;
-    check_period(path, f.starts_on.unwrap_or(current.starts_on), f.ends_on.unwrap_or(current.ends_on))?;
-    check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
+    .ok_or_else(|| not_found("campaignId", "招商活动", "campaign"))?;
+    check_fresh(current.updated_at, expected)?;
+    check_period(f.starts_on.unwrap_or(current.starts_on), f.ends_on.unwrap_or(current.ends_on))?;
+    check_sectors(&txn, &f.sector_ids, bad_sectors).await?;
     let mut m = current.clone().into_active_model();
     if let Some(name) = f.name {
         m.search_name = Set(fold(&name));
@@ -260,7 +252,6 @@ pub async fn update_campaign(
     }
     guarded_update::<campaign::Entity, _, _>(
         &txn,
-        path,
         m,
         campaign::Column::Id,
         current.id,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::audit;
 use super::idempotency::{self, Claimed, Key};
 use super::tx::{content_hash, load, now};
-use super::write::{Actor, Path, UserErrorCode, WriteResult, at, forbidden_transition, not_found, user_error};
+use super::write::{Actor, UserErrorCode, WriteResult, at, forbidden_transition, not_found, user_error};
 use crate::domain::money::Money;
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,19 +28,18 @@ pub async fn record_arrival(
     actor: &Actor,
     cmd: RecordArrival,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<capital_arrival::Model> {
     actor.require_staff()?;
     if cmd.amount == Money::ZERO {
         return Err(user_error(
-            at(path, "amount"),
+            at("amount"),
             UserErrorCode::OutOfRange,
             "到资金额必须大于零",
             "the amount must be positive",
         ));
     }
     let claim = Key { mutation: "recordCapitalArrival", key, hash: content_hash(&cmd) };
-    let (txn, claimed) = match idempotency::claim(db, actor, &claim, path).await? {
+    let (txn, claimed) = match idempotency::claim(db, actor, &claim).await? {
         Claimed::Replay(id) => return load::<capital_arrival::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
@@ -48,12 +47,11 @@ pub async fn record_arrival(
         Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
+    .ok_or_else(|| not_found("projectId", "项目", "project"))?;
     let signed =
         agreement::Entity::find().filter(agreement::Column::PrimaryProjectId.eq(project.id)).count(&txn).await? > 0;
     if !signed {
         return Err(forbidden_transition(
-            path,
             "projectId",
             "项目尚未签约，不能登记到资",
             "capital can arrive only for a signed project",

@@ -5,7 +5,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseConnection};
 
 use super::tx::{content_hash, finish, now, start, unique_or};
-use super::write::{Actor, Path, WriteResult, exists};
+use super::write::{Actor, WriteResult, exists};
 use crate::domain::text::fold;
 
 pub async fn create_department(
@@ -13,11 +13,10 @@ pub async fn create_department(
     actor: &Actor,
     name: String,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<department::Model> {
     actor.require_admin()?;
     let (txn, claim) =
-        match start::<department::Entity>(db, actor, "createDepartment", key, content_hash(&name), path).await? {
+        match start::<department::Entity>(db, actor, "createDepartment", key, content_hash(&name)).await? {
             Ok(t) => t,
             Err(replay) => return Ok(replay),
         };
@@ -31,7 +30,7 @@ pub async fn create_department(
     }
     .insert(&txn)
     .await
-    .map_err(unique_or(exists(path, "name", "已有同名部门", "a department with this name exists")))?;
+    .map_err(unique_or(exists("name", "已有同名部门", "a department with this name exists")))?;
     finish(txn, actor, claim, "createDepartment", "Department", d.id, &d).await?;
     Ok(d)
 }

@@ -17,7 +17,7 @@ use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::refs::{IdRef, Ref, check_refs};
 use super::tx::{check_fresh, content_hash, guarded_update, load, now, unique_or};
-use super::write::{Actor, Path, UserErrorCode, WriteError, WriteResult, at, not_found, user_error};
+use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, not_found, user_error};
 use crate::domain::text::{dedupe_key, fold};
 
 #[derive(Debug, Default, Clone)]
@@ -126,9 +126,9 @@ pub(crate) async fn uscc_taken<C: ConnectionTrait>(
     Ok(q.count(db).await? > 0)
 }
 
-pub(crate) fn uscc_exists(path: &Path) -> WriteError {
+pub(crate) fn uscc_exists() -> WriteError {
     user_error(
-        at(path, "uscc"),
+        at("uscc"),
         UserErrorCode::AlreadyExists,
         "已有企业使用该统一社会信用代码",
         "an enterprise with this USCC exists",
@@ -141,20 +141,15 @@ pub async fn create_enterprise(
     f: EnterpriseFields,
     refs: EnterpriseRefs,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<enterprise::Model> {
     actor.require_staff()?;
     let claim = Key { mutation: "createEnterprise", key, hash: content_hash(&f) };
-    let (txn, claimed) = match idempotency::claim(db, actor, &claim, path).await? {
+    let (txn, claimed) = match idempotency::claim(db, actor, &claim).await? {
         Claimed::Replay(id) => return load::<enterprise::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
-    check_refs(
-        &txn,
-        path,
-        &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)],
-    )
-    .await?;
+    check_refs(&txn, &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)])
+        .await?;
     let name = f.name.unwrap_or_default();
     let t = now();
     let e = enterprise::ActiveModel {
@@ -181,7 +176,7 @@ pub async fn create_enterprise(
     }
     .insert(&txn)
     .await
-    .map_err(unique_or(uscc_exists(path)))?;
+    .map_err(unique_or(uscc_exists()))?;
     audit::record(&txn, actor, "createEnterprise", "Enterprise", e.id, None, Some(&e)).await?;
     idempotency::complete(&txn, claimed, "Enterprise", e.id).await?;
     txn.commit().await?;
@@ -195,7 +190,6 @@ pub async fn update_enterprise(
     f: EnterpriseFields,
     refs: EnterpriseRefs,
     expected: Option<DateTime<Utc>>,
-    path: &Path,
 ) -> WriteResult<enterprise::Model> {
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
@@ -203,16 +197,12 @@ pub async fn update_enterprise(
         Some(id) => enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "enterpriseId", "企业", "enterprise"))?;
-    check_fresh(path, current.updated_at, expected)?;
-    check_refs(
-        &txn,
-        path,
-        &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)],
-    )
-    .await?;
+    .ok_or_else(|| not_found("enterpriseId", "企业", "enterprise"))?;
+    check_fresh(current.updated_at, expected)?;
+    check_refs(&txn, &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)])
+        .await?;
     if uscc_taken(&txn, &f.uscc, Some(current.id)).await? {
-        return Err(uscc_exists(path));
+        return Err(uscc_exists());
     }
     let mut m = current.clone().into_active_model();
     if let Some(name) = f.name {
@@ -227,7 +217,6 @@ pub async fn update_enterprise(
     set!(uscc, contact_name, contact_phone, contact_email, notes);
     guarded_update::<enterprise::Entity, _, _>(
         &txn,
-        path,
         m,
         enterprise::Column::Id,
         current.id,

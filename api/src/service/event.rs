@@ -11,7 +11,7 @@ use super::filter::{all, eq, gte, lte, search};
 use super::pagination::{Direction, Ordering, SortKey};
 use super::refs::{IdRef, Ref, check_refs};
 use super::tx::{content_hash, finish, now, start};
-use super::write::{Actor, Path, WriteResult, not_found};
+use super::write::{Actor, WriteResult, not_found};
 use crate::domain::text::fold;
 
 #[derive(Debug, Default, Clone)]
@@ -74,20 +74,19 @@ pub async fn create_event(
     campaign_ref: IdRef,
     bad_participants: bool,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<event::Model> {
     actor.require_staff()?;
-    let (txn, claim) = match start::<event::Entity>(db, actor, "createEvent", key, content_hash(&cmd), path).await? {
+    let (txn, claim) = match start::<event::Entity>(db, actor, "createEvent", key, content_hash(&cmd)).await? {
         Ok(t) => t,
         Err(replay) => return Ok(replay),
     };
-    check_refs(&txn, path, &[("campaignId", campaign_ref, Ref::Campaign)]).await?;
+    check_refs(&txn, &[("campaignId", campaign_ref, Ref::Campaign)]).await?;
     let mut ids = cmd.participant_ids.clone();
     ids.sort_unstable();
     ids.dedup();
     let found = enterprise::Entity::find().filter(enterprise::Column::Id.is_in(ids.clone())).count(&txn).await?;
     if bad_participants || found as usize != ids.len() {
-        return Err(not_found(path, "participantIds", "企业", "enterprise"));
+        return Err(not_found("participantIds", "企业", "enterprise"));
     }
     let t = now();
     let e = event::ActiveModel {

@@ -11,7 +11,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::tx::{begin, is_unique_violation, now};
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, user_error};
+use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, user_error};
 
 /// An optional idempotency key on a mutation, with the content it guards.
 pub struct Key<'a> {
@@ -26,11 +26,9 @@ pub enum Claimed {
     Replay(i64),
 }
 
-pub fn conflict(path: &[String]) -> WriteError {
-    let mut field = path.to_vec();
-    field.push("idempotencyKey".into());
+pub fn conflict() -> WriteError {
     user_error(
-        field,
+        at("idempotencyKey"),
         UserErrorCode::IdempotencyConflict,
         "该幂等键已用于内容不同的请求",
         "this idempotency key was used with different content",
@@ -41,12 +39,11 @@ pub fn conflict(path: &[String]) -> WriteError {
 pub const MAX_KEY: usize = 200;
 
 /// An idempotency key is stored as given: no control characters, at most [`MAX_KEY`].
-fn check_key(key: &str, path: &[String]) -> WriteResult<()> {
-    let mut field = path.to_vec();
-    field.push("idempotencyKey".into());
+fn check_key(key: &str) -> WriteResult<()> {
+    let field = at("idempotencyKey");
     if crate::domain::text::has_forbidden_char(key) {
         return Err(user_error(
-            field,
+            field.clone(),
             UserErrorCode::InvalidFormat,
             "idempotencyKey含有控制字符或双向覆盖字符",
             "idempotencyKey contains a control or bidirectional-override character",
@@ -64,9 +61,9 @@ fn check_key(key: &str, path: &[String]) -> WriteResult<()> {
 }
 
 /// Begins the mutation's transaction and claims its key, if it has one.
-pub async fn claim(db: &DatabaseConnection, actor: &Actor, key: &Key<'_>, path: &[String]) -> WriteResult<Claimed> {
+pub async fn claim(db: &DatabaseConnection, actor: &Actor, key: &Key<'_>) -> WriteResult<Claimed> {
     if let Some(k) = key.key {
-        check_key(k, path)?;
+        check_key(k)?;
     }
     let txn = begin(db).await?;
     let Some(k) = key.key else {
@@ -93,7 +90,7 @@ pub async fn claim(db: &DatabaseConnection, actor: &Actor, key: &Key<'_>, path: 
                 .one(db)
                 .await?
                 .ok_or_else(|| WriteError::App(crate::error::AppError::internal(e)))?;
-            if first.request_hash != key.hash { Err(conflict(path)) } else { Ok(Claimed::Replay(first.result_id)) }
+            if first.request_hash != key.hash { Err(conflict()) } else { Ok(Claimed::Replay(first.result_id)) }
         }
         Err(e) => Err(e.into()),
     }

@@ -20,7 +20,7 @@ use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
 use super::visibility::restrict;
-use super::write::{Actor, Path, UserErrorCode, WriteResult, at, not_found, user_error};
+use super::write::{Actor, UserErrorCode, WriteResult, at, not_found, user_error};
 use crate::auth::Principal;
 use crate::domain::money::Money;
 use crate::domain::text::fold;
@@ -315,11 +315,11 @@ pub struct IncentiveFields {
     pub sector_ids: Option<Vec<i64>>,
 }
 
-pub(crate) fn check_validity(path: &Path, from: Option<NaiveDate>, to: Option<NaiveDate>) -> WriteResult<()> {
+pub(crate) fn check_validity(from: Option<NaiveDate>, to: Option<NaiveDate>) -> WriteResult<()> {
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
             return Err(user_error(
-                at(path, "validTo"),
+                at("validTo"),
                 UserErrorCode::OutOfRange,
                 "失效日期不能早于生效日期",
                 "validTo cannot precede validFrom",
@@ -354,16 +354,14 @@ pub async fn create_incentive(
     f: IncentiveFields,
     bad_sectors: bool,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<incentive::Model> {
     actor.require_admin()?;
-    check_validity(path, f.valid_from, f.valid_to)?;
-    let (txn, claim) =
-        match start::<incentive::Entity>(db, actor, "createIncentive", key, content_hash(&f), path).await? {
-            Ok(t) => t,
-            Err(replay) => return Ok(replay),
-        };
-    check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
+    check_validity(f.valid_from, f.valid_to)?;
+    let (txn, claim) = match start::<incentive::Entity>(db, actor, "createIncentive", key, content_hash(&f)).await? {
+        Ok(t) => t,
+        Err(replay) => return Ok(replay),
+    };
+    check_sectors(&txn, &f.sector_ids, bad_sectors).await?;
     let title = f.title.unwrap_or_default();
     let t = now();
     let i = incentive::ActiveModel {
@@ -399,7 +397,6 @@ pub async fn update_incentive(
     bad_sectors: bool,
     expected: Option<DateTime<Utc>>,
     action: &str,
-    path: &Path,
 ) -> WriteResult<incentive::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
@@ -407,10 +404,10 @@ pub async fn update_incentive(
         Some(id) => incentive::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "incentiveId", "优惠政策", "incentive"))?;
-    check_fresh(path, current.updated_at, expected)?;
-    check_validity(path, f.valid_from.or(current.valid_from), f.valid_to.or(current.valid_to))?;
-    check_sectors(&txn, path, &f.sector_ids, bad_sectors).await?;
+    .ok_or_else(|| not_found("incentiveId", "优惠政策", "incentive"))?;
+    check_fresh(current.updated_at, expected)?;
+    check_validity(f.valid_from.or(current.valid_from), f.valid_to.or(current.valid_to))?;
+    check_sectors(&txn, &f.sector_ids, bad_sectors).await?;
     let mut m = current.clone().into_active_model();
     if let Some(title) = f.title {
         m.search_name = Set(fold(&title));
@@ -429,7 +426,6 @@ pub async fn update_incentive(
     }
     guarded_update::<incentive::Entity, _, _>(
         &txn,
-        path,
         m,
         incentive::Column::Id,
         current.id,

@@ -14,9 +14,7 @@ use super::audit;
 use super::pagination::Keyed;
 use super::tx::{begin, content_hash, is_unique_violation, now};
 use super::visibility::{Visible, restrict};
-use super::write::{
-    Actor, Path, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error,
-};
+use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error};
 use crate::domain::money::Money;
 use crate::domain::text::{dedupe_key, fold};
 use crate::error::AppError;
@@ -95,14 +93,13 @@ pub async fn submit(
     actor: &Actor,
     cmd: SubmitLead,
     idempotency_key: &str,
-    path: &Path,
 ) -> WriteResult<lead::Model> {
     let partner_id = actor.principal.partner().ok_or(WriteError::Forbidden)?;
     let hash = content_hash(&cmd);
     let txn = begin(db).await?;
     if let Some(sid) = cmd.sector_id {
         if sector::Entity::find_by_id(sid).one(&txn).await?.is_none() {
-            return Err(not_found(path, "sectorId", "行业", "sector"));
+            return Err(not_found("sectorId", "行业", "sector"));
         }
     }
     let t = now();
@@ -143,7 +140,7 @@ pub async fn submit(
                 .one(db)
                 .await?
                 .ok_or_else(|| WriteError::App(AppError::internal(e)))?;
-            return if first.request_hash == hash { Ok(first) } else { Err(super::idempotency::conflict(path)) };
+            return if first.request_hash == hash { Ok(first) } else { Err(super::idempotency::conflict()) };
         }
         Err(e) => return Err(e.into()),
     };
@@ -176,12 +173,7 @@ pub async fn submit(
 }
 
 /// `withdrawLead`: a partner withdraws its own lead while it is still open.
-pub async fn withdraw(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    lead_id: Option<i64>,
-    path: &Path,
-) -> WriteResult<lead::Model> {
+pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, lead_id: Option<i64>) -> WriteResult<lead::Model> {
     if actor.principal.partner().is_none() {
         return Err(WriteError::Forbidden);
     }
@@ -190,10 +182,9 @@ pub async fn withdraw(
         Some(id) => find_visible::<lead::Entity, _>(&txn, actor, id).await?,
         None => None,
     };
-    let lead = found.ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
+    let lead = found.ok_or_else(|| not_found("leadId", "线索", "lead"))?;
     if !matches!(lead.status, LeadStatus::Submitted | LeadStatus::UnderReview) {
         return Err(forbidden_transition(
-            path,
             "leadId",
             "只能撤回待审核或审核中的线索",
             "only a submitted or under-review lead can be withdrawn",
@@ -232,32 +223,31 @@ pub struct ReviewLead {
 
 /// `reviewLead`: SUBMITTED → UNDER_REVIEW; SUBMITTED or UNDER_REVIEW → ACCEPTED,
 /// REJECTED (with a reason the partner sees) or DUPLICATE.
-pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead, path: &Path) -> WriteResult<lead::Model> {
+pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead) -> WriteResult<lead::Model> {
     actor.require_staff()?;
     if cmd.decision == Decision::Reject && cmd.reason.is_none() {
         return Err(user_error(
-            at(path, "reason"),
+            at("reason"),
             UserErrorCode::Required,
             "驳回线索须说明理由",
             "a rejection needs a reason",
         ));
     }
     if cmd.duplicate_of_invalid {
-        return Err(not_found(path, "duplicateOfId", "线索或企业", "lead or enterprise"));
+        return Err(not_found("duplicateOfId", "线索或企业", "lead or enterprise"));
     }
     let txn = begin(db).await?;
     let lead = match cmd.lead_id {
         Some(id) => lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
+    .ok_or_else(|| not_found("leadId", "线索", "lead"))?;
     let allowed = match cmd.decision {
         Decision::StartReview => lead.status == LeadStatus::Submitted,
         _ => matches!(lead.status, LeadStatus::Submitted | LeadStatus::UnderReview),
     };
     if !allowed {
         return Err(forbidden_transition(
-            path,
             "decision",
             format!("线索当前状态为 {}，不能执行该操作", lead.status.to_value()),
             format!("a lead in status {} cannot take this decision", lead.status.to_value()),
@@ -266,12 +256,12 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead, pat
     let (dup_lead, dup_enterprise) = cmd.duplicate_of;
     if let Some(id) = dup_lead {
         if id == lead.id || lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?.is_none() {
-            return Err(not_found(path, "duplicateOfId", "线索", "lead"));
+            return Err(not_found("duplicateOfId", "线索", "lead"));
         }
     }
     if let Some(id) = dup_enterprise {
         if enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?.is_none() {
-            return Err(not_found(path, "duplicateOfId", "企业", "enterprise"));
+            return Err(not_found("duplicateOfId", "企业", "enterprise"));
         }
     }
     let before = lead.clone();
@@ -317,7 +307,6 @@ pub async fn convert(
     db: &DatabaseConnection,
     actor: &Actor,
     cmd: ConvertLead,
-    path: &Path,
 ) -> WriteResult<(lead::Model, project::Model)> {
     actor.require_staff()?;
     let txn = begin(db).await?;
@@ -325,10 +314,9 @@ pub async fn convert(
         Some(id) => lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "leadId", "线索", "lead"))?;
+    .ok_or_else(|| not_found("leadId", "线索", "lead"))?;
     if lead.status != LeadStatus::Accepted || lead.project_id.is_some() {
         return Err(forbidden_transition(
-            path,
             "leadId",
             "只有已采纳且未转化的线索可以转化",
             "only an accepted lead not yet converted can be converted",
@@ -336,7 +324,6 @@ pub async fn convert(
     }
     super::refs::check_refs(
         &txn,
-        path,
         &[
             ("departmentId", cmd.department_id, super::refs::Ref::Department),
             ("campaignId", cmd.campaign_id, super::refs::Ref::Campaign),
@@ -347,7 +334,7 @@ pub async fn convert(
     .await?;
     let Some(sector_id) = cmd.sector_id.0.or(lead.sector_id) else {
         return Err(user_error(
-            at(path, "sectorId"),
+            at("sectorId"),
             UserErrorCode::Required,
             "线索未注明行业，请指定项目所属行业",
             "the lead names no sector: give the project's sector",

@@ -5,7 +5,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseConnection};
 
 use super::tx::{content_hash, finish, now, start, unique_or};
-use super::write::{Actor, Path, WriteResult, exists};
+use super::write::{Actor, WriteResult, exists};
 use crate::domain::text::fold;
 
 pub async fn create_park(
@@ -14,11 +14,10 @@ pub async fn create_park(
     name: String,
     description: Option<String>,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<park::Model> {
     actor.require_admin()?;
     let (txn, claim) =
-        match start::<park::Entity>(db, actor, "createPark", key, content_hash(&(&name, &description)), path).await? {
+        match start::<park::Entity>(db, actor, "createPark", key, content_hash(&(&name, &description))).await? {
             Ok(t) => t,
             Err(replay) => return Ok(replay),
         };
@@ -33,7 +32,7 @@ pub async fn create_park(
     }
     .insert(&txn)
     .await
-    .map_err(unique_or(exists(path, "name", "已有同名园区", "a park with this name exists")))?;
+    .map_err(unique_or(exists("name", "已有同名园区", "a park with this name exists")))?;
     finish(txn, actor, claim, "createPark", "Park", p.id, &p).await?;
     Ok(p)
 }

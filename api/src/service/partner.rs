@@ -13,7 +13,7 @@ use super::filter::{all, eq, gte, lte, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, content_hash, finish, now, start, unique_or};
-use super::write::{Actor, Path, WriteResult, exists, forbidden_transition, not_found};
+use super::write::{Actor, WriteResult, exists, forbidden_transition, not_found};
 use crate::domain::text::fold;
 
 #[derive(Debug, Default, Clone)]
@@ -149,11 +149,10 @@ pub async fn create_partner(
     name: String,
     kind: PartnerKind,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<partner::Model> {
     actor.require_admin()?;
     let (txn, claim) =
-        match start::<partner::Entity>(db, actor, "createPartner", key, content_hash(&(&name, kind)), path).await? {
+        match start::<partner::Entity>(db, actor, "createPartner", key, content_hash(&(&name, kind))).await? {
             Ok(t) => t,
             Err(replay) => return Ok(replay),
         };
@@ -170,7 +169,7 @@ pub async fn create_partner(
     }
     .insert(&txn)
     .await
-    .map_err(unique_or(exists(path, "name", "已有同名合作机构", "a partner with this name exists")))?;
+    .map_err(unique_or(exists("name", "已有同名合作机构", "a partner with this name exists")))?;
     finish(txn, actor, claim, "createPartner", "Partner", p.id, &p).await?;
     Ok(p)
 }
@@ -180,7 +179,6 @@ pub async fn deactivate_partner(
     db: &DatabaseConnection,
     actor: &Actor,
     partner_id: Option<i64>,
-    path: &Path,
 ) -> WriteResult<partner::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
@@ -188,9 +186,9 @@ pub async fn deactivate_partner(
         Some(id) => partner::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "partnerId", "合作机构", "partner"))?;
+    .ok_or_else(|| not_found("partnerId", "合作机构", "partner"))?;
     if !current.is_active {
-        return Err(forbidden_transition(path, "partnerId", "该合作机构已停用", "the partner is already deactivated"));
+        return Err(forbidden_transition("partnerId", "该合作机构已停用", "the partner is already deactivated"));
     }
     let t = now();
     let mut m = current.clone().into_active_model();

@@ -18,7 +18,7 @@ use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::refs::{IdRef, Ref, check_refs};
 use super::tx::{check_fresh, content_hash, guarded_update, load, now};
-use super::write::{Actor, Path, WriteResult, forbidden_transition, not_found};
+use super::write::{Actor, WriteResult, forbidden_transition, not_found};
 use crate::auth::Principal;
 use crate::domain::money::Money;
 use crate::domain::stage;
@@ -203,19 +203,18 @@ pub async fn create_project(
     f: ProjectFields,
     refs: ProjectRefs,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<project::Model> {
     actor.require_staff()?;
     let claim = Key { mutation: "createProject", key, hash: content_hash(&f) };
-    let (txn, claimed) = match idempotency::claim(db, actor, &claim, path).await? {
+    let (txn, claimed) = match idempotency::claim(db, actor, &claim).await? {
         Claimed::Replay(id) => return load::<project::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
-    check_refs(&txn, path, &refs.list()).await?;
+    check_refs(&txn, &refs.list()).await?;
     let planned = f.planned_investment.unwrap_or_default();
     let foreign = f.foreign_capital.unwrap_or_default();
     if foreign > planned {
-        return Err(invalid_amount_pair(path));
+        return Err(invalid_amount_pair());
     }
     let name = f.name.unwrap_or_default();
     let t = now();
@@ -259,7 +258,6 @@ pub async fn update_project(
     f: ProjectFields,
     refs: ProjectRefs,
     expected: Option<DateTime<Utc>>,
-    path: &Path,
 ) -> WriteResult<project::Model> {
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
@@ -267,13 +265,13 @@ pub async fn update_project(
         Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
-    check_fresh(path, current.updated_at, expected)?;
-    check_refs(&txn, path, &refs.list()).await?;
+    .ok_or_else(|| not_found("projectId", "项目", "project"))?;
+    check_fresh(current.updated_at, expected)?;
+    check_refs(&txn, &refs.list()).await?;
     let planned = f.planned_investment.map(Money::fen).unwrap_or(current.planned_investment_fen);
     let foreign = f.foreign_capital.map(Money::fen).unwrap_or(current.foreign_capital_fen);
     if foreign > planned {
-        return Err(invalid_amount_pair(path));
+        return Err(invalid_amount_pair());
     }
     let mut m = current.clone().into_active_model();
     if let Some(name) = f.name {
@@ -289,7 +287,6 @@ pub async fn update_project(
     set!(description, enterprise_id, campaign_id, department_id, park_id, responsible_person, notes);
     guarded_update::<project::Entity, _, _>(
         &txn,
-        path,
         m,
         project::Column::Id,
         current.id,
@@ -334,7 +331,6 @@ pub async fn move_stage(
     project_id: Option<i64>,
     to: ProjectStage,
     note: Option<String>,
-    path: &Path,
 ) -> WriteResult<project::Model> {
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
@@ -342,7 +338,7 @@ pub async fn move_stage(
         Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "projectId", "项目", "project"))?;
+    .ok_or_else(|| not_found("projectId", "项目", "project"))?;
     if !stage::may_move(current.stage, current.paused_from_stage, to) {
         let zh = if to == ProjectStage::Signed {
             "签约阶段只能通过登记主协议进入".to_string()
@@ -350,7 +346,6 @@ pub async fn move_stage(
             format!("项目不能从 {} 转到 {}", current.stage.to_value(), to.to_value())
         };
         return Err(forbidden_transition(
-            path,
             "stage",
             zh,
             format!("a project cannot move from {} to {}", current.stage.to_value(), to.to_value()),

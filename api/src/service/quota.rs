@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::audit;
 use super::refs::{IdRef, Ref, check_refs};
 use super::tx::{begin, now};
-use super::write::{Actor, Path, WriteResult};
+use super::write::{Actor, WriteResult};
 use crate::domain::money::Money;
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,11 +29,10 @@ pub async fn set_quota(
     actor: &Actor,
     cmd: SetQuota,
     refs: (IdRef, IdRef),
-    path: &Path,
 ) -> WriteResult<quota::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
-    check_refs(&txn, path, &[("campaignId", refs.0, Ref::Campaign), ("departmentId", refs.1, Ref::Department)]).await?;
+    check_refs(&txn, &[("campaignId", refs.0, Ref::Campaign), ("departmentId", refs.1, Ref::Department)]).await?;
     let (campaign_id, department_id) = (cmd.campaign_id.unwrap_or_default(), cmd.department_id.unwrap_or_default());
     let current = quota::Entity::find()
         .filter(quota::Column::CampaignId.eq(campaign_id))

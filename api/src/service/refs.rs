@@ -4,7 +4,7 @@
 use entity::*;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
-use super::write::{Path, UserError, UserErrorCode, WriteError, WriteResult, at};
+use super::write::{UserError, UserErrorCode, WriteError, WriteResult, at};
 
 /// The kinds of row an input may reference by id.
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +56,7 @@ impl Ref {
 pub type IdRef = (Option<i64>, bool);
 
 /// NOT_FOUND for each reference that was given but names nothing.
-pub async fn check_refs<C: ConnectionTrait>(db: &C, path: &Path, refs: &[(&str, IdRef, Ref)]) -> WriteResult<()> {
+pub async fn check_refs<C: ConnectionTrait>(db: &C, refs: &[(&str, IdRef, Ref)]) -> WriteResult<()> {
     let mut errors = Vec::new();
     for (field, (id, given), kind) in refs {
         let found = match id {
@@ -66,7 +66,7 @@ pub async fn check_refs<C: ConnectionTrait>(db: &C, path: &Path, refs: &[(&str, 
         if !found {
             let (zh, en) = kind.names();
             errors.push(UserError {
-                field: at(path, field),
+                field: at(field),
                 code: UserErrorCode::NotFound,
                 zh: format!("找不到该{zh}"),
                 en: format!("no such {en}"),

@@ -5,7 +5,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseConnection};
 
 use super::tx::{content_hash, finish, now, start, unique_or};
-use super::write::{Actor, Path, WriteResult, exists};
+use super::write::{Actor, WriteResult, exists};
 use crate::domain::text::fold;
 
 pub async fn create_sector(
@@ -14,11 +14,10 @@ pub async fn create_sector(
     code: String,
     name: String,
     key: Option<&str>,
-    path: &Path,
 ) -> WriteResult<sector::Model> {
     actor.require_admin()?;
     let (txn, claim) =
-        match start::<sector::Entity>(db, actor, "createSector", key, content_hash(&(&code, &name)), path).await? {
+        match start::<sector::Entity>(db, actor, "createSector", key, content_hash(&(&code, &name))).await? {
             Ok(t) => t,
             Err(replay) => return Ok(replay),
         };
@@ -33,7 +32,7 @@ pub async fn create_sector(
     }
     .insert(&txn)
     .await
-    .map_err(unique_or(exists(path, "code", "已有该代码的行业", "a sector with this code exists")))?;
+    .map_err(unique_or(exists("code", "已有该代码的行业", "a sector with this code exists")))?;
     finish(txn, actor, claim, "createSector", "Sector", s.id, &s).await?;
     Ok(s)
 }

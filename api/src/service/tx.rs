@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::audit;
 use super::idempotency::{self, Claimed, Key};
 use super::pagination::Keyed;
-use super::write::{Actor, Path, UserErrorCode, WriteError, WriteResult, at, user_error};
+use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, user_error};
 
 /// A write transaction. On SQLite it takes the write lock at BEGIN, so that two
 /// writers queue on the busy timeout instead of one failing when it upgrades a
@@ -60,9 +60,8 @@ pub(crate) async fn start<E: Keyed>(
     mutation: &str,
     key: Option<&str>,
     hash: String,
-    path: &Path,
 ) -> WriteResult<Result<(DatabaseTransaction, Option<i64>), E::Model>> {
-    match idempotency::claim(db, actor, &Key { mutation, key, hash }, path).await? {
+    match idempotency::claim(db, actor, &Key { mutation, key, hash }).await? {
         Claimed::Replay(id) => Ok(Err(load::<E>(db, id).await?)),
         Claimed::Fresh(txn, claim) => Ok(Ok((txn, claim))),
     }
@@ -84,9 +83,9 @@ pub(crate) async fn finish<M: Serialize>(
     Ok(())
 }
 
-pub(crate) fn stale(path: &Path) -> WriteError {
+pub(crate) fn stale() -> WriteError {
     user_error(
-        at(path, "expectedUpdatedAt"),
+        at("expectedUpdatedAt"),
         UserErrorCode::Stale,
         "该记录已被他人修改，请刷新后重试",
         "the object was changed since you read it: read it again and retry",
@@ -94,9 +93,9 @@ pub(crate) fn stale(path: &Path) -> WriteError {
 }
 
 /// `STALE` unless `expected` (when given) is the row's `updated_at`.
-pub fn check_fresh(path: &Path, current: DateTime<Utc>, expected: Option<DateTime<Utc>>) -> WriteResult<()> {
+pub fn check_fresh(current: DateTime<Utc>, expected: Option<DateTime<Utc>>) -> WriteResult<()> {
     match expected {
-        Some(e) if e != current => Err(stale(path)),
+        Some(e) if e != current => Err(stale()),
         _ => Ok(()),
     }
 }
@@ -105,7 +104,6 @@ pub fn check_fresh(path: &Path, current: DateTime<Utc>, expected: Option<DateTim
 /// makes a concurrent change `STALE` on both databases.
 pub(crate) async fn guarded_update<E, A, C>(
     db: &C,
-    path: &Path,
     mut active: A,
     id_col: E::Column,
     id: i64,
@@ -119,7 +117,7 @@ where
 {
     active.set(updated_col, now().into());
     let res = E::update_many().set(active).filter(id_col.eq(id)).filter(updated_col.eq(seen)).exec(db).await?;
-    if res.rows_affected == 0 { Err(stale(path)) } else { Ok(()) }
+    if res.rows_affected == 0 { Err(stale()) } else { Ok(()) }
 }
 
 pub(crate) async fn load<E: Keyed>(db: &impl ConnectionTrait, id: i64) -> WriteResult<E::Model> {

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use super::audit;
 use super::events::EventKind;
 use super::tx::{begin, now};
-use super::write::{Actor, Checks, Path, UserErrorCode, WriteError, WriteResult, not_found};
+use super::write::{Actor, Checks, UserErrorCode, WriteError, WriteResult, not_found};
 use crate::config::Config;
 use crate::error::AppError;
 
@@ -146,14 +146,14 @@ pub struct NewWebhook {
 }
 
 /// Whose webhooks the caller manages: a partner its own, an admin any partner's.
-fn owner(actor: &Actor, named: Option<i64>, path: &Path) -> WriteResult<i64> {
+fn owner(actor: &Actor, named: Option<i64>) -> WriteResult<i64> {
     match (actor.principal.partner(), actor.principal.is_admin(), named) {
         (Some(own), _, None) => Ok(own),
         (Some(own), _, Some(p)) if p == own => Ok(own),
-        (Some(_), _, Some(_)) => Err(not_found(path, "partnerId", "合作机构", "partner")),
+        (Some(_), _, Some(_)) => Err(not_found("partnerId", "合作机构", "partner")),
         (None, true, Some(p)) => Ok(p),
         (None, true, None) => {
-            let mut c = Checks::new(&path.iter().map(String::as_str).collect::<Vec<_>>());
+            let mut c = Checks::new();
             c.add("partnerId", UserErrorCode::Required, "请指定合作机构", "name the partner the webhook is for");
             c.finish().map(|_| 0)
         }
@@ -167,12 +167,11 @@ pub async fn create(
     config: &Config,
     actor: &Actor,
     input: NewWebhook,
-    path: &Path,
 ) -> WriteResult<(webhook::Model, String)> {
     if actor.principal.partner().is_none() && !actor.principal.is_admin() {
         return Err(WriteError::Forbidden);
     }
-    let mut c = Checks::new(&path.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut c = Checks::new();
     if input.bad_partner_id {
         c.add("partnerId", UserErrorCode::NotFound, "找不到该合作机构", "no such partner");
     }
@@ -203,7 +202,7 @@ pub async fn create(
         c.add("events", UserErrorCode::Required, "请至少选择一种事件", "choose at least one event");
     }
     c.finish()?;
-    let partner_id = owner(actor, input.partner_id, path)?;
+    let partner_id = owner(actor, input.partner_id)?;
     let secrets = SecretBox::from_config(config).ok_or_else(|| {
         tracing::error!("createWebhook refused: no secret key is configured (see .env.example)");
         WriteError::App(AppError::BadRequest("webhooks are not enabled on this server".into()))
@@ -218,7 +217,7 @@ pub async fn create(
     let txn = begin(db).await?;
     let exists = entity::partner::Entity::find_by_id(partner_id).one(&txn).await?;
     if exists.is_none_or(|p| !p.is_active) {
-        return Err(not_found(path, "partnerId", "合作机构", "partner"));
+        return Err(not_found("partnerId", "合作机构", "partner"));
     }
     let hook = webhook::ActiveModel {
         partner_id: Set(partner_id),
@@ -257,12 +256,7 @@ async fn find(
 }
 
 /// Deletes a webhook; its queued deliveries are given up.
-pub async fn delete(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: Option<i64>,
-    path: &Path,
-) -> WriteResult<webhook::Model> {
+pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Option<i64>) -> WriteResult<webhook::Model> {
     if actor.principal.partner().is_none() && !actor.principal.is_admin() {
         return Err(WriteError::Forbidden);
     }
@@ -271,7 +265,7 @@ pub async fn delete(
         Some(id) => find(&txn, actor, id).await?,
         None => None,
     }
-    .ok_or_else(|| not_found(path, "webhookId", "Webhook", "webhook"))?;
+    .ok_or_else(|| not_found("webhookId", "Webhook", "webhook"))?;
     let t = now();
     let mut m = current.clone().into_active_model();
     m.deleted_at = Set(Some(t));

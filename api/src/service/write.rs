@@ -84,14 +84,15 @@ impl Actor {
     }
 }
 
-/// A user error at `path` (already prefixed).
-pub fn user_error(path: Vec<String>, code: UserErrorCode, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
-    WriteError::User(vec![UserError { field: path, code, zh: zh.into(), en: en.into() }])
+/// A user error at `field`, a path relative to the command.
+pub fn user_error(field: Vec<String>, code: UserErrorCode, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
+    WriteError::User(vec![UserError { field, code, zh: zh.into(), en: en.into() }])
 }
 
-/// Collects the problems of one input, each with its field path.
+/// Collects the problems of one input, each with its field path relative to
+/// the command.
+#[derive(Default)]
 pub struct Checks {
-    prefix: Vec<String>,
     errors: Vec<UserError>,
 }
 
@@ -99,19 +100,12 @@ pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 4000;
 
 impl Checks {
-    pub fn new(prefix: &[&str]) -> Self {
-        Checks { prefix: prefix.iter().map(|s| s.to_string()).collect(), errors: Vec::new() }
-    }
-
-    /// The path to `field`; a dotted field (`contact.email`) is a nested one.
-    pub fn path(&self, field: &str) -> Vec<String> {
-        let mut p = self.prefix.clone();
-        p.extend(field.split('.').map(str::to_owned));
-        p
+    pub fn new() -> Self {
+        Checks::default()
     }
 
     pub fn add(&mut self, field: &str, code: UserErrorCode, zh: impl Into<String>, en: impl Into<String>) {
-        let field = self.path(field);
+        let field = at(field);
         self.errors.push(UserError { field, code, zh: zh.into(), en: en.into() });
     }
 
@@ -255,30 +249,28 @@ impl Checks {
     }
 }
 
-/// A field path under the mutation's arguments, e.g. `["input", "leads", "3"]`.
-pub type Path = [String];
-
-pub fn at(path: &Path, field: &str) -> Vec<String> {
-    let mut p = path.to_vec();
-    p.push(field.to_owned());
-    p
+/// The path of a field of a command, relative to the command (the GraphQL
+/// layer places it under the mutation's argument); a dotted field
+/// (`contact.email`) is a nested one.
+pub fn at(field: &str) -> Vec<String> {
+    field.split('.').map(str::to_owned).collect()
 }
 
-pub fn not_found(path: &Path, field: &str, what_zh: &str, what_en: &str) -> WriteError {
-    user_error(at(path, field), UserErrorCode::NotFound, format!("找不到该{what_zh}"), format!("no such {what_en}"))
+pub fn not_found(field: &str, what_zh: &str, what_en: &str) -> WriteError {
+    user_error(at(field), UserErrorCode::NotFound, format!("找不到该{what_zh}"), format!("no such {what_en}"))
 }
 
-pub fn forbidden_transition(path: &Path, field: &str, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
-    user_error(at(path, field), UserErrorCode::ForbiddenTransition, zh, en)
+pub fn forbidden_transition(field: &str, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
+    user_error(at(field), UserErrorCode::ForbiddenTransition, zh, en)
 }
 
-pub(crate) fn exists(path: &Path, field: &str, zh: &str, en: &str) -> WriteError {
-    user_error(at(path, field), UserErrorCode::AlreadyExists, zh.to_owned(), en.to_owned())
+pub(crate) fn exists(field: &str, zh: &str, en: &str) -> WriteError {
+    user_error(at(field), UserErrorCode::AlreadyExists, zh.to_owned(), en.to_owned())
 }
 
-pub(crate) fn invalid_amount_pair(path: &Path) -> WriteError {
+pub(crate) fn invalid_amount_pair() -> WriteError {
     user_error(
-        at(path, "foreignCapital"),
+        at("foreignCapital"),
         UserErrorCode::OutOfRange,
         "外资不能超过总投资",
         "foreign capital cannot exceed the total investment",

@@ -1,6 +1,6 @@
 //! Campaigns and their quotas (任务分解): the admins' set-up of a drive.
 
-use super::{Need, checked, id_ref, input_path, need, payload, settle};
+use super::{Need, checked, id_ref, need, payload, settle};
 use super::{id_list, key, target};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
@@ -97,7 +97,7 @@ impl CampaignMutation {
     /// Admins open a campaign with its targets and key sectors.
     async fn create_campaign(&self, ctx: &Context<'_>, input: CreateCampaignInput) -> Result<CreateCampaignPayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
         let f = CampaignFields {
             name: Some(c.text("name", &input.name, MAX_NAME)),
@@ -112,10 +112,8 @@ impl CampaignMutation {
         };
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::campaign::create_campaign(ctx.db(), &actor, f, bad, k.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::campaign::create_campaign(ctx.db(), &actor, f, bad, k.as_deref())).await;
         let (campaign, user_errors) = settle(ctx, result, Campaign)?;
         Ok(CreateCampaignPayload { client_mutation_id: input.client_mutation_id, campaign, user_errors })
     }
@@ -123,7 +121,7 @@ impl CampaignMutation {
     /// Admins change a campaign.
     async fn update_campaign(&self, ctx: &Context<'_>, input: UpdateCampaignInput) -> Result<UpdateCampaignPayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
         let f = CampaignFields {
             name: input.name.as_deref().map(|v| c.text("name", v, MAX_NAME)),
@@ -139,15 +137,7 @@ impl CampaignMutation {
         let id = id_ref(&Some(input.campaign_id), "Campaign").0;
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            crate::service::campaign::update_campaign(
-                ctx.db(),
-                &actor,
-                id,
-                f,
-                bad,
-                input.expected_updated_at,
-                &input_path(),
-            )
+            crate::service::campaign::update_campaign(ctx.db(), &actor, id, f, bad, input.expected_updated_at)
         })
         .await;
         let (campaign, user_errors) = settle(ctx, result, Campaign)?;
@@ -161,7 +151,7 @@ impl CampaignMutation {
         input: SetDepartmentQuotaInput,
     ) -> Result<SetDepartmentQuotaPayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let refs = (id_ref(&Some(input.campaign_id), "Campaign"), id_ref(&Some(input.department_id), "Department"));
         let cmd = crate::service::quota::SetQuota {
             campaign_id: refs.0.0,
@@ -172,7 +162,7 @@ impl CampaignMutation {
             target_foreign_capital: c.money("targetForeignCapital", &input.target_foreign_capital),
         };
         let actor = ctx.request().actor();
-        let result = checked(c, || crate::service::quota::set_quota(ctx.db(), &actor, cmd, refs, &input_path())).await;
+        let result = checked(c, || crate::service::quota::set_quota(ctx.db(), &actor, cmd, refs)).await;
         let (quota, user_errors) = settle(ctx, result, Quota)?;
         Ok(SetDepartmentQuotaPayload { client_mutation_id: input.client_mutation_id, quota, user_errors })
     }

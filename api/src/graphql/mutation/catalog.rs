@@ -1,7 +1,7 @@
 //! The office's managed lists: departments, sectors and parks.
 
 use super::key;
-use super::{Need, checked, input_path, need, payload, settle};
+use super::{Need, checked, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::catalog::{Department, Park, Sector};
 use crate::service::write::{Checks, MAX_NAME, MAX_TEXT};
@@ -62,14 +62,12 @@ impl CatalogMutation {
         input: CreateDepartmentInput,
     ) -> Result<CreateDepartmentPayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let name = c.text("name", &input.name, MAX_NAME);
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::department::create_department(ctx.db(), &actor, name, k.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::department::create_department(ctx.db(), &actor, name, k.as_deref())).await;
         let (department, user_errors) = settle(ctx, result, Department)?;
         Ok(CreateDepartmentPayload { client_mutation_id: input.client_mutation_id, department, user_errors })
     }
@@ -77,7 +75,7 @@ impl CatalogMutation {
     /// Admins add a sector to the managed list.
     async fn create_sector(&self, ctx: &Context<'_>, input: CreateSectorInput) -> Result<CreateSectorPayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let code = c.text("code", &input.code, 32).to_ascii_uppercase();
         if !code.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
             c.add(
@@ -90,10 +88,8 @@ impl CatalogMutation {
         let name = c.text("name", &input.name, 100);
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::sector::create_sector(ctx.db(), &actor, code, name, k.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::sector::create_sector(ctx.db(), &actor, code, name, k.as_deref())).await;
         let (sector, user_errors) = settle(ctx, result, Sector)?;
         Ok(CreateSectorPayload { client_mutation_id: input.client_mutation_id, sector, user_errors })
     }
@@ -101,15 +97,13 @@ impl CatalogMutation {
     /// Admins add an industrial park.
     async fn create_park(&self, ctx: &Context<'_>, input: CreateParkInput) -> Result<CreateParkPayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let name = c.text("name", &input.name, MAX_NAME);
         let description = c.optional_text("description", input.description.as_deref(), MAX_TEXT);
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::park::create_park(ctx.db(), &actor, name, description, k.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::park::create_park(ctx.db(), &actor, name, description, k.as_deref())).await;
         let (park, user_errors) = settle(ctx, result, Park)?;
         Ok(CreateParkPayload { client_mutation_id: input.client_mutation_id, park, user_errors })
     }

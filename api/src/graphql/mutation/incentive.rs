@@ -1,6 +1,6 @@
 //! Policy incentives (优惠政策): creating, updating and publishing them.
 
-use super::{Need, checked, id_ref, input_path, need, payload, settle};
+use super::{Need, checked, id_ref, need, payload, settle};
 use super::{id_list, key};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
@@ -106,7 +106,7 @@ impl IncentiveMutation {
     /// Admins add a policy incentive with its eligibility rules.
     async fn create_incentive(&self, ctx: &Context<'_>, input: CreateIncentiveInput) -> Result<CreateIncentivePayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
         let f = IncentiveFields {
             title: Some(c.text("title", &input.title, 300)),
@@ -125,10 +125,8 @@ impl IncentiveMutation {
         };
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::incentive::create_incentive(ctx.db(), &actor, f, bad, k.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::incentive::create_incentive(ctx.db(), &actor, f, bad, k.as_deref())).await;
         let (incentive, user_errors) = settle(ctx, result, Incentive)?;
         Ok(CreateIncentivePayload { client_mutation_id: input.client_mutation_id, incentive, user_errors })
     }
@@ -136,7 +134,7 @@ impl IncentiveMutation {
     /// Admins change an incentive.
     async fn update_incentive(&self, ctx: &Context<'_>, input: UpdateIncentiveInput) -> Result<UpdateIncentivePayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
         let f = IncentiveFields {
             title: input.title.as_deref().map(|v| c.text("title", v, 300)),
@@ -164,7 +162,6 @@ impl IncentiveMutation {
                 bad,
                 input.expected_updated_at,
                 "updateIncentive",
-                &input_path(),
             )
         })
         .await;
@@ -203,7 +200,6 @@ impl IncentiveMutation {
             false,
             None,
             "publishIncentive",
-            &input_path(),
         )
         .await;
         let (incentive, user_errors) = settle(ctx, result, Incentive)?;

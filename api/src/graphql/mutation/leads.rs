@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 
-use super::{Need, checked, forbidden, id_ref, input_path, need, payload, settle};
+use super::{Need, checked, forbidden, id_ref, input_path, need, payload, settle, settle_at};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::partner::Lead;
 use crate::graphql::types::project::Project;
@@ -133,9 +133,9 @@ pub struct ConvertLeadPayload {
     pub user_errors: Vec<super::UserError>,
 }
 
-async fn submit_one(ctx: &Context<'_>, input: SubmitLeadInput, path: Vec<String>) -> Result<SubmitLeadPayload> {
-    let prefix: Vec<&str> = path.iter().map(String::as_str).collect();
-    let mut c = Checks::new(&prefix);
+/// One lead, its user errors placed at `path` (the `input` argument, or one item of `input.leads`).
+async fn submit_one(ctx: &Context<'_>, input: SubmitLeadInput, path: &[String]) -> Result<SubmitLeadPayload> {
+    let mut c = Checks::new();
     let key = c.text("idempotencyKey", &input.idempotency_key, MAX_NAME);
     let country = c.country("country", &input.country);
     let sector = id_ref(&input.sector_id, "Sector");
@@ -152,8 +152,8 @@ async fn submit_one(ctx: &Context<'_>, input: SubmitLeadInput, path: Vec<String>
         description: c.optional_text("description", input.description.as_deref(), MAX_TEXT),
     };
     let actor = ctx.request().actor();
-    let result = checked(c, || svc::submit(ctx.db(), &actor, cmd, &key, &path)).await;
-    let (lead, user_errors) = settle(ctx, result, Lead)?;
+    let result = checked(c, || svc::submit(ctx.db(), &actor, cmd, &key)).await;
+    let (lead, user_errors) = settle_at(ctx, path, result, Lead)?;
     Ok(SubmitLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
 }
 
@@ -169,7 +169,7 @@ impl LeadMutation {
         if ctx.principal().partner().is_none() {
             return Err(forbidden());
         }
-        submit_one(ctx, input, input_path().to_vec()).await
+        submit_one(ctx, input, input_path()).await
     }
 
     /// A partner submits up to 100 leads; each is its own transaction, so one bad
@@ -186,7 +186,7 @@ impl LeadMutation {
         let mut results = Vec::with_capacity(input.leads.len());
         for (i, lead) in input.leads.into_iter().enumerate() {
             let path = vec!["input".to_owned(), "leads".to_owned(), i.to_string()];
-            results.push(submit_one(ctx, lead, path).await?);
+            results.push(submit_one(ctx, lead, &path).await?);
         }
         Ok(SubmitLeadsPayload { results })
     }
@@ -195,7 +195,7 @@ impl LeadMutation {
     async fn withdraw_lead(&self, ctx: &Context<'_>, input: WithdrawLeadInput) -> Result<WithdrawLeadPayload> {
         need(ctx, Need::Partner)?;
         let id = id_ref(&Some(input.lead_id), "Lead");
-        let result = svc::withdraw(ctx.db(), &ctx.request().actor(), id.0, &input_path()).await;
+        let result = svc::withdraw(ctx.db(), &ctx.request().actor(), id.0).await;
         let (lead, user_errors) = settle(ctx, result, Lead)?;
         Ok(WithdrawLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
     }
@@ -204,7 +204,7 @@ impl LeadMutation {
     /// it a duplicate.
     async fn review_lead(&self, ctx: &Context<'_>, input: ReviewLeadInput) -> Result<ReviewLeadPayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let dup = input.duplicate_of_id.as_ref().map(|id| crate::graphql::ids::decode(id));
         let (duplicate_of, invalid) = match dup {
             None => ((None, None), false),
@@ -221,7 +221,7 @@ impl LeadMutation {
             duplicate_of_invalid: invalid,
         };
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::review(ctx.db(), &actor, cmd, &input_path())).await;
+        let result = checked(c, || svc::review(ctx.db(), &actor, cmd)).await;
         let (lead, user_errors) = settle(ctx, result, Lead)?;
         Ok(ReviewLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
     }
@@ -230,7 +230,7 @@ impl LeadMutation {
     /// named) and a project at stage LEAD whose source is the lead.
     async fn convert_lead(&self, ctx: &Context<'_>, input: ConvertLeadInput) -> Result<ConvertLeadPayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let cmd = svc::ConvertLead {
             lead_id: id_ref(&Some(input.lead_id), "Lead").0,
             enterprise_id: id_ref(&input.enterprise_id, "Enterprise"),
@@ -241,7 +241,7 @@ impl LeadMutation {
             responsible_person: c.optional_text("responsiblePerson", input.responsible_person.as_deref(), 100),
         };
         let actor = ctx.request().actor();
-        let result = checked(c, || svc::convert(ctx.db(), &actor, cmd, &input_path())).await;
+        let result = checked(c, || svc::convert(ctx.db(), &actor, cmd)).await;
         let (pair, user_errors) = settle(ctx, result, |(l, p)| (Lead(l), Project(p)))?;
         let (lead, project) = pair.map_or((None, None), |(l, p)| (Some(l), Some(p)));
         Ok(ConvertLeadPayload { client_mutation_id: input.client_mutation_id, lead, project, user_errors })

@@ -126,6 +126,17 @@ pub fn settle<T, U>(
     result: WriteResult<T>,
     wrap: impl FnOnce(T) -> U,
 ) -> async_graphql::Result<(Option<U>, Vec<UserError>)> {
+    settle_at(ctx, input_path(), result, wrap)
+}
+
+/// As [`settle`], with the user errors' fields (relative to the command)
+/// placed under `path`, the argument the command came from.
+pub fn settle_at<T, U>(
+    ctx: &Context<'_>,
+    path: &[String],
+    result: WriteResult<T>,
+    wrap: impl FnOnce(T) -> U,
+) -> async_graphql::Result<(Option<U>, Vec<UserError>)> {
     match result {
         Ok(v) => Ok((Some(wrap(v)), Vec::new())),
         Err(WriteError::User(errors)) => {
@@ -135,7 +146,7 @@ pub fn settle<T, U>(
                 errors
                     .into_iter()
                     .map(|e| UserError {
-                        field: Some(e.field),
+                        field: Some(path.iter().cloned().chain(e.field).collect()),
                         message: if english { e.en } else { e.zh },
                         code: e.code.into(),
                     })

@@ -1,7 +1,7 @@
 //! Partners (合作机构) and API keys.
 
 use super::key;
-use super::{Need, checked, id_ref, input_path, need, payload, settle};
+use super::{Need, checked, id_ref, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::enums::{PartnerKind, Role};
 use crate::graphql::types::partner::{ApiKey, Partner};
@@ -85,19 +85,12 @@ impl PartnerMutation {
     /// Admins add a partner organisation.
     async fn create_partner(&self, ctx: &Context<'_>, input: CreatePartnerInput) -> Result<CreatePartnerPayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let name = c.text("name", &input.name, MAX_NAME);
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            crate::service::partner::create_partner(
-                ctx.db(),
-                &actor,
-                name,
-                input.kind.into(),
-                k.as_deref(),
-                &input_path(),
-            )
+            crate::service::partner::create_partner(ctx.db(), &actor, name, input.kind.into(), k.as_deref())
         })
         .await;
         let (partner, user_errors) = settle(ctx, result, Partner)?;
@@ -112,8 +105,7 @@ impl PartnerMutation {
     ) -> Result<DeactivatePartnerPayload> {
         need(ctx, Need::Admin)?;
         let id = id_ref(&Some(input.partner_id), "Partner").0;
-        let result =
-            crate::service::partner::deactivate_partner(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
+        let result = crate::service::partner::deactivate_partner(ctx.db(), &ctx.request().actor(), id).await;
         let (partner, user_errors) = settle(ctx, result, Partner)?;
         Ok(DeactivatePartnerPayload { client_mutation_id: input.client_mutation_id, partner, user_errors })
     }
@@ -121,7 +113,7 @@ impl PartnerMutation {
     /// Admins create an API key; the secret is in this answer only.
     async fn create_api_key(&self, ctx: &Context<'_>, input: CreateApiKeyInput) -> Result<CreateApiKeyPayload> {
         need(ctx, Need::Admin)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let name = c.text("name", &input.name, MAX_NAME);
         let partner = id_ref(&input.partner_id, "Partner");
         let k = key(&mut c, &input.idempotency_key);
@@ -135,7 +127,6 @@ impl PartnerMutation {
                 partner,
                 input.expires_at,
                 k.as_deref(),
-                &input_path(),
             )
         })
         .await;
@@ -147,8 +138,7 @@ impl PartnerMutation {
     /// Revokes a key (admins any key, a partner its own); it fails from its next request on.
     async fn revoke_api_key(&self, ctx: &Context<'_>, input: RevokeApiKeyInput) -> Result<RevokeApiKeyPayload> {
         let id = id_ref(&Some(input.api_key_id), "ApiKey").0;
-        let result =
-            crate::service::api_keys::revoke_api_key(ctx.db(), &ctx.request().actor(), id, &input_path()).await;
+        let result = crate::service::api_keys::revoke_api_key(ctx.db(), &ctx.request().actor(), id).await;
         let (api_key, user_errors) = settle(ctx, result, ApiKey)?;
         Ok(RevokeApiKeyPayload { client_mutation_id: input.client_mutation_id, api_key, user_errors })
     }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::{Need, checked, id_ref, input_path, need, payload, settle};
+use super::{Need, checked, id_ref, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::agreement::Agreement;
@@ -282,7 +282,7 @@ impl PipelineMutation {
         input: CreateEnterpriseInput,
     ) -> Result<CreateEnterprisePayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let country = c.country("country", &input.country);
         let (contact_name, contact_phone, contact_email) = contact(&mut c, input.contact);
         let refs = EnterpriseRefs {
@@ -308,10 +308,9 @@ impl PipelineMutation {
         };
         let key = input.idempotency_key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME));
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::enterprise::create_enterprise(ctx.db(), &actor, f, refs, key.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::enterprise::create_enterprise(ctx.db(), &actor, f, refs, key.as_deref()))
+                .await;
         let (enterprise, user_errors) = settle(ctx, result, Enterprise)?;
         Ok(CreateEnterprisePayload { client_mutation_id: input.client_mutation_id, enterprise, user_errors })
     }
@@ -323,7 +322,7 @@ impl PipelineMutation {
         input: UpdateEnterpriseInput,
     ) -> Result<UpdateEnterprisePayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let country = input.country.as_deref().map(|v| c.country("country", v));
         let (contact_name, contact_phone, contact_email) = contact(&mut c, input.contact);
         let refs = EnterpriseRefs {
@@ -350,15 +349,7 @@ impl PipelineMutation {
         let id = id_ref(&Some(input.enterprise_id), "Enterprise").0;
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            crate::service::enterprise::update_enterprise(
-                ctx.db(),
-                &actor,
-                id,
-                f,
-                refs,
-                input.expected_updated_at,
-                &input_path(),
-            )
+            crate::service::enterprise::update_enterprise(ctx.db(), &actor, id, f, refs, input.expected_updated_at)
         })
         .await;
         let (enterprise, user_errors) = settle(ctx, result, Enterprise)?;
@@ -368,7 +359,7 @@ impl PipelineMutation {
     /// Staff add a project at stage LEAD.
     async fn create_project(&self, ctx: &Context<'_>, input: CreateProjectInput) -> Result<CreateProjectPayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let refs = ProjectRefs {
             sector: id_ref(&Some(input.sector_id), "Sector"),
             enterprise: id_ref(&input.enterprise_id, "Enterprise"),
@@ -394,10 +385,8 @@ impl PipelineMutation {
         };
         let key = input.idempotency_key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME));
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::project::create_project(ctx.db(), &actor, f, refs, key.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::project::create_project(ctx.db(), &actor, f, refs, key.as_deref())).await;
         let (project, user_errors) = settle(ctx, result, Project)?;
         Ok(CreateProjectPayload { client_mutation_id: input.client_mutation_id, project, user_errors })
     }
@@ -405,7 +394,7 @@ impl PipelineMutation {
     /// Staff change a project (its stage moves through `moveProjectStage`).
     async fn update_project(&self, ctx: &Context<'_>, input: UpdateProjectInput) -> Result<UpdateProjectPayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let refs = ProjectRefs {
             sector: id_ref(&input.sector_id, "Sector"),
             enterprise: id_ref(&input.enterprise_id, "Enterprise"),
@@ -432,15 +421,7 @@ impl PipelineMutation {
         let id = id_ref(&Some(input.project_id), "Project").0;
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            crate::service::project::update_project(
-                ctx.db(),
-                &actor,
-                id,
-                f,
-                refs,
-                input.expected_updated_at,
-                &input_path(),
-            )
+            crate::service::project::update_project(ctx.db(), &actor, id, f, refs, input.expected_updated_at)
         })
         .await;
         let (project, user_errors) = settle(ctx, result, Project)?;
@@ -455,14 +436,12 @@ impl PipelineMutation {
         input: MoveProjectStageInput,
     ) -> Result<MoveProjectStagePayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let note = c.optional_text("note", input.note.as_deref(), MAX_TEXT);
         let id = id_ref(&Some(input.project_id), "Project").0;
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::project::move_stage(ctx.db(), &actor, id, input.stage.into(), note, &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::project::move_stage(ctx.db(), &actor, id, input.stage.into(), note)).await;
         let (project, user_errors) = settle(ctx, result, Project)?;
         Ok(MoveProjectStagePayload { client_mutation_id: input.client_mutation_id, project, user_errors })
     }
@@ -471,7 +450,7 @@ impl PipelineMutation {
     /// SIGNED; an increase adds its amounts and leaves the stage alone.
     async fn record_agreement(&self, ctx: &Context<'_>, input: RecordAgreementInput) -> Result<RecordAgreementPayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let incentive_refs: Vec<_> =
             input.incentive_ids.unwrap_or_default().into_iter().map(|i| id_ref(&Some(i), "Incentive")).collect();
         let refs = AgreementRefs {
@@ -492,10 +471,9 @@ impl PipelineMutation {
         };
         let key = input.idempotency_key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME));
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::agreement::record_agreement(ctx.db(), &actor, cmd, refs, key.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::agreement::record_agreement(ctx.db(), &actor, cmd, refs, key.as_deref()))
+                .await;
         let (agreement, user_errors) = settle(ctx, result, Agreement)?;
         Ok(RecordAgreementPayload { client_mutation_id: input.client_mutation_id, agreement, user_errors })
     }
@@ -508,21 +486,13 @@ impl PipelineMutation {
         input: UpgradeAgreementInput,
     ) -> Result<UpgradeAgreementPayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let total = c.optional_money("totalInvestment", input.total_investment.as_deref());
         let foreign = c.optional_money("foreignCapital", input.foreign_capital.as_deref());
         let id = id_ref(&Some(input.agreement_id), "Agreement").0;
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            crate::service::agreement::upgrade_agreement(
-                ctx.db(),
-                &actor,
-                id,
-                input.upgraded_on.0,
-                total,
-                foreign,
-                &input_path(),
-            )
+            crate::service::agreement::upgrade_agreement(ctx.db(), &actor, id, input.upgraded_on.0, total, foreign)
         })
         .await;
         let (agreement, user_errors) = settle(ctx, result, Agreement)?;
@@ -536,7 +506,7 @@ impl PipelineMutation {
         input: RecordCapitalArrivalInput,
     ) -> Result<RecordCapitalArrivalPayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let cmd = crate::service::capital_arrival::RecordArrival {
             project_id: id_ref(&Some(input.project_id), "Project").0,
             arrived_on: input.arrived_on.0,
@@ -544,10 +514,8 @@ impl PipelineMutation {
         };
         let key = input.idempotency_key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME));
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::capital_arrival::record_arrival(ctx.db(), &actor, cmd, key.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::capital_arrival::record_arrival(ctx.db(), &actor, cmd, key.as_deref())).await;
         let (capital_arrival, user_errors) = settle(ctx, result, CapitalArrival)?;
         Ok(RecordCapitalArrivalPayload { client_mutation_id: input.client_mutation_id, capital_arrival, user_errors })
     }

@@ -1,6 +1,6 @@
 //! Promotion events (推介活动).
 
-use super::{Need, checked, id_ref, input_path, need, payload, settle};
+use super::{Need, checked, id_ref, need, payload, settle};
 use super::{id_list, key};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
@@ -42,7 +42,7 @@ impl PromotionEventMutation {
     /// Staff add a promotion event to a campaign.
     async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> Result<CreateEventPayload> {
         need(ctx, Need::Staff)?;
-        let mut c = Checks::new(&["input"]);
+        let mut c = Checks::new();
         let campaign = id_ref(&Some(input.campaign_id), "Campaign");
         let (participants, bad) = id_list(input.participant_ids, "Enterprise");
         let cmd = crate::service::event::CreateEvent {
@@ -56,10 +56,9 @@ impl PromotionEventMutation {
         };
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::event::create_event(ctx.db(), &actor, cmd, campaign, bad, k.as_deref(), &input_path())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::event::create_event(ctx.db(), &actor, cmd, campaign, bad, k.as_deref()))
+                .await;
         let (event, user_errors) = settle(ctx, result, Event)?;
         Ok(CreateEventPayload { client_mutation_id: input.client_mutation_id, event, user_errors })
     }
