@@ -4,7 +4,8 @@ pub mod connection;
 pub mod context;
 pub mod extensions;
 pub mod gate;
-pub mod ids;
+/// Global ids, shared with the webhooks: see [`crate::ids`].
+pub use crate::ids;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

@@ -91,8 +91,9 @@ impl AgreementRecord {
     }
 }
 
+/// The event's data as partners read it: global ids.
 fn data(event: &Event) -> Value {
-    serde_json::from_str(&event.data).unwrap_or(Value::Null)
+    crate::ids::event_data(serde_json::from_str(&event.data).unwrap_or(Value::Null))
 }
 
 fn lead_change(event: &Event) -> Option<LeadStatusChange> {

@@ -10,6 +10,15 @@ use super::ids;
 use super::mutation::settle;
 use crate::error::AppError;
 use crate::service::events::EventKind;
+
+/// What partners can hear of, by webhook or subscription.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "EventKind")]
+pub enum WebhookEvent {
+    LeadStatusChanged,
+    AgreementRecorded,
+    ProjectStageChanged,
+}
 use crate::service::webhooks as svc;
 
 /// Where a partner's events are POSTed, signed with the webhook's secret.
@@ -27,8 +36,8 @@ impl Webhook {
         &self.0.url
     }
     /// The events it receives.
-    async fn events(&self) -> Vec<EventKind> {
-        self.0.events.split(',').filter_map(EventKind::parse).collect()
+    async fn events(&self) -> Vec<WebhookEvent> {
+        self.0.events.split(',').filter_map(EventKind::parse).map(Into::into).collect()
     }
     /// The partner whose events these are.
     async fn partner_id(&self) -> ID {
@@ -127,7 +136,7 @@ pub struct CreateWebhookInput {
     /// An http or https URL; private and loopback addresses are refused.
     pub url: String,
     /// The events to receive.
-    pub events: Vec<EventKind>,
+    pub events: Vec<WebhookEvent>,
     /// For an admin: the partner the webhook is for. A partner's key registers its own.
     pub partner_id: Option<ID>,
 }
@@ -175,7 +184,7 @@ impl WebhookMutation {
         let partner = input.partner_id.as_ref().map(|id| ids::decode_as(id, "Partner"));
         let new = svc::NewWebhook {
             url: input.url,
-            events: input.events,
+            events: input.events.into_iter().map(Into::into).collect(),
             partner_id: partner.flatten(),
             bad_partner_id: partner.is_some_and(|p| p.is_none()),
         };

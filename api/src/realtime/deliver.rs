@@ -90,7 +90,7 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
 
 /// The JSON body of an event's delivery.
 pub fn body(event: &domain_event::Model) -> String {
-    let data: Value = serde_json::from_str(&event.data).unwrap_or(Value::Null);
+    let data = crate::ids::event_data(serde_json::from_str(&event.data).unwrap_or(Value::Null));
     json!({
         "id": event.id.to_string(),
         "type": event.kind,

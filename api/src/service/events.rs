@@ -19,7 +19,6 @@ use serde_json::{Value, json};
 
 use super::tx::now;
 use crate::domain::money::Money;
-use crate::graphql::ids;
 
 /// The PostgreSQL channel that carries new event ids.
 pub const CHANNEL: &str = "zhaoshang_events";
@@ -27,8 +26,7 @@ pub const CHANNEL: &str = "zhaoshang_events";
 const ORDER_LOCK: i64 = 0x7a68_6576_656e_7473;
 
 /// What partners can hear of, by webhook or subscription.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
-#[graphql(name = "WebhookEvent")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
     LeadStatusChanged,
     AgreementRecorded,
@@ -131,8 +129,8 @@ pub async fn lead_status_changed<C: ConnectionTrait>(
         return Ok(());
     }
     let data = json!({
-        "leadId": ids::encode("Lead", after.id).0,
-        "partnerId": ids::encode("Partner", after.partner_id).0,
+        "leadId": after.id,
+        "partnerId": after.partner_id,
         "status": after.status.to_value(),
         "previousStatus": before.to_value(),
         "changedAt": time(after.updated_at),
@@ -150,7 +148,7 @@ pub async fn project_stage_changed<C: ConnectionTrait>(
         return Ok(());
     }
     let data = json!({
-        "projectId": ids::encode("Project", after.id).0,
+        "projectId": after.id,
         "stage": after.stage.to_value(),
         "previousStage": before.to_value(),
         "changedAt": time(after.updated_at),
@@ -166,9 +164,9 @@ pub async fn agreement_recorded<C: ConnectionTrait>(
     project: &project::Model,
 ) -> Result<(), DbErr> {
     let data = json!({
-        "agreementId": ids::encode("Agreement", a.id).0,
-        "projectId": ids::encode("Project", a.project_id).0,
-        "campaignId": ids::encode("Campaign", a.campaign_id).0,
+        "agreementId": a.id,
+        "projectId": a.project_id,
+        "campaignId": a.campaign_id,
         "kind": a.kind.to_value(),
         "signedOn": a.signed_on,
         "totalInvestment": Money::from_fen(a.total_investment_fen).to_string(),

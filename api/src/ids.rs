@@ -41,3 +41,26 @@ mod tests {
         assert_eq!(decode("!!"), None);
     }
 }
+
+/// Which global-id type each id field of a stored event names.
+const EVENT_ID_FIELDS: [(&str, &str); 5] = [
+    ("leadId", "Lead"),
+    ("partnerId", "Partner"),
+    ("projectId", "Project"),
+    ("agreementId", "Agreement"),
+    ("campaignId", "Campaign"),
+];
+
+/// A stored event's data as partners read it (in webhook bodies and
+/// subscription items): row ids become global ids. Events stored with global
+/// ids already (before row ids were stored) pass unchanged.
+pub fn event_data(mut data: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = data.as_object_mut() {
+        for (field, type_name) in EVENT_ID_FIELDS {
+            if let Some(id) = map.get(field).and_then(serde_json::Value::as_i64) {
+                map.insert(field.to_owned(), serde_json::Value::String(encode(type_name, id).0));
+            }
+        }
+    }
+    data
+}
