@@ -161,7 +161,8 @@ async fn a_fragment_chain_that_doubles_at_each_link_is_refused_by_its_true_cost_
     let ((sa, _, ba), (sb, _, bb), h) = tokio::join!(a, b, health);
     assert_eq!((sa, code(&ba)), (200, "QUERY_TOO_COMPLEX"));
     assert_eq!((sb, code(&bb)), (200, "QUERY_TOO_COMPLEX"));
-    assert!(ba["errors"][0]["message"].as_str().is_some_and(|m| m.contains("33554432")), "{ba}");
+    // Refused for its size once expanded (2^26 spreads), before anything walks it expanded.
+    assert!(ba["errors"][0]["message"].as_str().is_some_and(|m| m.contains("expanded")), "{ba}");
     assert_eq!(h, 200);
     // Ending in a scalar, the chain costs no object, but it is refused for
     // its size once expanded, before async-graphql's own checks walk it.

@@ -127,6 +127,9 @@ async fn serve(state: HttpState, socket: WebSocket) {
         }
     };
     let key_id = principal.key_id.unwrap_or_default();
+    // Kept to look at the key again should revocation events be missed.
+    let key_secret =
+        authorization(&init["payload"]).unwrap_or_default().trim_start_matches("Bearer ").trim().to_owned();
     let Some(_held) = state.connections.take(key_id) else {
         let _ = sink.send(close(4429, "Too many connections for this key")).await;
         return;
@@ -171,7 +174,7 @@ async fn serve(state: HttpState, socket: WebSocket) {
             out = protocol.next() => match out {
                 Some(WsMessage::Text(t)) => {
                     finished(&t, &active);
-                    if sink.send(Message::Text(t.into())).await.is_err() {
+                    if !send_within(&mut sink, Message::Text(t.into())).await {
                         break;
                     }
                 }
@@ -183,7 +186,7 @@ async fn serve(state: HttpState, socket: WebSocket) {
             },
             Some(m) = inject_rx.recv() => {
                 let closing = matches!(m, Message::Close(_));
-                if sink.send(m).await.is_err() || closing {
+                if !send_within(&mut sink, m).await || closing {
                     break;
                 }
             }
@@ -193,6 +196,15 @@ async fn serve(state: HttpState, socket: WebSocket) {
                     break;
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                // Events were missed (a slow reader): a revocation may be among
+                // them, so the key is looked at again.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let header = format!("Bearer {}", key_secret);
+                    if !auth::authenticate(&state.app.db, Some(&header)).await.is_ok_and(|p| p.key_id == Some(key_id)) {
+                        let _ = sink.send(close(4403, "Forbidden: the key was revoked")).await;
+                        break;
+                    }
+                }
                 _ => {}
             },
             _ = &mut expiry => {
@@ -200,12 +212,25 @@ async fn serve(state: HttpState, socket: WebSocket) {
                 break;
             }
             _ = ping.tick() => {
-                if sink.send(Message::Text(json!({ "type": "ping" }).to_string().into())).await.is_err() {
+                if !send_within(&mut sink, Message::Text(json!({ "type": "ping" }).to_string().into())).await {
                     break;
                 }
             }
         }
     }
+}
+
+/// How long a message may wait for a client that does not read.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Sends `message`; false when the socket failed or the client did not take
+/// it in time (the connection is then closed: a reader that stops must not
+/// hold the loop, and with it revocations, back).
+async fn send_within<S>(sink: &mut S, message: Message) -> bool
+where
+    S: futures::Sink<Message> + Unpin,
+{
+    matches!(tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await, Ok(Ok(())))
 }
 
 /// Lets a client message through, if the protocol allows it: a `subscribe`

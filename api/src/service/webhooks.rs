@@ -107,11 +107,16 @@ impl TargetRefused {
     pub fn reason(&self) -> (&'static str, &'static str) {
         match self {
             TargetRefused::NoHost => ("URL 缺少主机名", "the URL has no host"),
-            TargetRefused::Unresolvable => ("无法解析该主机名", "the host name does not resolve"),
-            TargetRefused::NotAllowed => ("不允许向该目标发送", "the target is not allowed"),
+            // One answer for both: which internal names exist is not the partner's to learn.
+            TargetRefused::Unresolvable | TargetRefused::NotAllowed => {
+                ("不允许向该目标发送", "the target is not allowed")
+            }
         }
     }
 }
+
+/// How long resolving a webhook's host may take.
+const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Resolves a webhook URL's host and refuses it when any address it resolves to
 /// is forbidden. Returns the addresses to connect to (the caller pins them, so
@@ -120,9 +125,14 @@ pub async fn resolve(url: &reqwest::Url, allow_private: bool) -> Result<Vec<Sock
     let host = url.host_str().ok_or(TargetRefused::NoHost)?;
     let port = url.port_or_known_default().ok_or(TargetRefused::NoHost)?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((host, port)).await {
-        Ok(a) => a.collect(),
-        Err(e) => {
+    let lookup = tokio::time::timeout(LOOKUP_TIMEOUT, tokio::net::lookup_host((host, port))).await;
+    let addrs: Vec<SocketAddr> = match lookup {
+        Ok(Ok(a)) => a.collect(),
+        Err(_) => {
+            tracing::info!(host, "webhook host lookup timed out");
+            return Err(TargetRefused::Unresolvable);
+        }
+        Ok(Err(e)) => {
             tracing::info!(host, error = %e, "webhook host does not resolve");
             return Err(TargetRefused::Unresolvable);
         }

@@ -89,8 +89,8 @@ pub(super) fn status_of(media: MediaType, responses: &[Response]) -> StatusCode 
 /// for a batch, a list of objects) with a string `query`, and `operationName`,
 /// `variables` and `extensions` of the right JSON types when present.
 pub(super) fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("the body is not a GraphQL request: {e}"))?;
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| format!("the body is not JSON (line {}, column {})", e.line(), e.column()))?;
     let check = |v: &serde_json::Value| -> Result<(), String> {
         let Some(obj) = v.as_object() else {
             return Err("a GraphQL request is a JSON object".into());
@@ -115,7 +115,7 @@ pub(super) fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
         serde_json::Value::Array(items) => items.iter().try_for_each(check)?,
         single => check(single)?,
     }
-    serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
+    serde_json::from_value(value).map_err(|_| "the body is not a GraphQL request".to_owned())
 }
 
 /// The GraphiQL page, with a Content-Security-Policy that lets it load only its

@@ -89,6 +89,7 @@ pub enum Refusal {
     PageTooLarge { field: String, size: i64 },
     DocumentTooLarge { what: &'static str, count: usize, limit: usize },
     TextRefused { argument: String, reason: TextProblem },
+    UnknownFragment(String),
     IntrospectionOff,
 }
 
@@ -99,9 +100,10 @@ impl Refusal {
             Refusal::DocumentTooLarge { what: QUERY_TEXT, .. } => ErrorCode::PayloadTooLarge,
             Refusal::TooComplex { .. } | Refusal::DocumentTooLarge { .. } => ErrorCode::QueryTooComplex,
             Refusal::TooManyAliases { .. } | Refusal::TooManyMutations { .. } => ErrorCode::TooManyAliases,
-            Refusal::PageTooLarge { .. } | Refusal::TextRefused { .. } | Refusal::IntrospectionOff => {
-                ErrorCode::GraphqlValidationFailed
-            }
+            Refusal::PageTooLarge { .. }
+            | Refusal::TextRefused { .. }
+            | Refusal::UnknownFragment(_)
+            | Refusal::IntrospectionOff => ErrorCode::GraphqlValidationFailed,
         }
     }
 
@@ -131,6 +133,7 @@ impl Refusal {
             Refusal::TextRefused { argument, reason: TextProblem::TooLong(max) } => {
                 format!("`{argument}` is longer than {max} characters")
             }
+            Refusal::UnknownFragment(name) => format!("unknown fragment `{name}`"),
             Refusal::IntrospectionOff => "introspection (`__schema`, `__type`) is switched off on this server".into(),
         }
     }
@@ -264,46 +267,48 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// A value as the executor will see it: variables replaced by the value
-    /// given, else the variable's default, else null.
-    fn resolve(&self, value: &async_graphql_value::Value) -> Option<Value> {
-        value
-            .clone()
-            .into_const_with(|var| {
-                let v = self
-                    .variables
-                    .get(&var)
-                    .cloned()
-                    .or_else(|| self.defaults.get(var.as_str()).cloned())
-                    .unwrap_or(Value::Null);
-                Ok::<_, std::convert::Infallible>(v)
-            })
-            .ok()
-            .filter(|v| *v != Value::Null)
+    /// A variable's value as the executor will see it: given, else its
+    /// default. Read by reference: a large variable is never copied.
+    fn var(&self, name: &Name) -> Option<&Value> {
+        self.variables.get(name).or_else(|| self.defaults.get(name.as_str())).filter(|v| **v != Value::Null)
     }
 
-    fn argument(&self, field: &Field, name: &str) -> Option<Value> {
-        let (_, value) = field.arguments.iter().find(|(n, _)| n.node.as_str() == name)?;
-        self.resolve(&value.node)
+    fn argument<'f>(&self, field: &'f Field, name: &str) -> Option<&'f async_graphql_value::Value> {
+        field.arguments.iter().find(|(n, _)| n.node.as_str() == name).map(|(_, v)| &v.node)
     }
 
     fn int_argument(&self, field: &Field, name: &str) -> Option<i64> {
         match self.argument(field, name)? {
-            Value::Number(n) => n.as_i64(),
+            async_graphql_value::Value::Number(n) => n.as_i64(),
+            async_graphql_value::Value::Variable(v) => match self.var(v)? {
+                Value::Number(n) => n.as_i64(),
+                _ => None,
+            },
             _ => None,
         }
     }
 
-    /// Refuses control characters and over-long texts in a query's arguments
-    /// (a mutation's texts are checked field by field, as user errors).
+    /// How many items a list argument holds.
+    fn list_len(&self, field: &Field, name: &str) -> Option<u64> {
+        match self.argument(field, name)? {
+            async_graphql_value::Value::List(items) => Some(items.len() as u64),
+            async_graphql_value::Value::Variable(v) => match self.var(v)? {
+                Value::List(items) => Some(items.len() as u64),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Refuses control characters and over-long texts written in a query's
+    /// arguments; variables were checked once, before the walk (a mutation's
+    /// texts are checked field by field, as user errors).
     fn check_texts(&mut self, field: &Field) {
         if !self.check_text {
             return;
         }
         for (name, value) in &field.arguments {
-            if let Some(v) = self.resolve(&value.node)
-                && let Some(reason) = text_problem(&v)
-            {
+            if let Some(reason) = literal_text_problem(&value.node) {
                 self.refuse(Refusal::TextRefused { argument: name.node.to_string(), reason });
             }
         }
@@ -320,10 +325,9 @@ impl<'a> Walker<'a> {
             ("__Type", "interfaces") => s.interfaces,
             ("__Type", "possibleTypes") => s.possible_types,
             ("__Field" | "__Directive", "args") => s.args,
-            (_, "nodes") if field.arguments.iter().any(|(n, _)| n.node == "ids") => match self.argument(field, "ids") {
-                Some(Value::List(ids)) => ids.len() as u64,
-                _ => PLAIN_LIST_BOUND,
-            },
+            (_, "nodes") if field.arguments.iter().any(|(n, _)| n.node == "ids") => {
+                self.list_len(field, "ids").unwrap_or(PLAIN_LIST_BOUND)
+            }
             _ => PLAIN_LIST_BOUND,
         }
     }
@@ -337,9 +341,14 @@ impl<'a> Walker<'a> {
                 Selection::Field(f) => self.field(&f.node, on, page),
                 Selection::InlineFragment(i) => {
                     let on = i.node.type_condition.as_ref().map_or(on, |c| c.node.on.node.as_str());
-                    self.selection_set(&i.node.selection_set.node, on, page)
+                    let inner = self.selection_set(&i.node.selection_set.node, on, page);
+                    Cost { fields: inner.fields.saturating_add(1), ..inner }
                 }
-                Selection::FragmentSpread(s) => self.fragment(&s.node.fragment_name.node, page),
+                Selection::FragmentSpread(s) => {
+                    let inner = self.fragment(&s.node.fragment_name.node, page);
+                    // The spread itself is a step of every walk that expands it.
+                    Cost { fields: inner.fields.saturating_add(1), ..inner }
+                }
             };
             total = total.add(cost);
         }
@@ -347,7 +356,10 @@ impl<'a> Walker<'a> {
     }
 
     fn fragment(&mut self, name: &'a Name, page: Option<u64>) -> Cost {
-        let Some(def) = self.doc.fragments.get(name) else { return Cost::default() };
+        let Some(def) = self.doc.fragments.get(name) else {
+            self.refuse(Refusal::UnknownFragment(name.to_string()));
+            return Cost::default();
+        };
         let on = def.node.type_condition.node.on.node.as_str();
         let page = page.filter(|_| is_connection(self.registry, on));
         let key = (name.as_str(), page);
@@ -434,7 +446,30 @@ impl<'a> Walker<'a> {
                 _ => 0,
             }
         }
-        field.arguments.iter().filter_map(|(_, v)| self.resolve(&v.node)).map(|v| lists(&v)).sum::<u64>().max(1)
+        fn literal(w: &Walker<'_>, v: &async_graphql_value::Value) -> u64 {
+            use async_graphql_value::Value as Ast;
+            match v {
+                Ast::Variable(name) => w.var(name).map_or(0, lists),
+                Ast::Object(map) => map
+                    .values()
+                    .map(|v| match v {
+                        Ast::List(items) if items.iter().any(|i| matches!(i, Ast::Object(_) | Ast::Variable(_))) => {
+                            items.len() as u64
+                        }
+                        Ast::Variable(name) => match w.var(name) {
+                            Some(Value::List(items)) if items.iter().any(|i| matches!(i, Value::Object(_))) => {
+                                items.len() as u64
+                            }
+                            Some(other) => lists(other),
+                            None => 0,
+                        },
+                        other => literal(w, other),
+                    })
+                    .sum(),
+                _ => 0,
+            }
+        }
+        field.arguments.iter().map(|(_, v)| literal(self, &v.node)).sum::<u64>().max(1)
     }
 }
 
@@ -457,6 +492,43 @@ fn text_problem(value: &Value) -> Option<TextProblem> {
         Value::Object(map) => map.values().find_map(text_problem),
         _ => None,
     }
+}
+
+/// A text problem in what a query writes literally (variables aside).
+fn literal_text_problem(value: &async_graphql_value::Value) -> Option<TextProblem> {
+    use async_graphql_value::Value as Ast;
+    match value {
+        Ast::String(s) if crate::domain::text::has_forbidden_char(s) => Some(TextProblem::Control),
+        Ast::String(s) if s.chars().count() > MAX_ARGUMENT_TEXT => Some(TextProblem::TooLong(MAX_ARGUMENT_TEXT)),
+        Ast::List(items) => items.iter().find_map(literal_text_problem),
+        Ast::Object(map) => map.values().find_map(literal_text_problem),
+        _ => None,
+    }
+}
+
+/// Most values (scalars, list items, object fields) all variables together may hold.
+pub const MAX_VARIABLE_VALUES: usize = 50_000;
+
+/// Counts the values of the variables, refusing more than [`MAX_VARIABLE_VALUES`].
+fn count_values(variables: &Variables) -> Result<(), Refusal> {
+    let mut count = 0usize;
+    let mut stack: Vec<&Value> = variables.values().collect();
+    while let Some(v) = stack.pop() {
+        count += 1;
+        if count > MAX_VARIABLE_VALUES {
+            return Err(Refusal::DocumentTooLarge {
+                what: "values in its variables",
+                count,
+                limit: MAX_VARIABLE_VALUES,
+            });
+        }
+        match v {
+            Value::List(items) => stack.extend(items.iter()),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The operation `operation_name` selects, as GraphQL's rules pick it.
@@ -499,6 +571,60 @@ pub fn check_size(doc: &ExecutableDocument, limits: &Limits) -> Result<(), Refus
     Ok(())
 }
 
+/// The type an operation of kind `ty` selects on.
+fn root_type(registry: &Registry, ty: OperationType) -> &str {
+    match ty {
+        OperationType::Query => registry.query_type.as_str(),
+        OperationType::Mutation => registry.mutation_type.as_deref().unwrap_or(""),
+        OperationType::Subscription => registry.subscription_type.as_deref().unwrap_or(""),
+    }
+}
+
+/// Refuses a document whose expansion (every operation's, and every
+/// fragment's, whether selected or not) is larger than the limit: async-graphql
+/// walks all of them expanded, in its recursion check and validation, before
+/// the selected operation runs.
+fn check_expansion(
+    registry: &Registry,
+    sizes: &ListSizes,
+    doc: &ExecutableDocument,
+    variables: &Variables,
+    limits: &Limits,
+) -> Result<(), Refusal> {
+    let mut w = Walker {
+        registry,
+        sizes,
+        doc,
+        variables,
+        defaults: HashMap::new(),
+        fragments: HashMap::new(),
+        check_text: false,
+        error: None,
+    };
+    let mut largest: u64 = 0;
+    for (_, op) in doc.operations.iter() {
+        let cost = w.selection_set(&op.node.selection_set.node, root_type(registry, op.node.ty), None);
+        largest = largest.max(cost.fields);
+    }
+    for name in doc.fragments.keys() {
+        largest = largest.max(w.fragment(name, None).fields);
+    }
+    if let Some(unknown @ Refusal::UnknownFragment(_)) = w.error {
+        return Err(unknown);
+    }
+    let limit = limits.expanded_selections();
+    if largest > limit {
+        let count = usize::try_from(largest).unwrap_or(usize::MAX);
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        return Err(Refusal::DocumentTooLarge {
+            what: "field selections once its fragments are expanded",
+            count,
+            limit,
+        });
+    }
+    Ok(())
+}
+
 /// Measures the operation and checks it against `limits`.
 pub fn check(
     registry: &Registry,
@@ -509,6 +635,8 @@ pub fn check(
     limits: &Limits,
 ) -> Result<Measure, Refusal> {
     check_size(doc, limits)?;
+    count_values(variables)?;
+    check_expansion(registry, sizes, doc, variables, limits)?;
     let Some(op) = operation(doc, operation_name) else {
         // An unknown operation name is the executor's error to report.
         return Ok(Measure::default());
@@ -519,13 +647,19 @@ pub fn check(
         .iter()
         .filter_map(|d| d.node.default_value.as_ref().map(|v| (d.node.name.node.as_str(), v.node.clone())))
         .collect();
-    let (kind, root) = match op.node.ty {
-        OperationType::Query => (OperationKind::Query, registry.query_type.as_str()),
-        OperationType::Mutation => (OperationKind::Mutation, registry.mutation_type.as_deref().unwrap_or("")),
-        OperationType::Subscription => {
-            (OperationKind::Subscription, registry.subscription_type.as_deref().unwrap_or(""))
-        }
+    let kind = match op.node.ty {
+        OperationType::Query => OperationKind::Query,
+        OperationType::Mutation => OperationKind::Mutation,
+        OperationType::Subscription => OperationKind::Subscription,
     };
+    let root = root_type(registry, op.node.ty);
+    if kind != OperationKind::Mutation {
+        for (name, value) in variables.iter() {
+            if let Some(reason) = text_problem(value) {
+                return Err(Refusal::TextRefused { argument: format!("${name}"), reason });
+            }
+        }
+    }
     let mut w = Walker {
         registry,
         sizes,

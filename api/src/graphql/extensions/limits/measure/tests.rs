@@ -171,3 +171,49 @@ fn a_fragment_chain_of_scalars_is_refused_by_its_expanded_size_though_it_costs_n
     assert_eq!(refused.code(), ErrorCode::QueryTooComplex);
     assert!(refused.message().contains("expanded"), "{}", refused.message());
 }
+
+fn chain(links: usize, leaf: &str) -> String {
+    let mut q = String::new();
+    for i in 0..links - 1 {
+        q.push_str(&format!(" fragment F{i} on Query{{...F{j} ...F{j}}}", j = i + 1));
+    }
+    q.push_str(&format!(" fragment F{} on Query{{{leaf}}}", links - 1));
+    q
+}
+
+#[test]
+fn an_operation_that_is_not_selected_is_measured_for_its_expansion_too() {
+    // async-graphql expands every operation of the document, not only the selected one.
+    let q = format!("query A {{ viewer {{ role }} }} query B {{ ...F0 }}{}", chain(24, "__typename"));
+    let env = env();
+    let doc = async_graphql::parser::parse_query(&q).expect("parses");
+    let sizes = ListSizes::of(&env.registry);
+    let refused = check(&env.registry, &sizes, &doc, Some("A"), &Variables::default(), &Limits::default()).unwrap_err();
+    assert!(refused.message().contains("expanded"), "{}", refused.message());
+}
+
+#[test]
+fn a_spread_of_an_unknown_fragment_is_refused_and_spreads_count_in_the_expansion() {
+    let refused = measure(&format!("{{ ...F0 }}{}", chain(3, "...Nope"))).unwrap_err();
+    assert_eq!(refused, Refusal::UnknownFragment("Nope".into()));
+    // Twenty-five links of spreads alone: nothing but spreads, still 2^25 steps.
+    let q = format!("{{ ...F0 }}{}", chain(25, "__typename"));
+    assert!(measure(&q).unwrap_err().message().contains("expanded"));
+}
+
+#[test]
+fn variables_are_counted_once_and_read_by_reference() {
+    let big: Vec<String> = (0..MAX_VARIABLE_VALUES).map(|i| i.to_string()).collect();
+    let refused =
+        measure_with("query($v: [String]) { viewer { role } }", serde_json::json!({ "v": big }), &Limits::default())
+            .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::QueryTooComplex);
+    // A variable named by many arguments is not copied for each: ten thousand references to a
+    // list of 40,000 texts are measured without building ten thousand lists.
+    let list: Vec<String> = (0..40_000).map(|i| format!("t{i}")).collect();
+    let refs: String = (0..10_000).map(|i| format!("a{i}: nodes(ids: $v) {{ id }} ")).collect();
+    let q = format!("query($v: [ID!]!) {{ {refs} }}");
+    let limits = Limits { aliases: usize::MAX, complexity: u64::MAX, selections: usize::MAX, ..Limits::default() };
+    let m = measure_with(&q, serde_json::json!({ "v": list }), &limits).unwrap();
+    assert_eq!(m.complexity, 10_000 * 40_000);
+}
