@@ -8,7 +8,7 @@ answered and its peak resident memory while it handled that shape.
 (PROBE_BIN names another binary than target/release/zhaoshang, which is
 otherwise built first.)
 
-The server runs with the demo data, a partner budget of 60 points a minute
+The server runs with the demo data, a partner budget of 200 points a minute
 (so that the budget shape is quick to reach) and a header-read timeout of
 3 s; everything else is the default configuration. Peak memory is the
 kernel's high-water mark (VmHWM), reset before each shape through
@@ -52,7 +52,7 @@ def start(db):
     env.update({
         "ZHAOSHANG_DATABASE_URL": db,
         "ZHAOSHANG_LISTEN": f"127.0.0.1:{PORT}",
-        "ZHAOSHANG_BUDGET_PARTNER": "60",
+        "ZHAOSHANG_BUDGET_PARTNER": "200",
         "ZHAOSHANG_HEADER_READ_TIMEOUT_SECS": "3",
         "ZHAOSHANG_SECRET_KEY": "probe-secret-key-probe-secret-key",
         "ZHAOSHANG_LOG": "error",
@@ -266,8 +266,9 @@ def shapes(keys):
     yield "http: 31-link chain ending in __typename, no key", lambda: answer(*post({"query": scalar_chain}))
 
     def spent_budget():
-        first = answer(*post({"query": "{ projects(first: 60) { nodes { id } } }"}, key=keys["partner2"]))
-        ws = ws_op(keys["partner2"], "{ projects(first: 60) { nodes { id } } }")
+        q = "{ projects(first: 100) { nodes { id sector { id } } } }"  # 201 points
+        first = answer(*post({"query": q}, key=keys["partner2"]))
+        ws = ws_op(keys["partner2"], q)
         return f"{first}; then over ws: {ws}"
     yield "budget spent over HTTP, then the socket", spent_budget
 

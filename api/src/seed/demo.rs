@@ -5,9 +5,7 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use entity::enums::*;
 use entity::*;
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 
 use super::demo_catalogue::{seed_incentives, seed_partners};
 use super::names::*;
@@ -56,7 +54,9 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> AppResult<Option
     if campaign::Entity::find().count(db).await? > 0 {
         return Ok(None);
     }
-    let txn = db.begin().await?;
+    // A write transaction from the start: a deferred one that reads first fails
+    // on SQLite if another writer (the webhook deliverer) commits meanwhile.
+    let txn = crate::service::tx::begin(db).await?;
     let summary = seed_in(&txn, today).await?;
     txn.commit().await?;
     Ok(Some(summary))

@@ -14,10 +14,7 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use entity::enums::*;
 use entity::*;
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use super::demo;
 use super::names::{CN_AREA_CODES, CN_PREFIXES, CN_TRADES, CN_WORDS, DEPARTMENTS, PARKS, PROJECT_KINDS};
@@ -152,7 +149,7 @@ where
     let mut written = 0u64;
     let mut i = 0u64;
     while i < count {
-        let txn = db.begin().await?;
+        let txn = crate::service::tx::begin(db).await?;
         if db.get_database_backend() == DatabaseBackend::Postgres {
             // A crash mid-seed loses the seed, not consistency: commit without waiting for the disk.
             txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;
@@ -192,7 +189,7 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
 
     // The small tables: 12 monthly campaigns of 2026, departments, quotas, parks,
     // incentives, partners.
-    let txn = db.begin().await?;
+    let txn = crate::service::tx::begin(db).await?;
     campaign::Entity::insert_many((1..=12u32).map(|m| {
         let starts = date(2026, m, 1);
         let ends = if m == 12 { date(2026, 12, 31) } else { date(2026, m + 1, 1) - Duration::days(1) };

@@ -32,6 +32,9 @@ pub const MAX_ARGUMENT_TEXT: usize = 1_000;
 /// What a plain list (not a connection) of objects is charged when nothing more
 /// precise is known; such lists return at most this many items.
 pub const PLAIN_LIST_BOUND: u64 = 100;
+/// What a payload's `userErrors` is charged: at most one error per input
+/// field, and no input has more than this many.
+pub const USER_ERRORS_BOUND: u64 = 20;
 
 /// What [`Refusal::DocumentTooLarge`] counts for a query text too long.
 pub const QUERY_TEXT: &str = "bytes of query text";
@@ -325,6 +328,7 @@ impl<'a> Walker<'a> {
             ("__Type", "interfaces") => s.interfaces,
             ("__Type", "possibleTypes") => s.possible_types,
             ("__Field" | "__Directive", "args") => s.args,
+            (_, "userErrors") => USER_ERRORS_BOUND,
             (_, "nodes") if field.arguments.iter().any(|(n, _)| n.node == "ids") => {
                 self.list_len(field, "ids").unwrap_or(PLAIN_LIST_BOUND)
             }

@@ -217,3 +217,10 @@ fn variables_are_counted_once_and_read_by_reference() {
     let m = measure_with(&q, serde_json::json!({ "v": list }), &limits).unwrap();
     assert_eq!(m.complexity, 10_000 * 40_000);
 }
+
+#[test]
+fn a_payloads_user_errors_are_charged_their_bound_not_a_plain_lists() {
+    let q = r#"mutation { createPark(input: { name: "x" }) { park { id } userErrors { field code } } }"#;
+    // One row × 10, the payload, the park, and up to 20 user errors.
+    assert_eq!(measure(q).unwrap().complexity, ROW_COST + 1 + 1 + USER_ERRORS_BOUND);
+}
