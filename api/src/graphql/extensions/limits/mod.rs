@@ -4,8 +4,10 @@
 //! the operation runs, the size of its answer.
 
 mod measure;
+mod rules;
 
-pub use measure::{Limits, ListSizes, Measure, OperationKind, Refusal, TextProblem, check, check_size};
+pub use measure::{check, check_size};
+pub use rules::{Limits, ListSizes, Measure, OperationKind, Refusal, TextProblem};
 
 use std::sync::{Arc, OnceLock};
 
@@ -102,7 +104,7 @@ impl Extension for LimitsExtension {
     ) -> ServerResult<Request> {
         if request.query.len() > self.limits.query_bytes {
             let (count, limit) = (request.query.len(), self.limits.query_bytes);
-            return Err(Refusal::DocumentTooLarge { what: measure::QUERY_TEXT, count, limit }.into());
+            return Err(Refusal::DocumentTooLarge { what: rules::QUERY_TEXT, count, limit }.into());
         }
         // The transport's record of the operation, or a new one.
         let key = std::any::TypeId::of::<Arc<Operation>>();

@@ -6,6 +6,7 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::{Schema, SchemaEnv, ServerResult};
 
 use super::*;
+use crate::error::ErrorCode;
 use crate::graphql::{mutation::Mutation, query::Query, subscription::Subscription};
 
 /// The real schema's registry, captured once by an extension on a request
