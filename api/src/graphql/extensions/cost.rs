@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation};
+use async_graphql::extensions::{Extension, ExtensionContext, NextExecute, NextValidation};
 use async_graphql::{Response, ServerError, ValidationResult, Value};
 use serde_json::json;
 
@@ -25,13 +25,14 @@ impl Cost {
     }
 }
 
-impl ExtensionFactory for Cost {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostExtension { budgets: self.budgets.clone(), charged: Mutex::new(None) })
+impl Cost {
+    /// The policy's state for one request.
+    pub(super) fn create(&self) -> CostExtension {
+        CostExtension { budgets: self.budgets.clone(), charged: Mutex::new(None) }
     }
 }
 
-struct CostExtension {
+pub(super) struct CostExtension {
     budgets: Arc<Budgets>,
     charged: Mutex<Option<(Caller, Charge)>>,
 }

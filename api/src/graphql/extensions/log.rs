@@ -6,10 +6,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest, NextSubscribe,
-};
-use async_graphql::{Request, Response, ServerResult};
+use async_graphql::extensions::{Extension, ExtensionContext, NextRequest, NextSubscribe};
+use async_graphql::{Request, Response};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
@@ -18,13 +16,14 @@ use crate::graphql::context::RequestContext;
 
 pub struct OperationLog;
 
-impl ExtensionFactory for OperationLog {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LogExtension { name: Arc::default() })
+impl OperationLog {
+    /// The policy's state for one request.
+    pub(super) fn create(&self) -> LogExtension {
+        LogExtension { name: Arc::default() }
     }
 }
 
-struct LogExtension {
+pub(super) struct LogExtension {
     /// Shared with a subscription's stream, which is made before the request is read.
     name: Arc<Mutex<Option<String>>>,
 }
@@ -86,20 +85,15 @@ impl LogExtension {
     fn name(&self) -> Option<String> {
         self.name.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
+
+    /// Remembers the operation's name, for the log line.
+    pub(super) fn name_from(&self, request: &Request) {
+        *self.name.lock().unwrap_or_else(|e| e.into_inner()) = request.operation_name.clone();
+    }
 }
 
 #[async_trait::async_trait]
 impl Extension for LogExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        *self.name.lock().unwrap_or_else(|e| e.into_inner()) = request.operation_name.clone();
-        next.run(ctx, request).await
-    }
-
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let started = Instant::now();
         let request = ctx.data_opt::<RequestContext>();

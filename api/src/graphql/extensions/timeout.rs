@@ -5,11 +5,11 @@
 //! large introspection answer) yields between fields, so the limit fires on
 //! time, and each field checks the deadline before it runs.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo};
-use async_graphql::{Response, ServerResult, Value};
+use async_graphql::extensions::ExtensionContext;
+use async_graphql::{Response, ServerResult};
 use tokio::time::Instant;
 
 use super::Deadline;
@@ -25,13 +25,14 @@ impl Timeout {
     }
 }
 
-impl ExtensionFactory for Timeout {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(TimeoutExtension { limit: self.limit, deadline: OnceLock::new() })
+impl Timeout {
+    /// The policy's state for one request.
+    pub(super) fn create(&self) -> TimeoutExtension {
+        TimeoutExtension { limit: self.limit, deadline: OnceLock::new() }
     }
 }
 
-struct TimeoutExtension {
+pub(super) struct TimeoutExtension {
     limit: Duration,
     deadline: OnceLock<Instant>,
 }
@@ -40,18 +41,14 @@ fn timed_out(limit: Duration) -> async_graphql::ServerError {
     ErrorCode::Timeout.error(format!("the request ran longer than {} s and was cancelled", limit.as_secs()))
 }
 
-#[async_trait::async_trait]
-impl Extension for TimeoutExtension {
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
+impl TimeoutExtension {
+    /// Runs a query or mutation until its deadline (its own, or its batch's
+    /// if sooner); past it, the work is dropped and the answer is TIMEOUT.
+    pub(super) async fn run(&self, ctx: &ExtensionContext<'_>, work: impl Future<Output = Response>) -> Response {
         let own = Instant::now() + self.limit;
         let deadline = ctx.data_opt::<Deadline>().map_or(own, |d| own.min(Instant::from_std(d.0)));
         let _ = self.deadline.set(deadline);
-        match tokio::time::timeout_at(deadline, next.run(ctx, operation_name)).await {
+        match tokio::time::timeout_at(deadline, work).await {
             Ok(response) if Instant::now() < deadline => response,
             _ => {
                 tracing::warn!(seconds = self.limit.as_secs(), "operation timed out");
@@ -60,17 +57,13 @@ impl Extension for TimeoutExtension {
         }
     }
 
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
+    /// Before each field: refused once the deadline has passed, and a yield,
+    /// so that work that never waits lets the deadline in.
+    pub(super) async fn before_field(&self) -> ServerResult<()> {
         if self.deadline.get().is_some_and(|d| Instant::now() >= *d) {
             return Err(timed_out(self.limit));
         }
-        // Lets the runtime (and the deadline above) in between fields that never wait.
         tokio::task::consume_budget().await;
-        next.run(ctx, info).await
+        Ok(())
     }
 }

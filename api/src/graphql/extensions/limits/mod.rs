@@ -12,8 +12,7 @@ pub use rules::{Limits, ListSizes, Measure, OperationKind, Refusal, TextProblem}
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextResolve,
-    NextValidation, ResolveInfo,
+    Extension, ExtensionContext, NextParseQuery, NextPrepareRequest, NextResolve, NextValidation, ResolveInfo,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
@@ -34,19 +33,20 @@ impl LimitsPolicy {
     }
 }
 
-impl ExtensionFactory for LimitsPolicy {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExtension {
+impl LimitsPolicy {
+    /// The policy's state for one request.
+    pub(super) fn create(&self) -> LimitsExtension {
+        LimitsExtension {
             limits: self.limits,
             max_response_bytes: self.max_response_bytes,
             sizes: self.sizes.clone(),
             operation: OnceLock::new(),
             allowance: OnceLock::new(),
-        })
+        }
     }
 }
 
-struct LimitsExtension {
+pub(super) struct LimitsExtension {
     limits: Limits,
     max_response_bytes: usize,
     sizes: Arc<OnceLock<ListSizes>>,
@@ -61,7 +61,7 @@ impl From<Refusal> for ServerError {
 }
 
 /// Gives each error without a code the one of the stage that failed.
-fn with_code(mut errors: Vec<ServerError>, code: ErrorCode) -> Vec<ServerError> {
+pub(super) fn with_code(mut errors: Vec<ServerError>, code: ErrorCode) -> Vec<ServerError> {
     for e in errors.iter_mut() {
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
@@ -151,24 +151,6 @@ impl Extension for LimitsExtension {
         next.run(ctx).await.map_err(|e| with_code(e, ErrorCode::GraphqlValidationFailed))
     }
 
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let allowance = ctx
-            .data_opt::<Arc<ResponseAllowance>>()
-            .cloned()
-            .unwrap_or_else(|| ResponseAllowance::new(self.max_response_bytes));
-        let _ = self.allowance.set(allowance);
-        let response = next.run(ctx, operation_name).await;
-        if self.operation.get().is_some_and(|o| o.too_large.load(std::sync::atomic::Ordering::Relaxed)) {
-            return Response::from_errors(vec![too_large(self.max_response_bytes)]);
-        }
-        response
-    }
-
     async fn resolve(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -186,6 +168,26 @@ impl Extension for LimitsExtension {
             return Err(too_large(allowance.limit));
         }
         Ok(value)
+    }
+}
+
+impl LimitsExtension {
+    /// Before a query or mutation runs: the answer allowance it draws on (the
+    /// batch's, or its own).
+    pub(super) fn start_execute(&self, ctx: &ExtensionContext<'_>) {
+        let allowance = ctx
+            .data_opt::<Arc<ResponseAllowance>>()
+            .cloned()
+            .unwrap_or_else(|| ResponseAllowance::new(self.max_response_bytes));
+        let _ = self.allowance.set(allowance);
+    }
+
+    /// After it ran: an answer that outgrew the allowance is refused whole.
+    pub(super) fn finish_execute(&self, response: Response) -> Response {
+        if self.operation.get().is_some_and(|o| o.too_large.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Response::from_errors(vec![too_large(self.max_response_bytes)]);
+        }
+        response
     }
 }
 
