@@ -7,7 +7,7 @@ use entity::enums::Role;
 use crate::config::Config;
 use crate::graphql::ids;
 use crate::seed::demo;
-use crate::service::api_keys;
+use crate::service::api_key as api_keys;
 use crate::startup::AppState;
 use crate::{App, briefing, db, telemetry};
 

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use api::config::Config;
 use api::db;
 use api::graphql::ids;
-use api::service::api_keys;
+use api::service::api_key as api_keys;
 use chrono::{NaiveDate, Utc};
 use entity::enums::*;
 use entity::*;

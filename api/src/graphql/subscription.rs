@@ -16,7 +16,7 @@ use super::types::enums::{AgreementKind, LeadStatus};
 use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::realtime::bus::{Event, EventBus};
-use crate::service::events::EventKind;
+use crate::service::outbox::EventKind;
 
 /// The root of every subscription (over `graphql-transport-ws` at `/graphql/ws`).
 #[derive(Default)]

@@ -9,7 +9,7 @@ use super::context::{Ctx, OrGql};
 use super::ids;
 use super::mutation::settle;
 use crate::error::AppError;
-use crate::service::events::EventKind;
+use crate::service::outbox::EventKind;
 
 /// What partners can hear of, by webhook or subscription.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
@@ -19,7 +19,7 @@ pub enum WebhookEvent {
     AgreementRecorded,
     ProjectStageChanged,
 }
-use crate::service::webhooks as svc;
+use crate::service::webhook as svc;
 
 /// Where a partner's events are POSTed, signed with the webhook's secret.
 pub struct Webhook(pub webhook::Model);

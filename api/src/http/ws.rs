@@ -25,7 +25,7 @@ use super::HttpState;
 use crate::auth::{self, Principal};
 use crate::graphql::context::{Language, RequestContext};
 use crate::realtime::bus::EventBus;
-use crate::service::events::KEY_REVOKED;
+use crate::service::outbox::KEY_REVOKED;
 
 /// Seconds a client has to send `connection_init`.
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);

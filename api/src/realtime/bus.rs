@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use tokio::sync::{Notify, broadcast};
 
-use crate::service::events::CHANNEL;
+use crate::service::outbox::CHANNEL;
 
 /// An event as subscribers see it.
 pub type Event = Arc<domain_event::Model>;

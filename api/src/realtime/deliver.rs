@@ -16,7 +16,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::service::webhooks::{self, DELIVERED, FAILED, PENDING, SecretBox};
+use crate::service::webhook::{self as webhooks, DELIVERED, FAILED, PENDING, SecretBox};
 use crate::startup::AppState;
 
 /// How long a claimed delivery is the claimer's.

@@ -256,13 +256,13 @@ pub async fn record_agreement(
         record_stage(&txn, actor, after.id, Some(before.stage), ProjectStage::Signed, Some("登记主协议".into()))
             .await?;
         audit::record(&txn, actor, "recordAgreement", "Project", after.id, Some(&before), Some(&after)).await?;
-        super::events::project_stage_changed(&txn, before.stage, &after).await?;
+        super::outbox::project_stage_changed(&txn, before.stage, &after).await?;
         after
     } else {
         project
     };
     audit::record(&txn, actor, "recordAgreement", "Agreement", a.id, None, Some(&a)).await?;
-    super::events::agreement_recorded(&txn, &a, &project_now).await?;
+    super::outbox::agreement_recorded(&txn, &a, &project_now).await?;
     idempotency::complete(&txn, claimed, "Agreement", a.id).await?;
     txn.commit().await?;
     Ok(a)

@@ -117,7 +117,7 @@ impl ChildList for CampaignEvents {
         ("events", "campaign_id")
     }
     fn order() -> Ordering<event::Entity> {
-        super::event::ordering(super::event::EventOrderField::HeldOn, Direction::Desc)
+        super::promotion_event::ordering(super::promotion_event::EventOrderField::HeldOn, Direction::Desc)
     }
 }
 

@@ -209,7 +209,7 @@ pub async fn deactivate_partner(
         .exec(&txn)
         .await?;
     for key in &revoked {
-        super::events::key_revoked(&txn, key.id).await?;
+        super::outbox::key_revoked(&txn, key.id).await?;
     }
     // Its webhooks stop: deleted, their pending deliveries given up.
     entity::webhook::Entity::update_many()

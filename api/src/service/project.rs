@@ -358,7 +358,7 @@ pub async fn move_stage(
     let after = m.update(&txn).await?;
     record_stage(&txn, actor, after.id, Some(current.stage), to, note).await?;
     audit::record(&txn, actor, "moveProjectStage", "Project", after.id, Some(&current), Some(&after)).await?;
-    super::events::project_stage_changed(&txn, current.stage, &after).await?;
+    super::outbox::project_stage_changed(&txn, current.stage, &after).await?;
     txn.commit().await?;
     Ok(after)
 }

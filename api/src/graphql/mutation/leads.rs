@@ -6,7 +6,7 @@ use super::{Need, checked, forbidden, id_ref, input_path, need, payload, settle,
 use crate::graphql::context::Ctx;
 use crate::graphql::types::partner::Lead;
 use crate::graphql::types::project::Project;
-use crate::service::leads::{self as svc, Decision};
+use crate::service::lead::{self as svc, Decision};
 use crate::service::write::{Checks, MAX_NAME, MAX_TEXT};
 
 /// Most leads one `submitLeads` call takes.

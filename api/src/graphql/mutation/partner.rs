@@ -119,7 +119,7 @@ impl PartnerMutation {
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            crate::service::api_keys::create_api_key(
+            crate::service::api_key::create_api_key(
                 ctx.db(),
                 &actor,
                 name,
@@ -138,7 +138,7 @@ impl PartnerMutation {
     /// Revokes a key (admins any key, a partner its own); it fails from its next request on.
     async fn revoke_api_key(&self, ctx: &Context<'_>, input: RevokeApiKeyInput) -> Result<RevokeApiKeyPayload> {
         let id = id_ref(&Some(input.api_key_id), "ApiKey").0;
-        let result = crate::service::api_keys::revoke_api_key(ctx.db(), &ctx.request().actor(), id).await;
+        let result = crate::service::api_key::revoke_api_key(ctx.db(), &ctx.request().actor(), id).await;
         let (api_key, user_errors) = settle(ctx, result, ApiKey)?;
         Ok(RevokeApiKeyPayload { client_mutation_id: input.client_mutation_id, api_key, user_errors })
     }

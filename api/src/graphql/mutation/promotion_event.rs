@@ -45,7 +45,7 @@ impl PromotionEventMutation {
         let mut c = Checks::new();
         let campaign = id_ref(&Some(input.campaign_id), "Campaign");
         let (participants, bad) = id_list(input.participant_ids, "Enterprise");
-        let cmd = crate::service::event::CreateEvent {
+        let cmd = crate::service::promotion_event::CreateEvent {
             campaign_id: campaign.0,
             title: c.text("title", &input.title, 300),
             kind: input.kind.into(),
@@ -56,9 +56,10 @@ impl PromotionEventMutation {
         };
         let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || crate::service::event::create_event(ctx.db(), &actor, cmd, campaign, bad, k.as_deref()))
-                .await;
+        let result = checked(c, || {
+            crate::service::promotion_event::create_event(ctx.db(), &actor, cmd, campaign, bad, k.as_deref())
+        })
+        .await;
         let (event, user_errors) = settle(ctx, result, Event)?;
         Ok(CreateEventPayload { client_mutation_id: input.client_mutation_id, event, user_errors })
     }

@@ -11,7 +11,7 @@ use crate::graphql::types::incentive::{
 };
 use crate::graphql::types::project::{Project, ProjectFilter, ProjectOrder, ProjectOrderField};
 use crate::graphql::types::{OrderDirection, page};
-use crate::service::{agreement as agreement_svc, enterprise as enterprise_svc, event as event_svc};
+use crate::service::{agreement as agreement_svc, enterprise as enterprise_svc, promotion_event as event_svc};
 use crate::service::{incentive as incentive_svc, project as project_svc};
 
 #[derive(Default)]

@@ -14,7 +14,7 @@ use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::Ctx;
 use crate::graphql::ids;
 use crate::graphql::scalars::{Date, Decimal};
-use crate::service::{enterprise as enterprise_svc, event as event_svc, incentive as svc};
+use crate::service::{enterprise as enterprise_svc, incentive as svc, promotion_event as event_svc};
 
 /// A policy incentive (优惠政策) with machine-readable eligibility rules.
 pub struct Incentive(pub incentive::Model);

@@ -196,7 +196,7 @@ pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, lead_id: Option<i6
     m.updated_at = Set(now());
     let after = m.update(&txn).await?;
     audit::record(&txn, actor, "withdrawLead", "Lead", after.id, Some(&before), Some(&after)).await?;
-    super::events::lead_status_changed(&txn, before.status, &after).await?;
+    super::outbox::lead_status_changed(&txn, before.status, &after).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -285,7 +285,7 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead) -> 
     m.updated_at = Set(now());
     let after = m.update(&txn).await?;
     audit::record(&txn, actor, "reviewLead", "Lead", after.id, Some(&before), Some(&after)).await?;
-    super::events::lead_status_changed(&txn, before.status, &after).await?;
+    super::outbox::lead_status_changed(&txn, before.status, &after).await?;
     txn.commit().await?;
     Ok(after)
 }

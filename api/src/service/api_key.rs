@@ -125,7 +125,7 @@ pub async fn revoke_api_key(
     }
     let txn = begin(db).await?;
     let current = match key_id {
-        Some(id) => super::leads::find_visible::<api_key::Entity, _>(&txn, actor, id).await?,
+        Some(id) => super::lead::find_visible::<api_key::Entity, _>(&txn, actor, id).await?,
         None => None,
     }
     .ok_or_else(|| not_found("apiKeyId", "密钥", "API key"))?;
@@ -138,7 +138,7 @@ pub async fn revoke_api_key(
     m.updated_at = Set(t);
     let after = m.update(&txn).await?;
     audit::record(&txn, actor, "revokeApiKey", "ApiKey", after.id, Some(&current), Some(&after)).await?;
-    super::events::key_revoked(&txn, after.id).await?;
+    super::outbox::key_revoked(&txn, after.id).await?;
     txn.commit().await?;
     Ok(after)
 }

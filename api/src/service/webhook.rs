@@ -17,7 +17,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::audit;
-use super::events::EventKind;
+use super::outbox::EventKind;
 use super::tx::{begin, now};
 use super::write::{Actor, Checks, UserErrorCode, WriteError, WriteResult, not_found};
 use crate::config::Config;

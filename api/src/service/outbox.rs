@@ -93,7 +93,7 @@ async fn insert<C: ConnectionTrait>(
             webhook_delivery::ActiveModel {
                 webhook_id: Set(hook.id),
                 event_id: Set(event.id),
-                status: Set(super::webhooks::PENDING.into()),
+                status: Set(super::webhook::PENDING.into()),
                 attempts: Set(0),
                 next_attempt_at: Set(t),
                 created_at: Set(t),
