@@ -12,10 +12,10 @@ pub use rules::{Limits, ListSizes, Measure, OperationKind, Refusal, TextProblem}
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, NextParseQuery, NextPrepareRequest, NextResolve, NextValidation, ResolveInfo,
+    Extension, ExtensionContext, NextParseQuery, NextPrepareRequest, NextResolve, ResolveInfo,
 };
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
+use async_graphql::{Request, Response, ServerError, ServerResult, Value, Variables};
 
 use super::{Operation, ResponseAllowance};
 use crate::error::ErrorCode;
@@ -141,14 +141,6 @@ impl Extension for LimitsExtension {
             // check, which also meets fragment cycles: a validation error.
             with_code(vec![e], ErrorCode::GraphqlValidationFailed).remove(0)
         })
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|e| with_code(e, ErrorCode::GraphqlValidationFailed))
     }
 
     async fn resolve(
