@@ -3,6 +3,7 @@
 
 pub mod country;
 pub mod money;
+pub mod problem;
 pub mod stage;
 pub mod text;
 pub mod uscc;

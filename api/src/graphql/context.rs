@@ -22,24 +22,7 @@ pub struct RequestContext {
     pub language: Language,
 }
 
-/// The language of user-error messages: Simplified Chinese unless the client
-/// asks for English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Language {
-    #[default]
-    Chinese,
-    English,
-}
-
-impl Language {
-    /// From an `Accept-Language` header: English when its first choice is English.
-    pub fn from_header(value: Option<&str>) -> Self {
-        match value.and_then(|v| v.split(',').next()).map(|v| v.trim().to_ascii_lowercase()) {
-            Some(v) if v.starts_with("en") => Language::English,
-            _ => Language::Chinese,
-        }
-    }
-}
+pub use crate::messages::Language;
 
 impl RequestContext {
     pub fn new(state: &AppState, principal: Principal, request_id: Option<String>, language: Language) -> Self {

@@ -7,9 +7,10 @@ use entity::{webhook, webhook_delivery};
 
 use super::context::{Ctx, OrGql};
 use super::ids;
-use super::mutation::settle;
+use super::mutation::{Ids, Need, checked, need, settle};
 use crate::error::AppError;
 use crate::service::outbox::EventKind;
+use crate::service::write::{Checks, Noun};
 
 /// What partners can hear of, by webhook or subscription.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
@@ -181,14 +182,15 @@ pub struct WebhookMutation;
 impl WebhookMutation {
     /// Registers a webhook for a partner's events (a partner its own, an admin any partner's).
     async fn create_webhook(&self, ctx: &Context<'_>, input: CreateWebhookInput) -> Result<CreateWebhookPayload> {
-        let partner = input.partner_id.as_ref().map(|id| ids::decode_as(id, "Partner"));
+        need(ctx, Need::PartnerOrAdmin)?;
+        let mut c = Checks::new();
         let new = svc::NewWebhook {
             url: input.url,
             events: input.events.into_iter().map(Into::into).collect(),
-            partner_id: partner.flatten(),
-            bad_partner_id: partner.is_some_and(|p| p.is_none()),
+            partner_id: c.optional_id("partnerId", &input.partner_id, Noun::Partner),
         };
-        let result = svc::create(ctx.db(), &ctx.state().config, &ctx.request().actor(), new).await;
+        let actor = ctx.request().actor();
+        let result = checked(c, || svc::create(ctx.db(), &ctx.state().config, &actor, new)).await;
         let (created, user_errors) = settle(ctx, result, |(hook, secret)| (Webhook(hook), secret))?;
         let (webhook, secret) = created.map(|(w, s)| (Some(w), Some(s))).unwrap_or((None, None));
         Ok(CreateWebhookPayload { client_mutation_id: input.client_mutation_id, webhook, secret, user_errors })
@@ -196,8 +198,11 @@ impl WebhookMutation {
 
     /// Deletes a webhook.
     async fn delete_webhook(&self, ctx: &Context<'_>, input: DeleteWebhookInput) -> Result<DeleteWebhookPayload> {
-        let id = ids::decode_as(&input.webhook_id, "Webhook");
-        let result = svc::delete(ctx.db(), &ctx.request().actor(), id).await;
+        need(ctx, Need::PartnerOrAdmin)?;
+        let mut c = Checks::new();
+        let id = c.id("webhookId", &input.webhook_id, Noun::Webhook);
+        let actor = ctx.request().actor();
+        let result = checked(c, || svc::delete(ctx.db(), &actor, id)).await;
         let (webhook, user_errors) = settle(ctx, result, Webhook)?;
         Ok(DeleteWebhookPayload { client_mutation_id: input.client_mutation_id, webhook, user_errors })
     }

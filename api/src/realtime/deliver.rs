@@ -162,9 +162,10 @@ async fn send(
 ) -> Result<i32, (Option<i32>, String, bool)> {
     let url = reqwest::Url::parse(&hook.url).map_err(|_| (None, "the URL is not valid".to_owned(), true))?;
     // Checked again now, on the address that will be used, and pinned to it.
-    let addrs = webhooks::resolve(&url, app.config.webhook_allow_private)
-        .await
-        .map_err(|e| (None, e.reason().1.to_owned(), false))?;
+    let addrs = webhooks::resolve(&url, app.config.webhook_allow_private).await.map_err(|e| {
+        let problem = crate::domain::problem::Problem::UrlTarget(e.into());
+        (None, crate::messages::user_error(&problem, "url", crate::messages::Language::English), false)
+    })?;
     let host = url.host_str().unwrap_or_default().to_owned();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

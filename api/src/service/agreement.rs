@@ -8,7 +8,7 @@ use entity::{agreement, *};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QuerySelect,
+    PaginatorTrait, QueryFilter,
 };
 use serde::Serialize;
 
@@ -17,9 +17,9 @@ use super::filter::{all, eq, gte, lte};
 use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
-use super::refs::{IdRef, Ref, check_refs};
+use super::refs::{Ref, check_refs};
 use super::tx::{content_hash, load, now};
-use super::write::{Actor, UserErrorCode, WriteResult, at, forbidden_transition, not_found, user_error};
+use super::write::{Actor, Noun, Problem, WriteResult, not_found, refuse};
 use crate::domain::money::Money;
 use crate::domain::stage;
 
@@ -97,7 +97,7 @@ impl ChildList for ProjectAgreements {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordAgreement {
-    pub project_id: Option<i64>,
+    pub project_id: i64,
     pub kind: AgreementKind,
     pub signed_on: NaiveDate,
     pub total_investment: Money,
@@ -106,13 +106,6 @@ pub struct RecordAgreement {
     pub event_id: Option<i64>,
     pub is_increase: bool,
     pub incentive_ids: Vec<i64>,
-}
-
-pub struct AgreementRefs {
-    pub campaign: IdRef,
-    pub event: IdRef,
-    /// Incentive ids that did not decode.
-    pub bad_incentives: bool,
 }
 
 /// The campaign an agreement counts for: the one named, else the single active
@@ -133,20 +126,7 @@ pub(crate) async fn campaign_for<C: ConnectionTrait>(
         .await?;
     match candidates.as_slice() {
         [one] => Ok(one.id),
-        list => Err(user_error(
-            at("campaignId"),
-            UserErrorCode::NoCampaign,
-            if list.is_empty() {
-                "签约日期不在任何进行中的招商活动期间，请指定招商活动"
-            } else {
-                "签约日期落在多个招商活动期间，请指定招商活动"
-            },
-            if list.is_empty() {
-                "no active campaign contains the signing date: name the campaign"
-            } else {
-                "several active campaigns contain the signing date: name the campaign"
-            },
-        )),
+        list => Err(refuse("campaign_id", Problem::NoCampaign { ambiguous: !list.is_empty() })),
     }
 }
 
@@ -157,7 +137,6 @@ pub async fn record_agreement(
     db: &DatabaseConnection,
     actor: &Actor,
     cmd: RecordAgreement,
-    refs: AgreementRefs,
     key: Option<&str>,
 ) -> WriteResult<agreement::Model> {
     actor.require_staff()?;
@@ -169,41 +148,25 @@ pub async fn record_agreement(
         Claimed::Replay(id) => return load::<agreement::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
-    let project = match cmd.project_id {
-        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("projectId", "项目", "project"))?;
-    check_refs(&txn, &[("campaignId", refs.campaign, Ref::Campaign), ("eventId", refs.event, Ref::Event)]).await?;
+    let project = super::tx::locked::<project::Entity>(&txn, cmd.project_id, "project_id", Noun::Project).await?;
+    check_refs(&txn, &[("campaign_id", cmd.campaign_id, Ref::Campaign), ("event_id", cmd.event_id, Ref::Event)])
+        .await?;
     let found =
         incentive::Entity::find().filter(incentive::Column::Id.is_in(cmd.incentive_ids.clone())).count(&txn).await?;
-    if refs.bad_incentives || found as usize != cmd.incentive_ids.len() {
-        return Err(not_found("incentiveIds", "优惠政策", "incentive"));
+    if found as usize != cmd.incentive_ids.len() {
+        return Err(not_found("incentive_ids", Noun::Incentive));
     }
     let primary =
         agreement::Entity::find().filter(agreement::Column::PrimaryProjectId.eq(project.id)).one(&txn).await?;
     match (cmd.is_increase, &primary) {
         (false, Some(_)) => {
-            return Err(user_error(
-                at("projectId"),
-                UserErrorCode::AlreadySigned,
-                "该项目已有主协议；后续请登记增资或升级协议",
-                "the project has a primary agreement: record an increase or upgrade it",
-            ));
+            return Err(refuse("project_id", Problem::AlreadySigned));
         }
         (true, None) => {
-            return Err(forbidden_transition(
-                "isIncrease",
-                "项目尚无主协议，不能登记增资",
-                "an increase needs a primary agreement first",
-            ));
+            return Err(refuse("is_increase", Problem::IncreaseWithoutPrimary));
         }
         (false, None) if !stage::may_sign(project.stage) => {
-            return Err(forbidden_transition(
-                "projectId",
-                "项目当前阶段不能签约",
-                "the project cannot be signed at its stage",
-            ));
+            return Err(refuse("project_id", Problem::StageCannotSign));
         }
         _ => {}
     }
@@ -228,12 +191,7 @@ pub async fn record_agreement(
         Ok(a) => a,
         // The unique primary_project_id index settles a race between two primaries.
         Err(e) if super::tx::is_unique_violation(&e) => {
-            return Err(user_error(
-                at("projectId"),
-                UserErrorCode::AlreadySigned,
-                "该项目已有主协议",
-                "the project has a primary agreement",
-            ));
+            return Err(refuse("project_id", Problem::AlreadySigned));
         }
         Err(e) => return Err(e.into()),
     };
@@ -273,32 +231,19 @@ pub async fn record_agreement(
 pub async fn upgrade_agreement(
     db: &DatabaseConnection,
     actor: &Actor,
-    agreement_id: Option<i64>,
+    agreement_id: i64,
     upgraded_on: NaiveDate,
     total: Option<Money>,
     foreign: Option<Money>,
 ) -> WriteResult<agreement::Model> {
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
-    let current = match agreement_id {
-        Some(id) => agreement::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("agreementId", "协议", "agreement"))?;
+    let current = super::tx::locked::<agreement::Entity>(&txn, agreement_id, "agreement_id", Noun::Agreement).await?;
     if current.kind != AgreementKind::Framework {
-        return Err(forbidden_transition(
-            "agreementId",
-            "只有框架协议可以升级为合同",
-            "only a framework agreement can be upgraded",
-        ));
+        return Err(refuse("agreement_id", Problem::NotFramework));
     }
     if upgraded_on < current.signed_on {
-        return Err(user_error(
-            at("upgradedOn"),
-            UserErrorCode::OutOfRange,
-            "升级日期不能早于签约日期",
-            "the upgrade cannot precede the signing",
-        ));
+        return Err(refuse("upgraded_on", Problem::EndBeforeStart));
     }
     let total = total.map(Money::fen).unwrap_or(current.total_investment_fen);
     let foreign = foreign.map(Money::fen).unwrap_or(current.foreign_capital_fen);

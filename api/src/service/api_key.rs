@@ -7,9 +7,9 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
 
 use super::audit;
-use super::refs::{IdRef, Ref, check_refs};
+use super::refs::{Ref, check_refs};
 use super::tx::{begin, content_hash, finish, now, start};
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error};
+use super::write::{Actor, Noun, Problem, WriteError, WriteResult, not_found, refuse};
 use crate::auth::{display_prefix, generate_secret, hash_secret};
 use crate::error::{AppError, AppResult};
 
@@ -64,73 +64,52 @@ pub async fn create_api_key(
     actor: &Actor,
     name: String,
     role: Role,
-    partner: IdRef,
+    partner: Option<i64>,
     expires_at: Option<DateTime<Utc>>,
     key: Option<&str>,
 ) -> WriteResult<(api_key::Model, Option<String>)> {
     actor.require_admin()?;
-    if role == Role::Partner && !partner.1 {
-        return Err(user_error(
-            at("partnerId"),
-            UserErrorCode::Required,
-            "合作机构密钥须指定合作机构",
-            "a PARTNER key needs a partner",
-        ));
+    if role == Role::Partner && partner.is_none() {
+        return Err(refuse("partner_id", Problem::PartnerRequired));
     }
-    if role != Role::Partner && partner.1 {
-        return Err(user_error(
-            at("partnerId"),
-            UserErrorCode::OutOfRange,
-            "只有合作机构密钥属于合作机构",
-            "only PARTNER keys belong to a partner",
-        ));
+    if role != Role::Partner && partner.is_some() {
+        return Err(refuse("partner_id", Problem::PartnerOnlyForPartnerKeys));
     }
     if role == Role::Public {
-        return Err(user_error(at("role"), UserErrorCode::OutOfRange, "公众访问无需密钥", "the public needs no key"));
+        return Err(refuse("role", Problem::NoKeyForPublic));
     }
     if expires_at.is_some_and(|t| t <= Utc::now()) {
-        return Err(user_error(
-            at("expiresAt"),
-            UserErrorCode::OutOfRange,
-            "过期时间须晚于当前时间",
-            "expiresAt must lie in the future",
-        ));
+        return Err(refuse("expires_at", Problem::NotInFuture));
     }
-    let hash = content_hash(&(&name, role, partner.0, expires_at));
+    let hash = content_hash(&(&name, role, partner, expires_at));
     let (txn, claim) = match start::<api_key::Entity>(db, actor, "createApiKey", key, hash).await? {
         Ok(t) => t,
         Err(replay) => return Ok((replay, None)),
     };
-    check_refs(&txn, &[("partnerId", partner, Ref::Partner)]).await?;
-    if let Some(pid) = partner.0 {
+    check_refs(&txn, &[("partner_id", partner, Ref::Partner)]).await?;
+    if let Some(pid) = partner {
         let active = partner::Entity::find_by_id(pid).one(&txn).await?.is_some_and(|p| p.is_active);
         if !active {
-            return Err(forbidden_transition("partnerId", "该合作机构已停用", "the partner is deactivated"));
+            return Err(refuse("partner_id", Problem::PartnerInactive));
         }
     }
-    let new: NewKey = create(&txn, &name, role, partner.0, expires_at).await.map_err(WriteError::App)?;
+    let new: NewKey = create(&txn, &name, role, partner, expires_at).await.map_err(WriteError::App)?;
     finish(txn, actor, claim, "createApiKey", "ApiKey", new.key.id, &new.key).await?;
     Ok((new.key, Some(new.secret)))
 }
 
 /// `revokeApiKey`: effective on the key's next request. Admins revoke any key,
 /// a partner its own.
-pub async fn revoke_api_key(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    key_id: Option<i64>,
-) -> WriteResult<api_key::Model> {
+pub async fn revoke_api_key(db: &DatabaseConnection, actor: &Actor, key_id: i64) -> WriteResult<api_key::Model> {
     if !actor.principal.is_admin() && actor.principal.partner().is_none() {
         return Err(WriteError::Forbidden);
     }
     let txn = begin(db).await?;
-    let current = match key_id {
-        Some(id) => super::lead::find_visible::<api_key::Entity, _>(&txn, actor, id).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("apiKeyId", "密钥", "API key"))?;
+    let current = super::lead::find_visible::<api_key::Entity, _>(&txn, actor, key_id)
+        .await?
+        .ok_or_else(|| not_found("api_key_id", Noun::ApiKey))?;
     if current.revoked_at.is_some() {
-        return Err(forbidden_transition("apiKeyId", "该密钥已吊销", "the key is already revoked"));
+        return Err(refuse("api_key_id", Problem::KeyRevoked));
     }
     let t = now();
     let mut m = current.clone().into_active_model();

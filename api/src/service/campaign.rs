@@ -14,7 +14,7 @@ use super::filter::{all, gte, lte, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
-use super::write::{Actor, UserErrorCode, WriteResult, at, not_found, user_error};
+use super::write::{Actor, Noun, Problem, WriteResult, not_found, refuse};
 use crate::domain::money::Money;
 use crate::domain::text::fold;
 
@@ -136,24 +136,19 @@ pub struct CampaignFields {
 
 pub(crate) fn check_period(starts: NaiveDate, ends: NaiveDate) -> WriteResult<()> {
     if ends < starts {
-        return Err(user_error(
-            at("endsOn"),
-            UserErrorCode::OutOfRange,
-            "结束日期不能早于开始日期",
-            "the end cannot precede the start",
-        ));
+        return Err(refuse("ends_on", Problem::EndBeforeStart));
     }
     Ok(())
 }
 
-pub(crate) async fn check_sectors<C: ConnectionTrait>(db: &C, ids: &Option<Vec<i64>>, bad: bool) -> WriteResult<()> {
+pub(crate) async fn check_sectors<C: ConnectionTrait>(db: &C, ids: &Option<Vec<i64>>) -> WriteResult<()> {
     let Some(ids) = ids else { return Ok(()) };
     let mut unique = ids.clone();
     unique.sort_unstable();
     unique.dedup();
     let found = sector::Entity::find().filter(sector::Column::Id.is_in(unique.clone())).count(db).await?;
-    if bad || found as usize != unique.len() {
-        return Err(not_found("sectorIds", "行业", "sector"));
+    if found as usize != unique.len() {
+        return Err(not_found("sector_ids", Noun::Sector));
     }
     Ok(())
 }
@@ -183,7 +178,6 @@ pub async fn create_campaign(
     db: &DatabaseConnection,
     actor: &Actor,
     f: CampaignFields,
-    bad_sectors: bool,
     key: Option<&str>,
 ) -> WriteResult<campaign::Model> {
     actor.require_admin()?;
@@ -193,7 +187,7 @@ pub async fn create_campaign(
         Ok(t) => t,
         Err(replay) => return Ok(replay),
     };
-    check_sectors(&txn, &f.sector_ids, bad_sectors).await?;
+    check_sectors(&txn, &f.sector_ids).await?;
     let name = f.name.unwrap_or_default();
     let t = now();
     let c = campaign::ActiveModel {
@@ -220,21 +214,16 @@ pub async fn create_campaign(
 pub async fn update_campaign(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: Option<i64>,
+    id: i64,
     f: CampaignFields,
-    bad_sectors: bool,
     expected: Option<DateTime<Utc>>,
 ) -> WriteResult<campaign::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
-    let current = match id {
-        Some(id) => campaign::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("campaignId", "招商活动", "campaign"))?;
+    let current = super::tx::locked::<campaign::Entity>(&txn, id, "campaign_id", Noun::Campaign).await?;
     check_fresh(current.updated_at, expected)?;
     check_period(f.starts_on.unwrap_or(current.starts_on), f.ends_on.unwrap_or(current.ends_on))?;
-    check_sectors(&txn, &f.sector_ids, bad_sectors).await?;
+    check_sectors(&txn, &f.sector_ids).await?;
     let mut m = current.clone().into_active_model();
     if let Some(name) = f.name {
         m.search_name = Set(fold(&name));

@@ -4,20 +4,18 @@
 use chrono::NaiveDate;
 use entity::*;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
 
 use super::audit;
 use super::idempotency::{self, Claimed, Key};
 use super::tx::{content_hash, load, now};
-use super::write::{Actor, UserErrorCode, WriteResult, at, forbidden_transition, not_found, user_error};
+use super::write::{Actor, Noun, Problem, WriteResult, refuse};
 use crate::domain::money::Money;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordArrival {
-    pub project_id: Option<i64>,
+    pub project_id: i64,
     pub arrived_on: NaiveDate,
     pub amount: Money,
 }
@@ -31,31 +29,18 @@ pub async fn record_arrival(
 ) -> WriteResult<capital_arrival::Model> {
     actor.require_staff()?;
     if cmd.amount == Money::ZERO {
-        return Err(user_error(
-            at("amount"),
-            UserErrorCode::OutOfRange,
-            "到资金额必须大于零",
-            "the amount must be positive",
-        ));
+        return Err(refuse("amount", Problem::NotPositive));
     }
     let claim = Key { mutation: "recordCapitalArrival", key, hash: content_hash(&cmd) };
     let (txn, claimed) = match idempotency::claim(db, actor, &claim).await? {
         Claimed::Replay(id) => return load::<capital_arrival::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
-    let project = match cmd.project_id {
-        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("projectId", "项目", "project"))?;
+    let project = super::tx::locked::<project::Entity>(&txn, cmd.project_id, "project_id", Noun::Project).await?;
     let signed =
         agreement::Entity::find().filter(agreement::Column::PrimaryProjectId.eq(project.id)).count(&txn).await? > 0;
     if !signed {
-        return Err(forbidden_transition(
-            "projectId",
-            "项目尚未签约，不能登记到资",
-            "capital can arrive only for a signed project",
-        ));
+        return Err(refuse("project_id", Problem::NotSigned));
     }
     let a = capital_arrival::ActiveModel {
         project_id: Set(project.id),

@@ -1,6 +1,5 @@
 //! Target enterprises (目标企业).
 
-use chrono::{DateTime, Utc};
 use entity::enums::{EnterpriseSize, EnterpriseStatus, Priority};
 use entity::*;
 use sea_orm::ActiveValue::Set;
@@ -15,9 +14,9 @@ use super::filter::{all, eq, search};
 use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
-use super::refs::{IdRef, Ref, check_refs};
+use super::refs::{Ref, check_refs};
 use super::tx::{check_fresh, content_hash, guarded_update, load, now, unique_or};
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, not_found, user_error};
+use super::write::{Actor, Change, Noun, Patch, Problem, WriteError, WriteResult, refuse};
 use crate::domain::text::{dedupe_key, fold};
 
 #[derive(Debug, Default, Clone)]
@@ -89,33 +88,39 @@ impl ChildList for EventParticipants {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// An enterprise's fields as a command gives them: for a creation, absent is
+/// the default; for a change, absent (or [`Patch::Keep`]) leaves a field as it is.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct EnterpriseFields {
     pub name: Option<String>,
     pub country: Option<String>,
-    pub uscc: Option<String>,
-    pub sector_id: Option<i64>,
-    pub size: Option<EnterpriseSize>,
+    pub uscc: Patch<String>,
+    pub sector_id: Patch<i64>,
+    pub size: Patch<EnterpriseSize>,
     pub is_fortune500: Option<bool>,
     pub is_foreign_invested: Option<bool>,
     pub is_listed: Option<bool>,
     pub priority: Option<Priority>,
     pub status: Option<EnterpriseStatus>,
-    pub department_id: Option<i64>,
-    pub contact_name: Option<String>,
-    pub contact_phone: Option<String>,
-    pub contact_email: Option<String>,
-    pub notes: Option<String>,
+    pub department_id: Patch<i64>,
+    pub contact_name: Patch<String>,
+    pub contact_phone: Patch<String>,
+    pub contact_email: Patch<String>,
+    pub notes: Patch<String>,
 }
 
-pub struct EnterpriseRefs {
-    pub sector: IdRef,
-    pub department: IdRef,
+impl EnterpriseFields {
+    fn refs(&self) -> [(&'static str, Option<i64>, Ref); 2] {
+        [
+            ("sector_id", self.sector_id.set().copied(), Ref::Sector),
+            ("department_id", self.department_id.set().copied(), Ref::Department),
+        ]
+    }
 }
 
 pub(crate) async fn uscc_taken<C: ConnectionTrait>(
     db: &C,
-    uscc: &Option<String>,
+    uscc: Option<&String>,
     except: Option<i64>,
 ) -> Result<bool, sea_orm::DbErr> {
     let Some(u) = uscc else { return Ok(false) };
@@ -127,19 +132,13 @@ pub(crate) async fn uscc_taken<C: ConnectionTrait>(
 }
 
 pub(crate) fn uscc_exists() -> WriteError {
-    user_error(
-        at("uscc"),
-        UserErrorCode::AlreadyExists,
-        "已有企业使用该统一社会信用代码",
-        "an enterprise with this USCC exists",
-    )
+    refuse("uscc", Problem::UsccTaken)
 }
 
 pub async fn create_enterprise(
     db: &DatabaseConnection,
     actor: &Actor,
     f: EnterpriseFields,
-    refs: EnterpriseRefs,
     key: Option<&str>,
 ) -> WriteResult<enterprise::Model> {
     actor.require_staff()?;
@@ -148,28 +147,27 @@ pub async fn create_enterprise(
         Claimed::Replay(id) => return load::<enterprise::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
-    check_refs(&txn, &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)])
-        .await?;
+    check_refs(&txn, &f.refs()).await?;
     let name = f.name.unwrap_or_default();
     let t = now();
     let e = enterprise::ActiveModel {
         search_name: Set(fold(&name)),
         dedupe_key: Set(dedupe_key(&name)),
         name: Set(name),
-        uscc: Set(f.uscc),
+        uscc: Set(f.uscc.value()),
         country: Set(f.country.unwrap_or_else(|| "CN".into())),
-        sector_id: Set(f.sector_id),
-        size: Set(f.size),
+        sector_id: Set(f.sector_id.value()),
+        size: Set(f.size.value()),
         is_fortune500: Set(f.is_fortune500.unwrap_or(false)),
         is_foreign_invested: Set(f.is_foreign_invested.unwrap_or(false)),
         is_listed: Set(f.is_listed.unwrap_or(false)),
         priority: Set(f.priority.unwrap_or(Priority::B)),
-        department_id: Set(f.department_id),
+        department_id: Set(f.department_id.value()),
         status: Set(f.status.unwrap_or(EnterpriseStatus::Prospect)),
-        contact_name: Set(f.contact_name),
-        contact_phone: Set(f.contact_phone),
-        contact_email: Set(f.contact_email),
-        notes: Set(f.notes),
+        contact_name: Set(f.contact_name.value()),
+        contact_phone: Set(f.contact_phone.value()),
+        contact_email: Set(f.contact_email.value()),
+        notes: Set(f.notes.value()),
         created_at: Set(t),
         updated_at: Set(t),
         ..Default::default()
@@ -186,22 +184,15 @@ pub async fn create_enterprise(
 pub async fn update_enterprise(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: Option<i64>,
-    f: EnterpriseFields,
-    refs: EnterpriseRefs,
-    expected: Option<DateTime<Utc>>,
+    change: Change<EnterpriseFields>,
 ) -> WriteResult<enterprise::Model> {
+    let Change { id, expected_updated_at: expected, fields: f } = change;
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
-    let current = match id {
-        Some(id) => enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("enterpriseId", "企业", "enterprise"))?;
+    let current = super::tx::locked::<enterprise::Entity>(&txn, id, "enterprise_id", Noun::Enterprise).await?;
     check_fresh(current.updated_at, expected)?;
-    check_refs(&txn, &[("sectorId", refs.sector, Ref::Sector), ("departmentId", refs.department, Ref::Department)])
-        .await?;
-    if uscc_taken(&txn, &f.uscc, Some(current.id)).await? {
+    check_refs(&txn, &f.refs()).await?;
+    if uscc_taken(&txn, f.uscc.set(), Some(current.id)).await? {
         return Err(uscc_exists());
     }
     let mut m = current.clone().into_active_model();
@@ -211,10 +202,13 @@ pub async fn update_enterprise(
         m.name = Set(name);
     }
     macro_rules! set {
-        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v.into()); } )*};
+        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v); } )*};
     }
-    set!(country, sector_id, size, is_fortune500, is_foreign_invested, is_listed, priority, status, department_id);
-    set!(uscc, contact_name, contact_phone, contact_email, notes);
+    macro_rules! patch {
+        ($($field:ident),*) => {$( f.$field.write_to(&mut m.$field); )*};
+    }
+    set!(country, is_fortune500, is_foreign_invested, is_listed, priority, status);
+    patch!(uscc, sector_id, size, department_id, contact_name, contact_phone, contact_email, notes);
     guarded_update::<enterprise::Entity, _, _>(
         &txn,
         m,

@@ -11,7 +11,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::tx::{begin, is_unique_violation, now};
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, user_error};
+use super::write::{Actor, Problem, WriteError, WriteResult, refuse};
 
 /// An optional idempotency key on a mutation, with the content it guards.
 pub struct Key<'a> {
@@ -27,46 +27,35 @@ pub enum Claimed {
 }
 
 pub fn conflict() -> WriteError {
-    user_error(
-        at("idempotencyKey"),
-        UserErrorCode::IdempotencyConflict,
-        "该幂等键已用于内容不同的请求",
-        "this idempotency key was used with different content",
-    )
+    refuse("idempotency_key", Problem::IdempotencyConflict)
 }
 
 /// Longest idempotency key, in characters.
 pub const MAX_KEY: usize = 200;
 
-/// An idempotency key is stored as given: no control characters, at most [`MAX_KEY`].
+/// An idempotency key is stored trimmed: not empty, no control characters, at
+/// most [`MAX_KEY`].
 fn check_key(key: &str) -> WriteResult<()> {
-    let field = at("idempotencyKey");
+    if key.is_empty() {
+        return Err(refuse("idempotency_key", Problem::Required));
+    }
     if crate::domain::text::has_forbidden_char(key) {
-        return Err(user_error(
-            field.clone(),
-            UserErrorCode::InvalidFormat,
-            "idempotencyKey含有控制字符或双向覆盖字符",
-            "idempotencyKey contains a control or bidirectional-override character",
-        ));
+        return Err(refuse("idempotency_key", Problem::ForbiddenCharacter));
     }
     if key.chars().count() > MAX_KEY {
-        return Err(user_error(
-            field,
-            UserErrorCode::OutOfRange,
-            format!("idempotencyKey不能超过{MAX_KEY}个字符"),
-            format!("idempotencyKey must be at most {MAX_KEY} characters"),
-        ));
+        return Err(refuse("idempotency_key", Problem::TooLong { max: MAX_KEY }));
     }
     Ok(())
 }
 
 /// Begins the mutation's transaction and claims its key, if it has one.
 pub async fn claim(db: &DatabaseConnection, actor: &Actor, key: &Key<'_>) -> WriteResult<Claimed> {
-    if let Some(k) = key.key {
+    let k = key.key.map(str::trim);
+    if let Some(k) = k {
         check_key(k)?;
     }
     let txn = begin(db).await?;
-    let Some(k) = key.key else {
+    let Some(k) = k else {
         return Ok(Claimed::Fresh(txn, None));
     };
     let row = idempotency_key::ActiveModel {

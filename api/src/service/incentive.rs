@@ -20,7 +20,7 @@ use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
 use super::visibility::restrict;
-use super::write::{Actor, UserErrorCode, WriteResult, at, not_found, user_error};
+use super::write::{Actor, Noun, Problem, WriteResult, refuse};
 use crate::auth::Principal;
 use crate::domain::money::Money;
 use crate::domain::text::fold;
@@ -318,12 +318,7 @@ pub struct IncentiveFields {
 pub(crate) fn check_validity(from: Option<NaiveDate>, to: Option<NaiveDate>) -> WriteResult<()> {
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
-            return Err(user_error(
-                at("validTo"),
-                UserErrorCode::OutOfRange,
-                "失效日期不能早于生效日期",
-                "validTo cannot precede validFrom",
-            ));
+            return Err(refuse("valid_to", Problem::EndBeforeStart));
         }
     }
     Ok(())
@@ -352,7 +347,6 @@ pub async fn create_incentive(
     db: &DatabaseConnection,
     actor: &Actor,
     f: IncentiveFields,
-    bad_sectors: bool,
     key: Option<&str>,
 ) -> WriteResult<incentive::Model> {
     actor.require_admin()?;
@@ -361,7 +355,7 @@ pub async fn create_incentive(
         Ok(t) => t,
         Err(replay) => return Ok(replay),
     };
-    check_sectors(&txn, &f.sector_ids, bad_sectors).await?;
+    check_sectors(&txn, &f.sector_ids).await?;
     let title = f.title.unwrap_or_default();
     let t = now();
     let i = incentive::ActiveModel {
@@ -392,22 +386,17 @@ pub async fn create_incentive(
 pub async fn update_incentive(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: Option<i64>,
+    id: i64,
     f: IncentiveFields,
-    bad_sectors: bool,
     expected: Option<DateTime<Utc>>,
     action: &str,
 ) -> WriteResult<incentive::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
-    let current = match id {
-        Some(id) => incentive::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("incentiveId", "优惠政策", "incentive"))?;
+    let current = super::tx::locked::<incentive::Entity>(&txn, id, "incentive_id", Noun::Incentive).await?;
     check_fresh(current.updated_at, expected)?;
     check_validity(f.valid_from.or(current.valid_from), f.valid_to.or(current.valid_to))?;
-    check_sectors(&txn, &f.sector_ids, bad_sectors).await?;
+    check_sectors(&txn, &f.sector_ids).await?;
     let mut m = current.clone().into_active_model();
     if let Some(title) = f.title {
         m.search_name = Set(fold(&title));

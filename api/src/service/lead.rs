@@ -14,7 +14,7 @@ use super::audit;
 use super::pagination::Keyed;
 use super::tx::{begin, content_hash, is_unique_violation, now};
 use super::visibility::{Visible, restrict};
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, forbidden_transition, not_found, user_error};
+use super::write::{Actor, Noun, Problem, WriteError, WriteResult, not_found, refuse};
 use crate::domain::money::Money;
 use crate::domain::text::{dedupe_key, fold};
 use crate::error::AppError;
@@ -99,7 +99,7 @@ pub async fn submit(
     let txn = begin(db).await?;
     if let Some(sid) = cmd.sector_id {
         if sector::Entity::find_by_id(sid).one(&txn).await?.is_none() {
-            return Err(not_found("sectorId", "行业", "sector"));
+            return Err(not_found("sector_id", Noun::Sector));
         }
     }
     let t = now();
@@ -173,22 +173,15 @@ pub async fn submit(
 }
 
 /// `withdrawLead`: a partner withdraws its own lead while it is still open.
-pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, lead_id: Option<i64>) -> WriteResult<lead::Model> {
+pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, lead_id: i64) -> WriteResult<lead::Model> {
     if actor.principal.partner().is_none() {
         return Err(WriteError::Forbidden);
     }
     let txn = begin(db).await?;
-    let found = match lead_id {
-        Some(id) => find_visible::<lead::Entity, _>(&txn, actor, id).await?,
-        None => None,
-    };
-    let lead = found.ok_or_else(|| not_found("leadId", "线索", "lead"))?;
+    let lead =
+        find_visible::<lead::Entity, _>(&txn, actor, lead_id).await?.ok_or_else(|| not_found("lead_id", Noun::Lead))?;
     if !matches!(lead.status, LeadStatus::Submitted | LeadStatus::UnderReview) {
-        return Err(forbidden_transition(
-            "leadId",
-            "只能撤回待审核或审核中的线索",
-            "only a submitted or under-review lead can be withdrawn",
-        ));
+        return Err(refuse("lead_id", Problem::LeadNotWithdrawable));
     }
     let before = lead.clone();
     let mut m = lead.into_active_model();
@@ -211,14 +204,12 @@ pub enum Decision {
 }
 
 pub struct ReviewLead {
-    pub lead_id: Option<i64>,
+    pub lead_id: i64,
     pub decision: Decision,
     pub reason: Option<String>,
     pub internal_note: Option<String>,
     /// A lead or an enterprise the reviewed lead duplicates: (lead, enterprise).
     pub duplicate_of: (Option<i64>, Option<i64>),
-    /// True when the client named something that is neither.
-    pub duplicate_of_invalid: bool,
 }
 
 /// `reviewLead`: SUBMITTED → UNDER_REVIEW; SUBMITTED or UNDER_REVIEW → ACCEPTED,
@@ -226,42 +217,26 @@ pub struct ReviewLead {
 pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead) -> WriteResult<lead::Model> {
     actor.require_staff()?;
     if cmd.decision == Decision::Reject && cmd.reason.is_none() {
-        return Err(user_error(
-            at("reason"),
-            UserErrorCode::Required,
-            "驳回线索须说明理由",
-            "a rejection needs a reason",
-        ));
-    }
-    if cmd.duplicate_of_invalid {
-        return Err(not_found("duplicateOfId", "线索或企业", "lead or enterprise"));
+        return Err(refuse("reason", Problem::ReasonRequired));
     }
     let txn = begin(db).await?;
-    let lead = match cmd.lead_id {
-        Some(id) => lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("leadId", "线索", "lead"))?;
+    let lead = super::tx::locked::<lead::Entity>(&txn, cmd.lead_id, "lead_id", Noun::Lead).await?;
     let allowed = match cmd.decision {
         Decision::StartReview => lead.status == LeadStatus::Submitted,
         _ => matches!(lead.status, LeadStatus::Submitted | LeadStatus::UnderReview),
     };
     if !allowed {
-        return Err(forbidden_transition(
-            "decision",
-            format!("线索当前状态为 {}，不能执行该操作", lead.status.to_value()),
-            format!("a lead in status {} cannot take this decision", lead.status.to_value()),
-        ));
+        return Err(refuse("decision", Problem::LeadDecision { status: lead.status.to_value() }));
     }
     let (dup_lead, dup_enterprise) = cmd.duplicate_of;
     if let Some(id) = dup_lead {
         if id == lead.id || lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?.is_none() {
-            return Err(not_found("duplicateOfId", "线索", "lead"));
+            return Err(not_found("duplicate_of_id", Noun::Lead));
         }
     }
     if let Some(id) = dup_enterprise {
         if enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?.is_none() {
-            return Err(not_found("duplicateOfId", "企业", "enterprise"));
+            return Err(not_found("duplicate_of_id", Noun::Enterprise));
         }
     }
     let before = lead.clone();
@@ -291,13 +266,13 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead) -> 
 }
 
 pub struct ConvertLead {
-    pub lead_id: Option<i64>,
-    /// An existing enterprise to link; (id, given).
-    pub enterprise_id: (Option<i64>, bool),
+    pub lead_id: i64,
+    /// An existing enterprise to link.
+    pub enterprise_id: Option<i64>,
     pub project_name: String,
-    pub sector_id: (Option<i64>, bool),
-    pub department_id: (Option<i64>, bool),
-    pub campaign_id: (Option<i64>, bool),
+    pub sector_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub campaign_id: Option<i64>,
     pub responsible_person: Option<String>,
 }
 
@@ -310,39 +285,26 @@ pub async fn convert(
 ) -> WriteResult<(lead::Model, project::Model)> {
     actor.require_staff()?;
     let txn = begin(db).await?;
-    let lead = match cmd.lead_id {
-        Some(id) => lead::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("leadId", "线索", "lead"))?;
+    let lead = super::tx::locked::<lead::Entity>(&txn, cmd.lead_id, "lead_id", Noun::Lead).await?;
     if lead.status != LeadStatus::Accepted || lead.project_id.is_some() {
-        return Err(forbidden_transition(
-            "leadId",
-            "只有已采纳且未转化的线索可以转化",
-            "only an accepted lead not yet converted can be converted",
-        ));
+        return Err(refuse("lead_id", Problem::LeadNotConvertible));
     }
     super::refs::check_refs(
         &txn,
         &[
-            ("departmentId", cmd.department_id, super::refs::Ref::Department),
-            ("campaignId", cmd.campaign_id, super::refs::Ref::Campaign),
-            ("sectorId", cmd.sector_id, super::refs::Ref::Sector),
-            ("enterpriseId", cmd.enterprise_id, super::refs::Ref::Enterprise),
+            ("department_id", cmd.department_id, super::refs::Ref::Department),
+            ("campaign_id", cmd.campaign_id, super::refs::Ref::Campaign),
+            ("sector_id", cmd.sector_id, super::refs::Ref::Sector),
+            ("enterprise_id", cmd.enterprise_id, super::refs::Ref::Enterprise),
         ],
     )
     .await?;
-    let Some(sector_id) = cmd.sector_id.0.or(lead.sector_id) else {
-        return Err(user_error(
-            at("sectorId"),
-            UserErrorCode::Required,
-            "线索未注明行业，请指定项目所属行业",
-            "the lead names no sector: give the project's sector",
-        ));
+    let Some(sector_id) = cmd.sector_id.or(lead.sector_id) else {
+        return Err(refuse("sector_id", Problem::SectorRequired));
     };
     let t = now();
     // An existing enterprise: the one named, else one with the lead's USCC.
-    let existing = match (cmd.enterprise_id.0, &lead.uscc) {
+    let existing = match (cmd.enterprise_id, &lead.uscc) {
         (Some(id), _) => enterprise::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
         (None, Some(u)) => enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(u.clone())).one(&txn).await?,
         (None, None) => None,
@@ -362,7 +324,7 @@ pub async fn convert(
                 is_foreign_invested: Set(lead.country != "CN"),
                 is_listed: Set(false),
                 priority: Set(Priority::B),
-                department_id: Set(cmd.department_id.0),
+                department_id: Set(cmd.department_id),
                 status: Set(EnterpriseStatus::Engaged),
                 contact_name: Set(lead.contact_name.clone()),
                 contact_phone: Set(lead.contact_phone.clone()),
@@ -389,8 +351,8 @@ pub async fn convert(
         sector_id: Set(sector_id),
         enterprise_id: Set(Some(enterprise.id)),
         park_id: Set(None),
-        department_id: Set(cmd.department_id.0),
-        campaign_id: Set(cmd.campaign_id.0),
+        department_id: Set(cmd.department_id),
+        campaign_id: Set(cmd.campaign_id),
         responsible_person: Set(cmd.responsible_person),
         is_high_tech: Set(false),
         is_foreign_invested: Set(enterprise.is_foreign_invested),

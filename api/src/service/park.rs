@@ -5,7 +5,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseConnection};
 
 use super::tx::{content_hash, finish, now, start, unique_or};
-use super::write::{Actor, WriteResult, exists};
+use super::write::{Actor, Noun, Problem, WriteResult, refuse};
 use crate::domain::text::fold;
 
 pub async fn create_park(
@@ -32,7 +32,7 @@ pub async fn create_park(
     }
     .insert(&txn)
     .await
-    .map_err(unique_or(exists("name", "已有同名园区", "a park with this name exists")))?;
+    .map_err(unique_or(refuse("name", Problem::Exists(Noun::Park))))?;
     finish(txn, actor, claim, "createPark", "Park", p.id, &p).await?;
     Ok(p)
 }

@@ -5,7 +5,6 @@ use entity::{api_key, audit_log, lead, partner, *};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect,
 };
 
 use super::audit;
@@ -13,7 +12,7 @@ use super::filter::{all, eq, gte, lte, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, content_hash, finish, now, start, unique_or};
-use super::write::{Actor, WriteResult, exists, forbidden_transition, not_found};
+use super::write::{Actor, Noun, Problem, WriteResult, refuse};
 use crate::domain::text::fold;
 
 #[derive(Debug, Default, Clone)]
@@ -169,7 +168,7 @@ pub async fn create_partner(
     }
     .insert(&txn)
     .await
-    .map_err(unique_or(exists("name", "已有同名合作机构", "a partner with this name exists")))?;
+    .map_err(unique_or(refuse("name", Problem::Exists(Noun::Partner))))?;
     finish(txn, actor, claim, "createPartner", "Partner", p.id, &p).await?;
     Ok(p)
 }
@@ -178,17 +177,13 @@ pub async fn create_partner(
 pub async fn deactivate_partner(
     db: &DatabaseConnection,
     actor: &Actor,
-    partner_id: Option<i64>,
+    partner_id: i64,
 ) -> WriteResult<partner::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
-    let current = match partner_id {
-        Some(id) => partner::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("partnerId", "合作机构", "partner"))?;
+    let current = super::tx::locked::<partner::Entity>(&txn, partner_id, "partner_id", Noun::Partner).await?;
     if !current.is_active {
-        return Err(forbidden_transition("partnerId", "该合作机构已停用", "the partner is already deactivated"));
+        return Err(refuse("partner_id", Problem::PartnerInactive));
     }
     let t = now();
     let mut m = current.clone().into_active_model();

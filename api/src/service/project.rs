@@ -1,13 +1,11 @@
 //! Investment projects (项目) and their pipeline history.
 
 use super::write::invalid_amount_pair;
-use chrono::{DateTime, Utc};
 use entity::enums::ProjectStage;
 use entity::{capital_arrival, project, project_stage_change, *};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveEnum as _, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QuerySelect,
+    ActiveEnum as _, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, IntoActiveModel,
 };
 use serde::Serialize;
 
@@ -16,9 +14,9 @@ use super::filter::{all, eq, gte, lte, search};
 use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
-use super::refs::{IdRef, Ref, check_refs};
+use super::refs::{Ref, check_refs};
 use super::tx::{check_fresh, content_hash, guarded_update, load, now};
-use super::write::{Actor, WriteResult, forbidden_transition, not_found};
+use super::write::{Actor, Change, Noun, Patch, Problem, WriteResult, refuse};
 use crate::auth::Principal;
 use crate::domain::money::Money;
 use crate::domain::stage;
@@ -159,40 +157,34 @@ impl ChildList for CapitalArrivals {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A project's fields as a command gives them: for a creation, absent is the
+/// default; for a change, absent (or [`Patch::Keep`]) leaves a field as it is.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ProjectFields {
     pub name: Option<String>,
-    pub description: Option<String>,
+    pub description: Patch<String>,
     pub sector_id: Option<i64>,
     pub planned_investment: Option<Money>,
     pub foreign_capital: Option<Money>,
-    pub enterprise_id: Option<i64>,
-    pub campaign_id: Option<i64>,
-    pub department_id: Option<i64>,
-    pub park_id: Option<i64>,
-    pub responsible_person: Option<String>,
+    pub enterprise_id: Patch<i64>,
+    pub campaign_id: Patch<i64>,
+    pub department_id: Patch<i64>,
+    pub park_id: Patch<i64>,
+    pub responsible_person: Patch<String>,
     pub is_high_tech: Option<bool>,
     pub is_foreign_invested: Option<bool>,
     pub is_published: Option<bool>,
-    pub notes: Option<String>,
+    pub notes: Patch<String>,
 }
 
-pub struct ProjectRefs {
-    pub sector: IdRef,
-    pub enterprise: IdRef,
-    pub campaign: IdRef,
-    pub department: IdRef,
-    pub park: IdRef,
-}
-
-impl ProjectRefs {
-    fn list(&self) -> [(&'static str, IdRef, Ref); 5] {
+impl ProjectFields {
+    fn refs(&self) -> [(&'static str, Option<i64>, Ref); 5] {
         [
-            ("sectorId", self.sector, Ref::Sector),
-            ("enterpriseId", self.enterprise, Ref::Enterprise),
-            ("campaignId", self.campaign, Ref::Campaign),
-            ("departmentId", self.department, Ref::Department),
-            ("parkId", self.park, Ref::Park),
+            ("sector_id", self.sector_id, Ref::Sector),
+            ("enterprise_id", self.enterprise_id.set().copied(), Ref::Enterprise),
+            ("campaign_id", self.campaign_id.set().copied(), Ref::Campaign),
+            ("department_id", self.department_id.set().copied(), Ref::Department),
+            ("park_id", self.park_id.set().copied(), Ref::Park),
         ]
     }
 }
@@ -201,7 +193,6 @@ pub async fn create_project(
     db: &DatabaseConnection,
     actor: &Actor,
     f: ProjectFields,
-    refs: ProjectRefs,
     key: Option<&str>,
 ) -> WriteResult<project::Model> {
     actor.require_staff()?;
@@ -210,7 +201,7 @@ pub async fn create_project(
         Claimed::Replay(id) => return load::<project::Entity>(db, id).await,
         Claimed::Fresh(txn, c) => (txn, c),
     };
-    check_refs(&txn, &refs.list()).await?;
+    check_refs(&txn, &f.refs()).await?;
     let planned = f.planned_investment.unwrap_or_default();
     let foreign = f.foreign_capital.unwrap_or_default();
     if foreign > planned {
@@ -226,16 +217,16 @@ pub async fn create_project(
         planned_investment_fen: Set(planned.fen()),
         foreign_capital_fen: Set(foreign.fen()),
         sector_id: Set(f.sector_id.unwrap_or_default()),
-        enterprise_id: Set(f.enterprise_id),
-        park_id: Set(f.park_id),
-        department_id: Set(f.department_id),
-        campaign_id: Set(f.campaign_id),
-        responsible_person: Set(f.responsible_person),
+        enterprise_id: Set(f.enterprise_id.value()),
+        park_id: Set(f.park_id.value()),
+        department_id: Set(f.department_id.value()),
+        campaign_id: Set(f.campaign_id.value()),
+        responsible_person: Set(f.responsible_person.value()),
         is_high_tech: Set(f.is_high_tech.unwrap_or(false)),
         is_foreign_invested: Set(f.is_foreign_invested.unwrap_or(foreign > Money::ZERO)),
         is_published: Set(f.is_published.unwrap_or(false)),
-        description: Set(f.description),
-        notes: Set(f.notes),
+        description: Set(f.description.value()),
+        notes: Set(f.notes.value()),
         lead_id: Set(None),
         source_partner_id: Set(None),
         created_at: Set(t),
@@ -254,20 +245,14 @@ pub async fn create_project(
 pub async fn update_project(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: Option<i64>,
-    f: ProjectFields,
-    refs: ProjectRefs,
-    expected: Option<DateTime<Utc>>,
+    change: Change<ProjectFields>,
 ) -> WriteResult<project::Model> {
+    let Change { id, expected_updated_at: expected, fields: f } = change;
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
-    let current = match id {
-        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("projectId", "项目", "project"))?;
+    let current = super::tx::locked::<project::Entity>(&txn, id, "project_id", Noun::Project).await?;
     check_fresh(current.updated_at, expected)?;
-    check_refs(&txn, &refs.list()).await?;
+    check_refs(&txn, &f.refs()).await?;
     let planned = f.planned_investment.map(Money::fen).unwrap_or(current.planned_investment_fen);
     let foreign = f.foreign_capital.map(Money::fen).unwrap_or(current.foreign_capital_fen);
     if foreign > planned {
@@ -281,10 +266,13 @@ pub async fn update_project(
     m.planned_investment_fen = Set(planned);
     m.foreign_capital_fen = Set(foreign);
     macro_rules! set {
-        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v.into()); } )*};
+        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v); } )*};
+    }
+    macro_rules! patch {
+        ($($field:ident),*) => {$( f.$field.write_to(&mut m.$field); )*};
     }
     set!(sector_id, is_high_tech, is_foreign_invested, is_published);
-    set!(description, enterprise_id, campaign_id, department_id, park_id, responsible_person, notes);
+    patch!(description, enterprise_id, campaign_id, department_id, park_id, responsible_person, notes);
     guarded_update::<project::Entity, _, _>(
         &txn,
         m,
@@ -328,28 +316,20 @@ pub(crate) async fn record_stage<C: ConnectionTrait>(
 pub async fn move_stage(
     db: &DatabaseConnection,
     actor: &Actor,
-    project_id: Option<i64>,
+    project_id: i64,
     to: ProjectStage,
     note: Option<String>,
 ) -> WriteResult<project::Model> {
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
-    let current = match project_id {
-        Some(id) => project::Entity::find_by_id(id).lock_exclusive().one(&txn).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("projectId", "项目", "project"))?;
+    let current = super::tx::locked::<project::Entity>(&txn, project_id, "project_id", Noun::Project).await?;
     if !stage::may_move(current.stage, current.paused_from_stage, to) {
-        let zh = if to == ProjectStage::Signed {
-            "签约阶段只能通过登记主协议进入".to_string()
+        let problem = if to == ProjectStage::Signed {
+            Problem::SignedByAgreementOnly
         } else {
-            format!("项目不能从 {} 转到 {}", current.stage.to_value(), to.to_value())
+            Problem::Stage { from: current.stage.to_value(), to: to.to_value() }
         };
-        return Err(forbidden_transition(
-            "stage",
-            zh,
-            format!("a project cannot move from {} to {}", current.stage.to_value(), to.to_value()),
-        ));
+        return Err(refuse("stage", problem));
     }
     let mut m = current.clone().into_active_model();
     m.paused_from_stage = Set(if stage::is_paused(to) { Some(current.stage) } else { None });

@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::filter::{all, eq, gte, lte, search};
 use super::pagination::{Direction, Ordering, SortKey};
-use super::refs::{IdRef, Ref, check_refs};
+use super::refs::{Ref, check_refs};
 use super::tx::{content_hash, finish, now, start};
-use super::write::{Actor, WriteResult, not_found};
+use super::write::{Actor, Noun, WriteResult, not_found};
 use crate::domain::text::fold;
 
 #[derive(Debug, Default, Clone)]
@@ -71,8 +71,6 @@ pub async fn create_event(
     db: &DatabaseConnection,
     actor: &Actor,
     cmd: CreateEvent,
-    campaign_ref: IdRef,
-    bad_participants: bool,
     key: Option<&str>,
 ) -> WriteResult<event::Model> {
     actor.require_staff()?;
@@ -80,13 +78,13 @@ pub async fn create_event(
         Ok(t) => t,
         Err(replay) => return Ok(replay),
     };
-    check_refs(&txn, &[("campaignId", campaign_ref, Ref::Campaign)]).await?;
+    check_refs(&txn, &[("campaign_id", cmd.campaign_id, Ref::Campaign)]).await?;
     let mut ids = cmd.participant_ids.clone();
     ids.sort_unstable();
     ids.dedup();
     let found = enterprise::Entity::find().filter(enterprise::Column::Id.is_in(ids.clone())).count(&txn).await?;
-    if bad_participants || found as usize != ids.len() {
-        return Err(not_found("participantIds", "企业", "enterprise"));
+    if found as usize != ids.len() {
+        return Err(not_found("participant_ids", Noun::Enterprise));
     }
     let t = now();
     let e = event::ActiveModel {

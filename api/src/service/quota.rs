@@ -7,15 +7,15 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, In
 use serde::Serialize;
 
 use super::audit;
-use super::refs::{IdRef, Ref, check_refs};
+use super::refs::{Ref, check_refs};
 use super::tx::{begin, now};
 use super::write::{Actor, WriteResult};
 use crate::domain::money::Money;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SetQuota {
-    pub campaign_id: Option<i64>,
-    pub department_id: Option<i64>,
+    pub campaign_id: i64,
+    pub department_id: i64,
     pub person: String,
     pub target_agreements: i32,
     pub target_investment: Money,
@@ -24,16 +24,15 @@ pub struct SetQuota {
 
 /// `setDepartmentQuota`: creates or replaces the quota of a department (or one
 /// of its people) in a campaign.
-pub async fn set_quota(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    cmd: SetQuota,
-    refs: (IdRef, IdRef),
-) -> WriteResult<quota::Model> {
+pub async fn set_quota(db: &DatabaseConnection, actor: &Actor, cmd: SetQuota) -> WriteResult<quota::Model> {
     actor.require_admin()?;
     let txn = begin(db).await?;
-    check_refs(&txn, &[("campaignId", refs.0, Ref::Campaign), ("departmentId", refs.1, Ref::Department)]).await?;
-    let (campaign_id, department_id) = (cmd.campaign_id.unwrap_or_default(), cmd.department_id.unwrap_or_default());
+    let (campaign_id, department_id) = (cmd.campaign_id, cmd.department_id);
+    check_refs(
+        &txn,
+        &[("campaign_id", Some(campaign_id), Ref::Campaign), ("department_id", Some(department_id), Ref::Department)],
+    )
+    .await?;
     let current = quota::Entity::find()
         .filter(quota::Column::CampaignId.eq(campaign_id))
         .filter(quota::Column::DepartmentId.eq(department_id))

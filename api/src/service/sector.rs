@@ -5,7 +5,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseConnection};
 
 use super::tx::{content_hash, finish, now, start, unique_or};
-use super::write::{Actor, WriteResult, exists};
+use super::write::{Actor, Noun, Problem, WriteResult, refuse};
 use crate::domain::text::fold;
 
 pub async fn create_sector(
@@ -32,7 +32,7 @@ pub async fn create_sector(
     }
     .insert(&txn)
     .await
-    .map_err(unique_or(exists("code", "已有该代码的行业", "a sector with this code exists")))?;
+    .map_err(unique_or(refuse("code", Problem::Exists(Noun::Sector))))?;
     finish(txn, actor, claim, "createSector", "Sector", s.id, &s).await?;
     Ok(s)
 }

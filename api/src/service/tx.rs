@@ -6,14 +6,14 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use entity::*;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryFilter, QuerySelect, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use serde::Serialize;
 
 use super::audit;
 use super::idempotency::{self, Claimed, Key};
 use super::pagination::Keyed;
-use super::write::{Actor, UserErrorCode, WriteError, WriteResult, at, user_error};
+use super::write::{Actor, Noun, Problem, WriteError, WriteResult, not_found, refuse};
 
 /// A write transaction. On SQLite it takes the write lock at BEGIN, so that two
 /// writers queue on the busy timeout instead of one failing when it upgrades a
@@ -84,12 +84,7 @@ pub(crate) async fn finish<M: Serialize>(
 }
 
 pub(crate) fn stale() -> WriteError {
-    user_error(
-        at("expectedUpdatedAt"),
-        UserErrorCode::Stale,
-        "该记录已被他人修改，请刷新后重试",
-        "the object was changed since you read it: read it again and retry",
-    )
+    refuse("expected_updated_at", Problem::Stale)
 }
 
 /// `STALE` unless `expected` (when given) is the row's `updated_at`.
@@ -118,6 +113,17 @@ where
     active.set(updated_col, now().into());
     let res = E::update_many().set(active).filter(id_col.eq(id)).filter(updated_col.eq(seen)).exec(db).await?;
     if res.rows_affected == 0 { Err(stale()) } else { Ok(()) }
+}
+
+/// The row a command names, locked for the rest of the transaction;
+/// NOT_FOUND at `field` when there is none.
+pub(crate) async fn locked<E: Keyed>(
+    txn: &DatabaseTransaction,
+    id: i64,
+    field: &str,
+    noun: Noun,
+) -> WriteResult<E::Model> {
+    E::find().filter(E::id_column().eq(id)).lock_exclusive().one(txn).await?.ok_or_else(|| not_found(field, noun))
 }
 
 pub(crate) async fn load<E: Keyed>(db: &impl ConnectionTrait, id: i64) -> WriteResult<E::Model> {

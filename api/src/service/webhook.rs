@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use super::audit;
 use super::outbox::EventKind;
 use super::tx::{begin, now};
-use super::write::{Actor, Checks, UserErrorCode, WriteError, WriteResult, not_found};
+use super::write::{Actor, Checks, Noun, Problem, WriteError, WriteResult, not_found, refuse};
 use crate::config::Config;
 use crate::error::AppError;
 
@@ -102,15 +102,12 @@ pub enum TargetRefused {
     NotAllowed,
 }
 
-impl TargetRefused {
-    /// What a client may read: which kind of refusal, nothing more.
-    pub fn reason(&self) -> (&'static str, &'static str) {
-        match self {
-            TargetRefused::NoHost => ("URL 缺少主机名", "the URL has no host"),
-            // One answer for both: which internal names exist is not the partner's to learn.
-            TargetRefused::Unresolvable | TargetRefused::NotAllowed => {
-                ("不允许向该目标发送", "the target is not allowed")
-            }
+impl From<TargetRefused> for crate::domain::problem::TargetRefused {
+    /// What a client may learn: which kind of refusal, nothing more.
+    fn from(r: TargetRefused) -> Self {
+        match r {
+            TargetRefused::NoHost => Self::NoHost,
+            TargetRefused::Unresolvable | TargetRefused::NotAllowed => Self::NotAllowed,
         }
     }
 }
@@ -151,8 +148,6 @@ pub struct NewWebhook {
     pub url: String,
     pub events: Vec<EventKind>,
     pub partner_id: Option<i64>,
-    /// The `partnerId` input named something that is not a partner's id.
-    pub bad_partner_id: bool,
 }
 
 /// Whose webhooks the caller manages: a partner its own, an admin any partner's.
@@ -160,13 +155,9 @@ fn owner(actor: &Actor, named: Option<i64>) -> WriteResult<i64> {
     match (actor.principal.partner(), actor.principal.is_admin(), named) {
         (Some(own), _, None) => Ok(own),
         (Some(own), _, Some(p)) if p == own => Ok(own),
-        (Some(_), _, Some(_)) => Err(not_found("partnerId", "合作机构", "partner")),
+        (Some(_), _, Some(_)) => Err(not_found("partner_id", Noun::Partner)),
         (None, true, Some(p)) => Ok(p),
-        (None, true, None) => {
-            let mut c = Checks::new();
-            c.add("partnerId", UserErrorCode::Required, "请指定合作机构", "name the partner the webhook is for");
-            c.finish().map(|_| 0)
-        }
+        (None, true, None) => Err(refuse("partner_id", Problem::PartnerRequired)),
         _ => Err(WriteError::Forbidden),
     }
 }
@@ -182,34 +173,19 @@ pub async fn create(
         return Err(WriteError::Forbidden);
     }
     let mut c = Checks::new();
-    if input.bad_partner_id {
-        c.add("partnerId", UserErrorCode::NotFound, "找不到该合作机构", "no such partner");
-    }
     let url = reqwest::Url::parse(input.url.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
     match &url {
-        None => {
-            c.add("url", UserErrorCode::InvalidFormat, "URL 须为 http 或 https 地址", "the URL must be http or https")
-        }
-        Some(u) if !u.username().is_empty() || u.password().is_some() => {
-            c.add("url", UserErrorCode::InvalidFormat, "URL 不能包含用户名或密码", "the URL must not hold credentials")
-        }
-        Some(_) if input.url.len() > MAX_URL => {
-            c.add("url", UserErrorCode::OutOfRange, "URL 过长", format!("the URL is longer than {MAX_URL} characters"))
-        }
+        None => c.add("url", Problem::UrlScheme),
+        Some(u) if !u.username().is_empty() || u.password().is_some() => c.add("url", Problem::UrlCredentials),
+        Some(_) if input.url.len() > MAX_URL => c.add("url", Problem::TooLong { max: MAX_URL }),
         Some(u) => {
             if let Err(refused) = resolve(u, config.webhook_allow_private).await {
-                let (zh, en) = refused.reason();
-                c.add(
-                    "url",
-                    UserErrorCode::InvalidFormat,
-                    format!("不允许的目标地址：{zh}"),
-                    format!("target refused: {en}"),
-                );
+                c.add("url", Problem::UrlTarget(refused.into()));
             }
         }
     }
     if input.events.is_empty() {
-        c.add("events", UserErrorCode::Required, "请至少选择一种事件", "choose at least one event");
+        c.add("events", Problem::EventsRequired);
     }
     c.finish()?;
     let partner_id = owner(actor, input.partner_id)?;
@@ -227,7 +203,7 @@ pub async fn create(
     let txn = begin(db).await?;
     let exists = entity::partner::Entity::find_by_id(partner_id).one(&txn).await?;
     if exists.is_none_or(|p| !p.is_active) {
-        return Err(not_found("partnerId", "合作机构", "partner"));
+        return Err(not_found("partner_id", Noun::Partner));
     }
     let hook = webhook::ActiveModel {
         partner_id: Set(partner_id),
@@ -266,16 +242,12 @@ async fn find(
 }
 
 /// Deletes a webhook; its queued deliveries are given up.
-pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Option<i64>) -> WriteResult<webhook::Model> {
+pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: i64) -> WriteResult<webhook::Model> {
     if actor.principal.partner().is_none() && !actor.principal.is_admin() {
         return Err(WriteError::Forbidden);
     }
     let txn = begin(db).await?;
-    let current = match id {
-        Some(id) => find(&txn, actor, id).await?,
-        None => None,
-    }
-    .ok_or_else(|| not_found("webhookId", "Webhook", "webhook"))?;
+    let current = find(&txn, actor, id).await?.ok_or_else(|| not_found("webhook_id", Noun::Webhook))?;
     let t = now();
     let mut m = current.clone().into_active_model();
     m.deleted_at = Set(Some(t));

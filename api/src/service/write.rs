@@ -5,34 +5,11 @@ use entity::*;
 use sea_orm::DbErr;
 
 use crate::auth::Principal;
-use crate::domain::money::{Money, MoneyError};
+use crate::domain::money::Money;
 use crate::domain::{country, uscc};
 use crate::error::AppError;
 
-/// The closed catalogue of user-error codes (api-contract.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserErrorCode {
-    Required,
-    InvalidFormat,
-    OutOfRange,
-    NotFound,
-    AlreadyExists,
-    AlreadySigned,
-    ForbiddenTransition,
-    Stale,
-    IdempotencyConflict,
-    NoCampaign,
-}
-
-/// A problem with the input: where (path from the mutation's arguments), what
-/// (code), and a message in Chinese and English.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserError {
-    pub field: Vec<String>,
-    pub code: UserErrorCode,
-    pub zh: String,
-    pub en: String,
-}
+pub use crate::domain::problem::{Noun, Problem, UserError, UserErrorCode};
 
 /// Why a write did not happen.
 #[derive(Debug)]
@@ -84,9 +61,9 @@ impl Actor {
     }
 }
 
-/// A user error at `field`, a path relative to the command.
-pub fn user_error(field: Vec<String>, code: UserErrorCode, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
-    WriteError::User(vec![UserError { field, code, zh: zh.into(), en: en.into() }])
+/// A refusal for one problem at `field`, a dotted path of the command's field names.
+pub fn refuse(field: &str, problem: Problem) -> WriteError {
+    WriteError::User(vec![UserError::at(field, problem)])
 }
 
 /// Collects the problems of one input, each with its field path relative to
@@ -104,9 +81,8 @@ impl Checks {
         Checks::default()
     }
 
-    pub fn add(&mut self, field: &str, code: UserErrorCode, zh: impl Into<String>, en: impl Into<String>) {
-        let field = at(field);
-        self.errors.push(UserError { field, code, zh: zh.into(), en: en.into() });
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        self.errors.push(UserError::at(field, problem));
     }
 
     pub fn is_ok(&self) -> bool {
@@ -123,19 +99,9 @@ impl Checks {
     /// (`OUT_OF_RANGE`).
     fn length(&mut self, field: &str, value: &str, max: usize) {
         if crate::domain::text::has_forbidden_char(value) {
-            self.add(
-                field,
-                UserErrorCode::InvalidFormat,
-                format!("{field}含有控制字符或双向覆盖字符"),
-                format!("{field} contains a control or bidirectional-override character"),
-            );
+            self.add(field, Problem::ForbiddenCharacter);
         } else if value.chars().count() > max {
-            self.add(
-                field,
-                UserErrorCode::OutOfRange,
-                format!("{field}不能超过{max}个字符"),
-                format!("{field} must be at most {max} characters"),
-            );
+            self.add(field, Problem::TooLong { max });
         }
     }
 
@@ -143,7 +109,7 @@ impl Checks {
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim();
         if v.is_empty() {
-            self.add(field, UserErrorCode::Required, format!("{field}不能为空"), format!("{field} is required"));
+            self.add(field, Problem::Required);
         }
         self.length(field, v, max);
         v.to_owned()
@@ -158,29 +124,10 @@ impl Checks {
 
     /// An amount in yuan, as a string such as "125000000.00".
     pub fn money(&mut self, field: &str, value: &str) -> Money {
-        match Money::parse(value) {
-            Ok(m) => m,
-            Err(e) => {
-                let (code, zh, en) = match e {
-                    MoneyError::Syntax => (
-                        UserErrorCode::InvalidFormat,
-                        "金额格式不正确，应为如 \"125000000.00\" 的十进制数",
-                        "not a decimal amount such as \"125000000.00\"",
-                    ),
-                    MoneyError::TooPrecise => (
-                        UserErrorCode::InvalidFormat,
-                        "金额最多保留两位小数",
-                        "an amount has at most two decimal places",
-                    ),
-                    MoneyError::Negative => {
-                        (UserErrorCode::OutOfRange, "金额不能为负数", "an amount cannot be negative")
-                    }
-                    MoneyError::TooLarge => (UserErrorCode::OutOfRange, "金额超出上限", "the amount is too large"),
-                };
-                self.add(field, code, format!("{field}：{zh}"), format!("{field}: {en}"));
-                Money::ZERO
-            }
-        }
+        Money::parse(value).unwrap_or_else(|e| {
+            self.add(field, Problem::Money(e));
+            Money::ZERO
+        })
     }
 
     pub fn optional_money(&mut self, field: &str, value: Option<&str>) -> Option<Money> {
@@ -193,22 +140,12 @@ impl Checks {
         match uscc::Uscc::parse(v) {
             Ok(u) => {
                 if country.is_some_and(|c| c != "CN") {
-                    self.add(
-                        field,
-                        UserErrorCode::InvalidFormat,
-                        "统一社会信用代码仅适用于中国企业",
-                        "a USCC applies to Chinese companies only",
-                    );
+                    self.add(field, Problem::UsccOutsideChina);
                 }
                 Some(u.into_string())
             }
             Err(e) => {
-                let zh = match e {
-                    uscc::UsccError::Length => "统一社会信用代码应为18位",
-                    uscc::UsccError::Character => "统一社会信用代码含有无效字符",
-                    uscc::UsccError::Check => "统一社会信用代码校验位错误",
-                };
-                self.add(field, UserErrorCode::InvalidFormat, zh, e.to_string());
+                self.add(field, Problem::Uscc(e));
                 None
             }
         }
@@ -216,18 +153,10 @@ impl Checks {
 
     /// An ISO 3166-1 alpha-2 code.
     pub fn country(&mut self, field: &str, value: &str) -> String {
-        match country::parse(value) {
-            Some(c) => c,
-            None => {
-                self.add(
-                    field,
-                    UserErrorCode::InvalidFormat,
-                    "国家或地区代码应为 ISO 3166-1 二位字母代码，如 CN、DE",
-                    "not an ISO 3166-1 alpha-2 code such as CN or DE",
-                );
-                value.trim().to_ascii_uppercase()
-            }
-        }
+        country::parse(value).unwrap_or_else(|| {
+            self.add(field, Problem::Country);
+            value.trim().to_ascii_uppercase()
+        })
     }
 
     /// An e-mail address, loosely: something@something.something.
@@ -235,44 +164,83 @@ impl Checks {
         let v = self.optional_text(field, value, MAX_NAME)?;
         let ok = v.split_once('@').is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !d.starts_with('.'));
         if !ok {
-            self.add(field, UserErrorCode::InvalidFormat, "电子邮箱格式不正确", "not an e-mail address");
+            self.add(field, Problem::Email);
         }
         Some(v)
     }
+}
 
-    /// A global id of `type_name`, for a reference; an id of no such object is NOT_FOUND.
-    pub fn reference(&mut self, field: &str, id: Option<i64>, given: bool, type_name: &str) -> Option<i64> {
-        if given && id.is_none() {
-            self.add(field, UserErrorCode::NotFound, format!("找不到该{type_name}"), format!("no such {type_name}"));
+/// NOT_FOUND at `field`: it names no `noun` the caller may see.
+pub fn not_found(field: &str, noun: Noun) -> WriteError {
+    refuse(field, Problem::NotFound(noun))
+}
+
+/// Foreign capital above the total investment.
+pub(crate) fn invalid_amount_pair() -> WriteError {
+    refuse("foreign_capital", Problem::ForeignAboveTotal)
+}
+
+/// A change to a nullable field: left as it is, cleared, or set.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub enum Patch<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// The value a new row takes: the one set, else none.
+    pub fn value(self) -> Option<T> {
+        match self {
+            Patch::Set(v) => Some(v),
+            Patch::Keep | Patch::Clear => None,
         }
-        id
+    }
+
+    /// The value set, if any, by reference (to check a reference exists).
+    pub fn set(&self) -> Option<&T> {
+        match self {
+            Patch::Set(v) => Some(v),
+            Patch::Keep | Patch::Clear => None,
+        }
+    }
+
+    /// The new value of a field that now holds `current`.
+    pub fn apply(self, current: Option<T>) -> Option<T> {
+        match self {
+            Patch::Keep => current,
+            Patch::Clear => None,
+            Patch::Set(v) => Some(v),
+        }
+    }
+
+    /// Writes the change, if any, into an active model's field.
+    pub fn write_to(self, field: &mut sea_orm::ActiveValue<Option<T>>)
+    where
+        T: Into<sea_orm::Value>,
+        Option<T>: Into<sea_orm::Value>,
+    {
+        match self {
+            Patch::Keep => {}
+            Patch::Clear => *field = sea_orm::ActiveValue::Set(None),
+            Patch::Set(v) => *field = sea_orm::ActiveValue::Set(Some(v)),
+        }
     }
 }
 
-/// The path of a field of a command, relative to the command (the GraphQL
-/// layer places it under the mutation's argument); a dotted field
-/// (`contact.email`) is a nested one.
-pub fn at(field: &str) -> Vec<String> {
-    field.split('.').map(str::to_owned).collect()
+impl<T> From<Option<T>> for Patch<T> {
+    /// A creation's optional field: given is set, absent is the default.
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Patch::Keep, Patch::Set)
+    }
 }
 
-pub fn not_found(field: &str, what_zh: &str, what_en: &str) -> WriteError {
-    user_error(at(field), UserErrorCode::NotFound, format!("找不到该{what_zh}"), format!("no such {what_en}"))
-}
-
-pub fn forbidden_transition(field: &str, zh: impl Into<String>, en: impl Into<String>) -> WriteError {
-    user_error(at(field), UserErrorCode::ForbiddenTransition, zh, en)
-}
-
-pub(crate) fn exists(field: &str, zh: &str, en: &str) -> WriteError {
-    user_error(at(field), UserErrorCode::AlreadyExists, zh.to_owned(), en.to_owned())
-}
-
-pub(crate) fn invalid_amount_pair() -> WriteError {
-    user_error(
-        at("foreignCapital"),
-        UserErrorCode::OutOfRange,
-        "外资不能超过总投资",
-        "foreign capital cannot exceed the total investment",
-    )
+/// An `update*` command: which row, the `updated_at` the change is based on
+/// (a newer one is STALE), and the fields to change.
+#[derive(Debug, Clone)]
+pub struct Change<F> {
+    pub id: i64,
+    pub expected_updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub fields: F,
 }

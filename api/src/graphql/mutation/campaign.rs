@@ -1,12 +1,12 @@
 //! Campaigns and their quotas (任务分解): the admins' set-up of a drive.
 
-use super::{Need, checked, id_ref, need, payload, settle};
-use super::{id_list, key, target};
+use super::target;
+use super::{Ids, Need, checked, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::campaign::{Campaign, Quota};
 use crate::service::campaign::CampaignFields;
-use crate::service::write::{Checks, MAX_NAME};
+use crate::service::write::{Checks, MAX_NAME, Noun};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
@@ -98,7 +98,7 @@ impl CampaignMutation {
     async fn create_campaign(&self, ctx: &Context<'_>, input: CreateCampaignInput) -> Result<CreateCampaignPayload> {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
-        let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
+        let sector_ids = c.ids("sectorIds", &input.sector_ids, Noun::Sector);
         let f = CampaignFields {
             name: Some(c.text("name", &input.name, MAX_NAME)),
             region: Some(c.text("region", &input.region, MAX_NAME)),
@@ -110,10 +110,9 @@ impl CampaignMutation {
             is_active: None,
             sector_ids,
         };
-        let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || crate::service::campaign::create_campaign(ctx.db(), &actor, f, bad, k.as_deref())).await;
+        let k = input.idempotency_key.as_deref();
+        let result = checked(c, || crate::service::campaign::create_campaign(ctx.db(), &actor, f, k)).await;
         let (campaign, user_errors) = settle(ctx, result, Campaign)?;
         Ok(CreateCampaignPayload { client_mutation_id: input.client_mutation_id, campaign, user_errors })
     }
@@ -122,7 +121,7 @@ impl CampaignMutation {
     async fn update_campaign(&self, ctx: &Context<'_>, input: UpdateCampaignInput) -> Result<UpdateCampaignPayload> {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
-        let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
+        let sector_ids = c.ids("sectorIds", &input.sector_ids, Noun::Sector);
         let f = CampaignFields {
             name: input.name.as_deref().map(|v| c.text("name", v, MAX_NAME)),
             region: input.region.as_deref().map(|v| c.text("region", v, MAX_NAME)),
@@ -134,10 +133,10 @@ impl CampaignMutation {
             is_active: input.is_active,
             sector_ids,
         };
-        let id = id_ref(&Some(input.campaign_id), "Campaign").0;
+        let id = c.id("campaignId", &input.campaign_id, Noun::Campaign);
         let actor = ctx.request().actor();
         let result = checked(c, || {
-            crate::service::campaign::update_campaign(ctx.db(), &actor, id, f, bad, input.expected_updated_at)
+            crate::service::campaign::update_campaign(ctx.db(), &actor, id, f, input.expected_updated_at)
         })
         .await;
         let (campaign, user_errors) = settle(ctx, result, Campaign)?;
@@ -152,17 +151,16 @@ impl CampaignMutation {
     ) -> Result<SetDepartmentQuotaPayload> {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
-        let refs = (id_ref(&Some(input.campaign_id), "Campaign"), id_ref(&Some(input.department_id), "Department"));
         let cmd = crate::service::quota::SetQuota {
-            campaign_id: refs.0.0,
-            department_id: refs.1.0,
+            campaign_id: c.id("campaignId", &input.campaign_id, Noun::Campaign),
+            department_id: c.id("departmentId", &input.department_id, Noun::Department),
             person: c.optional_text("person", input.person.as_deref(), 100).unwrap_or_default(),
             target_agreements: target(&mut c, "targetAgreements", Some(input.target_agreements)).unwrap_or(0),
             target_investment: c.money("targetInvestment", &input.target_investment),
             target_foreign_capital: c.money("targetForeignCapital", &input.target_foreign_capital),
         };
         let actor = ctx.request().actor();
-        let result = checked(c, || crate::service::quota::set_quota(ctx.db(), &actor, cmd, refs)).await;
+        let result = checked(c, || crate::service::quota::set_quota(ctx.db(), &actor, cmd)).await;
         let (quota, user_errors) = settle(ctx, result, Quota)?;
         Ok(SetDepartmentQuotaPayload { client_mutation_id: input.client_mutation_id, quota, user_errors })
     }

@@ -1,10 +1,9 @@
 //! The office's managed lists: departments, sectors and parks.
 
-use super::key;
 use super::{Need, checked, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::catalog::{Department, Park, Sector};
-use crate::service::write::{Checks, MAX_NAME, MAX_TEXT};
+use crate::service::write::{Checks, MAX_NAME, MAX_TEXT, Problem};
 use async_graphql::{Context, InputObject, Object, Result};
 
 /// A new department.
@@ -64,10 +63,9 @@ impl CatalogMutation {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
         let name = c.text("name", &input.name, MAX_NAME);
-        let k = key(&mut c, &input.idempotency_key);
+        let k = input.idempotency_key.as_deref();
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || crate::service::department::create_department(ctx.db(), &actor, name, k.as_deref())).await;
+        let result = checked(c, || crate::service::department::create_department(ctx.db(), &actor, name, k)).await;
         let (department, user_errors) = settle(ctx, result, Department)?;
         Ok(CreateDepartmentPayload { client_mutation_id: input.client_mutation_id, department, user_errors })
     }
@@ -78,18 +76,12 @@ impl CatalogMutation {
         let mut c = Checks::new();
         let code = c.text("code", &input.code, 32).to_ascii_uppercase();
         if !code.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
-            c.add(
-                "code",
-                crate::service::write::UserErrorCode::InvalidFormat,
-                "代码只能包含字母、数字和下划线",
-                "a code holds letters, digits and underscores only",
-            );
+            c.add("code", Problem::Code);
         }
         let name = c.text("name", &input.name, 100);
-        let k = key(&mut c, &input.idempotency_key);
+        let k = input.idempotency_key.as_deref();
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || crate::service::sector::create_sector(ctx.db(), &actor, code, name, k.as_deref())).await;
+        let result = checked(c, || crate::service::sector::create_sector(ctx.db(), &actor, code, name, k)).await;
         let (sector, user_errors) = settle(ctx, result, Sector)?;
         Ok(CreateSectorPayload { client_mutation_id: input.client_mutation_id, sector, user_errors })
     }
@@ -100,10 +92,9 @@ impl CatalogMutation {
         let mut c = Checks::new();
         let name = c.text("name", &input.name, MAX_NAME);
         let description = c.optional_text("description", input.description.as_deref(), MAX_TEXT);
-        let k = key(&mut c, &input.idempotency_key);
+        let k = input.idempotency_key.as_deref();
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || crate::service::park::create_park(ctx.db(), &actor, name, description, k.as_deref())).await;
+        let result = checked(c, || crate::service::park::create_park(ctx.db(), &actor, name, description, k)).await;
         let (park, user_errors) = settle(ctx, result, Park)?;
         Ok(CreateParkPayload { client_mutation_id: input.client_mutation_id, park, user_errors })
     }

@@ -1,13 +1,12 @@
 //! Policy incentives (优惠政策): creating, updating and publishing them.
 
-use super::{Need, checked, id_ref, need, payload, settle};
-use super::{id_list, key};
+use super::{Ids, Need, checked, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::IncentiveKind;
 use crate::graphql::types::incentive::Incentive;
 use crate::service::incentive::IncentiveFields;
-use crate::service::write::{Checks, MAX_NAME, MAX_TEXT};
+use crate::service::write::{Checks, MAX_NAME, MAX_TEXT, Noun};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
@@ -107,7 +106,7 @@ impl IncentiveMutation {
     async fn create_incentive(&self, ctx: &Context<'_>, input: CreateIncentiveInput) -> Result<CreateIncentivePayload> {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
-        let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
+        let sector_ids = c.ids("sectorIds", &input.sector_ids, Noun::Sector);
         let f = IncentiveFields {
             title: Some(c.text("title", &input.title, 300)),
             kind: Some(input.kind.into()),
@@ -123,10 +122,9 @@ impl IncentiveMutation {
             foreign_invested_only: input.foreign_invested_only,
             sector_ids,
         };
-        let k = key(&mut c, &input.idempotency_key);
         let actor = ctx.request().actor();
-        let result =
-            checked(c, || crate::service::incentive::create_incentive(ctx.db(), &actor, f, bad, k.as_deref())).await;
+        let k = input.idempotency_key.as_deref();
+        let result = checked(c, || crate::service::incentive::create_incentive(ctx.db(), &actor, f, k)).await;
         let (incentive, user_errors) = settle(ctx, result, Incentive)?;
         Ok(CreateIncentivePayload { client_mutation_id: input.client_mutation_id, incentive, user_errors })
     }
@@ -135,7 +133,7 @@ impl IncentiveMutation {
     async fn update_incentive(&self, ctx: &Context<'_>, input: UpdateIncentiveInput) -> Result<UpdateIncentivePayload> {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
-        let (sector_ids, bad) = id_list(input.sector_ids, "Sector");
+        let sector_ids = c.ids("sectorIds", &input.sector_ids, Noun::Sector);
         let f = IncentiveFields {
             title: input.title.as_deref().map(|v| c.text("title", v, 300)),
             kind: input.kind.map(Into::into),
@@ -151,7 +149,7 @@ impl IncentiveMutation {
             foreign_invested_only: input.foreign_invested_only,
             sector_ids,
         };
-        let id = id_ref(&Some(input.incentive_id), "Incentive").0;
+        let id = c.id("incentiveId", &input.incentive_id, Noun::Incentive);
         let actor = ctx.request().actor();
         let result = checked(c, || {
             crate::service::incentive::update_incentive(
@@ -159,7 +157,6 @@ impl IncentiveMutation {
                 &actor,
                 id,
                 f,
-                bad,
                 input.expected_updated_at,
                 "updateIncentive",
             )
@@ -191,16 +188,12 @@ impl IncentiveMutation {
             foreign_invested_only: None,
             sector_ids: None,
         };
-        let id = id_ref(&Some(input.incentive_id), "Incentive").0;
-        let result = crate::service::incentive::update_incentive(
-            ctx.db(),
-            &ctx.request().actor(),
-            id,
-            f,
-            false,
-            None,
-            "publishIncentive",
-        )
+        let mut c = Checks::new();
+        let id = c.id("incentiveId", &input.incentive_id, Noun::Incentive);
+        let actor = ctx.request().actor();
+        let result = checked(c, || {
+            crate::service::incentive::update_incentive(ctx.db(), &actor, id, f, None, "publishIncentive")
+        })
         .await;
         let (incentive, user_errors) = settle(ctx, result, Incentive)?;
         Ok(PublishIncentivePayload { client_mutation_id: input.client_mutation_id, incentive, user_errors })

@@ -2,12 +2,12 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 
-use super::{Need, checked, forbidden, id_ref, input_path, need, payload, settle, settle_at};
+use super::{Ids, Need, checked, forbidden, input_path, need, payload, settle, settle_at};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::partner::Lead;
 use crate::graphql::types::project::Project;
 use crate::service::lead::{self as svc, Decision};
-use crate::service::write::{Checks, MAX_NAME, MAX_TEXT};
+use crate::service::write::{Checks, MAX_NAME, MAX_TEXT, Noun, Problem};
 
 /// Most leads one `submitLeads` call takes.
 const MAX_LEADS: usize = 100;
@@ -138,13 +138,12 @@ async fn submit_one(ctx: &Context<'_>, input: SubmitLeadInput, path: &[String]) 
     let mut c = Checks::new();
     let key = c.text("idempotencyKey", &input.idempotency_key, MAX_NAME);
     let country = c.country("country", &input.country);
-    let sector = id_ref(&input.sector_id, "Sector");
-    c.reference("sectorId", sector.0, sector.1, "行业");
+    let sector_id = c.optional_id("sectorId", &input.sector_id, Noun::Sector);
     let cmd = svc::SubmitLead {
         enterprise_name: c.text("enterpriseName", &input.enterprise_name, MAX_NAME),
         uscc: c.uscc("uscc", input.uscc.as_deref(), Some(&country)),
         country,
-        sector_id: sector.0,
+        sector_id,
         contact_name: c.optional_text("contactName", input.contact_name.as_deref(), 100),
         contact_phone: c.optional_text("contactPhone", input.contact_phone.as_deref(), 50),
         contact_email: c.email("contactEmail", input.contact_email.as_deref()),
@@ -194,8 +193,10 @@ impl LeadMutation {
     /// A partner withdraws its own lead while it is SUBMITTED or UNDER_REVIEW.
     async fn withdraw_lead(&self, ctx: &Context<'_>, input: WithdrawLeadInput) -> Result<WithdrawLeadPayload> {
         need(ctx, Need::Partner)?;
-        let id = id_ref(&Some(input.lead_id), "Lead");
-        let result = svc::withdraw(ctx.db(), &ctx.request().actor(), id.0).await;
+        let mut c = Checks::new();
+        let id = c.id("leadId", &input.lead_id, Noun::Lead);
+        let actor = ctx.request().actor();
+        let result = checked(c, || svc::withdraw(ctx.db(), &actor, id)).await;
         let (lead, user_errors) = settle(ctx, result, Lead)?;
         Ok(WithdrawLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
     }
@@ -205,20 +206,21 @@ impl LeadMutation {
     async fn review_lead(&self, ctx: &Context<'_>, input: ReviewLeadInput) -> Result<ReviewLeadPayload> {
         need(ctx, Need::Staff)?;
         let mut c = Checks::new();
-        let dup = input.duplicate_of_id.as_ref().map(|id| crate::graphql::ids::decode(id));
-        let (duplicate_of, invalid) = match dup {
-            None => ((None, None), false),
-            Some(Some((kind, n))) if kind == "Lead" => ((Some(n), None), false),
-            Some(Some((kind, n))) if kind == "Enterprise" => ((None, Some(n)), false),
-            Some(_) => ((None, None), true),
+        let duplicate_of = match input.duplicate_of_id.as_ref().map(|id| crate::graphql::ids::decode(id)) {
+            None => (None, None),
+            Some(Some((kind, n))) if kind == "Lead" => (Some(n), None),
+            Some(Some((kind, n))) if kind == "Enterprise" => (None, Some(n)),
+            Some(_) => {
+                c.add("duplicateOfId", Problem::NotFound(Noun::LeadOrEnterprise));
+                (None, None)
+            }
         };
         let cmd = svc::ReviewLead {
-            lead_id: id_ref(&Some(input.lead_id), "Lead").0,
+            lead_id: c.id("leadId", &input.lead_id, Noun::Lead),
             decision: input.decision.into(),
             reason: c.optional_text("reason", input.reason.as_deref(), MAX_TEXT),
             internal_note: c.optional_text("internalNote", input.internal_note.as_deref(), MAX_TEXT),
             duplicate_of,
-            duplicate_of_invalid: invalid,
         };
         let actor = ctx.request().actor();
         let result = checked(c, || svc::review(ctx.db(), &actor, cmd)).await;
@@ -232,12 +234,12 @@ impl LeadMutation {
         need(ctx, Need::Staff)?;
         let mut c = Checks::new();
         let cmd = svc::ConvertLead {
-            lead_id: id_ref(&Some(input.lead_id), "Lead").0,
-            enterprise_id: id_ref(&input.enterprise_id, "Enterprise"),
+            lead_id: c.id("leadId", &input.lead_id, Noun::Lead),
+            enterprise_id: c.optional_id("enterpriseId", &input.enterprise_id, Noun::Enterprise),
             project_name: c.text("projectName", &input.project_name, MAX_NAME),
-            sector_id: id_ref(&input.sector_id, "Sector"),
-            department_id: id_ref(&input.department_id, "Department"),
-            campaign_id: id_ref(&input.campaign_id, "Campaign"),
+            sector_id: c.optional_id("sectorId", &input.sector_id, Noun::Sector),
+            department_id: c.optional_id("departmentId", &input.department_id, Noun::Department),
+            campaign_id: c.optional_id("campaignId", &input.campaign_id, Noun::Campaign),
             responsible_person: c.optional_text("responsiblePerson", input.responsible_person.as_deref(), 100),
         };
         let actor = ctx.request().actor();

@@ -1,26 +1,30 @@
 //! The root `Mutation`: one `input:` argument each, answering a payload with
 //! the object, the echoed `clientMutationId`, and `userErrors`.
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, MergedObject, SimpleObject};
+use async_graphql::{Context, Enum, ErrorExtensions, ID, MaybeUndefined, MergedObject, SimpleObject};
 
-use super::context::{Ctx, Language, to_gql};
+use super::context::{Ctx, to_gql};
 use super::ids;
-use crate::service::refs::IdRef;
-use crate::service::write::{self, Checks, MAX_NAME, WriteError, WriteResult};
+use crate::messages;
+use crate::service::write::{self, Checks, Noun, Patch, Problem, WriteError, WriteResult};
 
+mod agreement;
 mod campaign;
 mod catalog;
+mod enterprise;
 mod incentive;
 mod leads;
 mod partner;
-mod pipeline;
+mod project;
 mod promotion_event;
 
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     leads::LeadMutation,
-    pipeline::PipelineMutation,
+    enterprise::EnterpriseMutation,
+    project::ProjectMutation,
+    agreement::AgreementMutation,
     campaign::CampaignMutation,
     catalog::CatalogMutation,
     promotion_event::PromotionEventMutation,
@@ -31,7 +35,7 @@ pub struct Mutation(
 
 /// Why an input was refused: scripts rely on `code` and `field`, never on `message`.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "write::UserErrorCode")]
+#[graphql(remote = "crate::domain::problem::UserErrorCode")]
 pub enum UserErrorCode {
     /// A required field is missing or empty.
     Required,
@@ -90,9 +94,97 @@ pub fn input_path() -> &'static [String] {
     &INPUT
 }
 
-/// A reference as given: the decoded row id, and whether anything was given.
-pub fn id_ref(id: &Option<ID>, type_name: &str) -> IdRef {
-    (id.as_ref().and_then(|i| ids::decode_as(i, type_name)), id.is_some())
+/// The GraphQL type whose global ids name a `noun`.
+fn type_name(noun: Noun) -> &'static str {
+    match noun {
+        Noun::Sector => "Sector",
+        Noun::Park => "Park",
+        Noun::Department => "Department",
+        Noun::Campaign => "Campaign",
+        Noun::Enterprise => "Enterprise",
+        Noun::Project => "Project",
+        Noun::Agreement => "Agreement",
+        Noun::Event => "Event",
+        Noun::Incentive => "Incentive",
+        Noun::Partner => "Partner",
+        Noun::Lead => "Lead",
+        Noun::ApiKey => "ApiKey",
+        Noun::Webhook => "Webhook",
+        Noun::LeadOrEnterprise => "Lead",
+    }
+}
+
+/// Global ids decoded as part of an input's checks: an id that is not one of
+/// the type expected names nothing, NOT_FOUND at its field.
+pub trait Ids {
+    fn id(&mut self, field: &str, id: &ID, noun: Noun) -> i64;
+    fn optional_id(&mut self, field: &str, id: &Option<ID>, noun: Noun) -> Option<i64>;
+    fn ids(&mut self, field: &str, ids: &Option<Vec<ID>>, noun: Noun) -> Option<Vec<i64>>;
+}
+
+impl Ids for Checks {
+    fn id(&mut self, field: &str, id: &ID, noun: Noun) -> i64 {
+        ids::decode_as(id, type_name(noun)).unwrap_or_else(|| {
+            self.add(field, Problem::NotFound(noun));
+            0
+        })
+    }
+
+    fn optional_id(&mut self, field: &str, id: &Option<ID>, noun: Noun) -> Option<i64> {
+        id.as_ref().map(|i| self.id(field, i, noun))
+    }
+
+    fn ids(&mut self, field: &str, ids: &Option<Vec<ID>>, noun: Noun) -> Option<Vec<i64>> {
+        let list = ids.as_ref()?;
+        let decoded: Vec<i64> = list.iter().filter_map(|i| ids::decode_as(i, type_name(noun))).collect();
+        if decoded.len() != list.len() {
+            self.add(field, Problem::NotFound(noun));
+        }
+        Some(decoded)
+    }
+}
+
+/// Nullable fields of an `update*` input: absent leaves the field as it is,
+/// `null` clears it (as does an empty text), a value sets it.
+pub trait Patches {
+    fn patch_text(&mut self, field: &str, value: &MaybeUndefined<String>, max: usize) -> Patch<String>;
+    fn patch_email(&mut self, field: &str, value: &MaybeUndefined<String>) -> Patch<String>;
+    fn patch_id(&mut self, field: &str, id: &MaybeUndefined<ID>, noun: Noun) -> Patch<i64>;
+}
+
+impl Patches for Checks {
+    fn patch_text(&mut self, field: &str, value: &MaybeUndefined<String>, max: usize) -> Patch<String> {
+        match value {
+            MaybeUndefined::Undefined => Patch::Keep,
+            MaybeUndefined::Null => Patch::Clear,
+            MaybeUndefined::Value(v) => self.optional_text(field, Some(v), max).map_or(Patch::Clear, Patch::Set),
+        }
+    }
+
+    fn patch_email(&mut self, field: &str, value: &MaybeUndefined<String>) -> Patch<String> {
+        match value {
+            MaybeUndefined::Undefined => Patch::Keep,
+            MaybeUndefined::Null => Patch::Clear,
+            MaybeUndefined::Value(v) => self.email(field, Some(v)).map_or(Patch::Clear, Patch::Set),
+        }
+    }
+
+    fn patch_id(&mut self, field: &str, id: &MaybeUndefined<ID>, noun: Noun) -> Patch<i64> {
+        match id {
+            MaybeUndefined::Undefined => Patch::Keep,
+            MaybeUndefined::Null => Patch::Clear,
+            MaybeUndefined::Value(v) => Patch::Set(self.id(field, v, noun)),
+        }
+    }
+}
+
+/// A nullable enum field of an `update*` input, as a change.
+pub fn patch<G: Clone + Into<T>, T>(value: &MaybeUndefined<G>) -> Patch<T> {
+    match value {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(v) => Patch::Set(v.clone().into()),
+    }
 }
 
 /// Who may call a mutation, checked before its input is.
@@ -101,6 +193,8 @@ pub enum Need {
     Partner,
     Staff,
     Admin,
+    /// A partner for its own objects, an admin for any partner's.
+    PartnerOrAdmin,
 }
 
 /// A top-level FORBIDDEN error unless the caller has the role `level` needs.
@@ -110,6 +204,7 @@ pub fn need(ctx: &Context<'_>, level: Need) -> async_graphql::Result<()> {
         Need::Partner => p.partner().is_some(),
         Need::Staff => p.is_staff(),
         Need::Admin => p.is_admin(),
+        Need::PartnerOrAdmin => p.partner().is_some() || p.is_admin(),
     };
     if ok { Ok(()) } else { Err(forbidden()) }
 }
@@ -140,18 +235,8 @@ pub fn settle_at<T, U>(
     match result {
         Ok(v) => Ok((Some(wrap(v)), Vec::new())),
         Err(WriteError::User(errors)) => {
-            let english = ctx.request().language == Language::English;
-            Ok((
-                None,
-                errors
-                    .into_iter()
-                    .map(|e| UserError {
-                        field: Some(path.iter().cloned().chain(e.field).collect()),
-                        message: if english { e.en } else { e.zh },
-                        code: e.code.into(),
-                    })
-                    .collect(),
-            ))
+            let language = ctx.request().language;
+            Ok((None, errors.into_iter().map(|e| user_error(path, e, language)).collect()))
         }
         Err(WriteError::Forbidden) => Err(forbidden()),
         Err(WriteError::App(e)) => Err(to_gql(&e)),
@@ -167,25 +252,47 @@ where
     then().await
 }
 
-/// Decodes a list of ids of one type: the row ids, and whether any did not decode.
-pub(super) fn id_list(ids: Option<Vec<ID>>, type_name: &str) -> (Option<Vec<i64>>, bool) {
-    match ids {
-        None => (None, false),
-        Some(list) => {
-            let refs: Vec<_> = list.iter().map(|i| id_ref(&Some(i.clone()), type_name).0).collect();
-            let bad = refs.iter().any(Option::is_none);
-            (Some(refs.into_iter().flatten().collect()), bad)
-        }
-    }
-}
-
-pub(super) fn key(c: &mut Checks, key: &Option<String>) -> Option<String> {
-    key.as_deref().map(|k| c.text("idempotencyKey", k, MAX_NAME))
-}
-
 pub(super) fn target(c: &mut Checks, field: &str, n: Option<i32>) -> Option<i32> {
     if n.is_some_and(|n| n < 0) {
-        c.add(field, crate::service::write::UserErrorCode::OutOfRange, "目标不能为负数", "a target cannot be negative");
+        c.add(field, Problem::NegativeTarget);
     }
     n
+}
+
+/// A command's field name as the schema spells it: `sector_id` is `sectorId`.
+fn api_name(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    let mut upper = false;
+    for ch in segment.chars() {
+        if ch == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// A refusal as the client reads it: the field's path from the mutation's
+/// arguments, the code, and the catalogue's message in the client's language.
+fn user_error(path: &[String], e: write::UserError, language: messages::Language) -> UserError {
+    let field: Vec<String> = path.iter().cloned().chain(e.field.iter().map(|s| api_name(s))).collect();
+    let name = field.iter().rev().find(|s| s.parse::<usize>().is_err()).map(String::as_str).unwrap_or_default();
+    UserError { message: messages::user_error(&e.problem, name, language), code: e.code().into(), field: Some(field) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::api_name;
+
+    #[test]
+    fn command_field_names_become_the_schemas_names() {
+        assert_eq!(api_name("sector_id"), "sectorId");
+        assert_eq!(api_name("is_fortune500"), "isFortune500");
+        assert_eq!(api_name("plannedInvestment"), "plannedInvestment");
+        assert_eq!(api_name("3"), "3");
+    }
 }

@@ -1,11 +1,10 @@
 //! Partners (合作机构) and API keys.
 
-use super::key;
-use super::{Need, checked, id_ref, need, payload, settle};
+use super::{Ids, Need, checked, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::enums::{PartnerKind, Role};
 use crate::graphql::types::partner::{ApiKey, Partner};
-use crate::service::write::{Checks, MAX_NAME};
+use crate::service::write::{Checks, MAX_NAME, Noun};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
@@ -87,12 +86,10 @@ impl PartnerMutation {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
         let name = c.text("name", &input.name, MAX_NAME);
-        let k = key(&mut c, &input.idempotency_key);
+        let k = input.idempotency_key.as_deref();
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::partner::create_partner(ctx.db(), &actor, name, input.kind.into(), k.as_deref())
-        })
-        .await;
+        let result =
+            checked(c, || crate::service::partner::create_partner(ctx.db(), &actor, name, input.kind.into(), k)).await;
         let (partner, user_errors) = settle(ctx, result, Partner)?;
         Ok(CreatePartnerPayload { client_mutation_id: input.client_mutation_id, partner, user_errors })
     }
@@ -104,8 +101,10 @@ impl PartnerMutation {
         input: DeactivatePartnerInput,
     ) -> Result<DeactivatePartnerPayload> {
         need(ctx, Need::Admin)?;
-        let id = id_ref(&Some(input.partner_id), "Partner").0;
-        let result = crate::service::partner::deactivate_partner(ctx.db(), &ctx.request().actor(), id).await;
+        let mut c = Checks::new();
+        let id = c.id("partnerId", &input.partner_id, Noun::Partner);
+        let actor = ctx.request().actor();
+        let result = checked(c, || crate::service::partner::deactivate_partner(ctx.db(), &actor, id)).await;
         let (partner, user_errors) = settle(ctx, result, Partner)?;
         Ok(DeactivatePartnerPayload { client_mutation_id: input.client_mutation_id, partner, user_errors })
     }
@@ -115,8 +114,8 @@ impl PartnerMutation {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
         let name = c.text("name", &input.name, MAX_NAME);
-        let partner = id_ref(&input.partner_id, "Partner");
-        let k = key(&mut c, &input.idempotency_key);
+        let partner = c.optional_id("partnerId", &input.partner_id, Noun::Partner);
+        let k = input.idempotency_key.as_deref();
         let actor = ctx.request().actor();
         let result = checked(c, || {
             crate::service::api_key::create_api_key(
@@ -126,7 +125,7 @@ impl PartnerMutation {
                 input.role.into(),
                 partner,
                 input.expires_at,
-                k.as_deref(),
+                k,
             )
         })
         .await;
@@ -137,8 +136,11 @@ impl PartnerMutation {
 
     /// Revokes a key (admins any key, a partner its own); it fails from its next request on.
     async fn revoke_api_key(&self, ctx: &Context<'_>, input: RevokeApiKeyInput) -> Result<RevokeApiKeyPayload> {
-        let id = id_ref(&Some(input.api_key_id), "ApiKey").0;
-        let result = crate::service::api_key::revoke_api_key(ctx.db(), &ctx.request().actor(), id).await;
+        need(ctx, Need::PartnerOrAdmin)?;
+        let mut c = Checks::new();
+        let id = c.id("apiKeyId", &input.api_key_id, Noun::ApiKey);
+        let actor = ctx.request().actor();
+        let result = checked(c, || crate::service::api_key::revoke_api_key(ctx.db(), &actor, id)).await;
         let (api_key, user_errors) = settle(ctx, result, ApiKey)?;
         Ok(RevokeApiKeyPayload { client_mutation_id: input.client_mutation_id, api_key, user_errors })
     }

@@ -1,12 +1,11 @@
 //! Promotion events (推介活动).
 
-use super::{Need, checked, id_ref, need, payload, settle};
-use super::{id_list, key};
+use super::{Ids, Need, checked, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::EventKind;
 use crate::graphql::types::incentive::Event;
-use crate::service::write::Checks;
+use crate::service::write::{Checks, Noun};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 /// A new promotion event.
@@ -43,23 +42,18 @@ impl PromotionEventMutation {
     async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> Result<CreateEventPayload> {
         need(ctx, Need::Staff)?;
         let mut c = Checks::new();
-        let campaign = id_ref(&Some(input.campaign_id), "Campaign");
-        let (participants, bad) = id_list(input.participant_ids, "Enterprise");
         let cmd = crate::service::promotion_event::CreateEvent {
-            campaign_id: campaign.0,
+            campaign_id: Some(c.id("campaignId", &input.campaign_id, Noun::Campaign)),
             title: c.text("title", &input.title, 300),
             kind: input.kind.into(),
             held_on: input.held_on.0,
             place: c.optional_text("place", input.place.as_deref(), 300),
             link: c.optional_text("link", input.link.as_deref(), 1000),
-            participant_ids: participants.unwrap_or_default(),
+            participant_ids: c.ids("participantIds", &input.participant_ids, Noun::Enterprise).unwrap_or_default(),
         };
-        let k = key(&mut c, &input.idempotency_key);
+        let k = input.idempotency_key.as_deref();
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::promotion_event::create_event(ctx.db(), &actor, cmd, campaign, bad, k.as_deref())
-        })
-        .await;
+        let result = checked(c, || crate::service::promotion_event::create_event(ctx.db(), &actor, cmd, k)).await;
         let (event, user_errors) = settle(ctx, result, Event)?;
         Ok(CreateEventPayload { client_mutation_id: input.client_mutation_id, event, user_errors })
     }
