@@ -94,6 +94,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         }
     };
     let mut config = Config::with_database(url);
+    if std::env::var("TEST_LOG").is_ok_and(|v| v == "1") {
+        // The server's log on stderr, as `serve` writes it (see the README).
+        api::telemetry::init(&config);
+    }
     config.listen = "127.0.0.1:0".parse().expect("address");
     config.db_max_connections = 5;
     adjust(&mut config);
@@ -151,12 +155,20 @@ impl Gql {
 
 impl TestApp {
     pub async fn post(&self, key: Option<&str>, query: &str, variables: Value) -> Gql {
+        self.post_in(None, key, query, variables).await
+    }
+
+    /// As [`TestApp::post`], with `Accept-Language: language` when given.
+    pub async fn post_in(&self, language: Option<&str>, key: Option<&str>, query: &str, variables: Value) -> Gql {
         let mut req = self
             .client
             .post(format!("{}/graphql", self.address))
             .json(&json!({ "query": query, "variables": variables }));
         if let Some(key) = key {
             req = req.bearer_auth(key);
+        }
+        if let Some(language) = language {
+            req = req.header("accept-language", language);
         }
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();

@@ -1,6 +1,7 @@
 //! The integration suite: the real server on port 0, over HTTP, against a fresh
 //! database per test (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set).
 
+mod builders;
 mod helpers;
 
 mod auth;
@@ -21,5 +22,6 @@ mod report;
 mod scale;
 mod schema;
 mod security;
+mod snapshots;
 mod statements;
 mod visibility;

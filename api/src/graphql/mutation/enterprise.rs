@@ -115,20 +115,24 @@ impl TryFrom<&CreateEnterpriseInput> for EnterpriseFields {
 
     fn try_from(input: &CreateEnterpriseInput) -> Result<Self, WriteError> {
         let mut c = Checks::new();
+        let name = c.text("name", &input.name, MAX_NAME);
         let country = c.country("country", &input.country);
+        let uscc = c.uscc("uscc", input.uscc.as_deref(), Some(&country));
+        let sector_id = c.optional_id("sectorId", &input.sector_id, Noun::Sector);
+        let department_id = c.optional_id("departmentId", &input.department_id, Noun::Department);
         let [contact_name, contact_phone, contact_email] = contact(&mut c, &input.contact);
         let f = EnterpriseFields {
-            name: Some(c.text("name", &input.name, MAX_NAME)),
-            uscc: c.uscc("uscc", input.uscc.as_deref(), Some(&country)).into(),
+            name: Some(name),
+            uscc: uscc.into(),
             country: Some(country),
-            sector_id: c.optional_id("sectorId", &input.sector_id, Noun::Sector).into(),
+            sector_id: sector_id.into(),
             size: input.size.map(Into::into).into(),
             is_fortune500: input.is_fortune500,
             is_foreign_invested: input.is_foreign_invested,
             is_listed: input.is_listed,
             priority: input.priority.map(Into::into),
             status: input.status.map(Into::into),
-            department_id: c.optional_id("departmentId", &input.department_id, Noun::Department).into(),
+            department_id: department_id.into(),
             contact_name,
             contact_phone,
             contact_email,
@@ -144,25 +148,28 @@ impl TryFrom<&UpdateEnterpriseInput> for Change<EnterpriseFields> {
     fn try_from(input: &UpdateEnterpriseInput) -> Result<Self, WriteError> {
         let mut c = Checks::new();
         let id = c.id("enterpriseId", &input.enterprise_id, Noun::Enterprise);
+        let name = input.name.as_deref().map(|n| c.text("name", n, MAX_NAME));
         let country = input.country.as_deref().map(|v| c.country("country", v));
-        let [contact_name, contact_phone, contact_email] = contact(&mut c, &input.contact);
         let uscc = match &input.uscc {
             MaybeUndefined::Undefined => Patch::Keep,
             MaybeUndefined::Null => Patch::Clear,
             MaybeUndefined::Value(v) => c.uscc("uscc", Some(v), country.as_deref()).map_or(Patch::Clear, Patch::Set),
         };
+        let sector_id = c.patch_id("sectorId", &input.sector_id, Noun::Sector);
+        let department_id = c.patch_id("departmentId", &input.department_id, Noun::Department);
+        let [contact_name, contact_phone, contact_email] = contact(&mut c, &input.contact);
         let fields = EnterpriseFields {
-            name: input.name.as_deref().map(|n| c.text("name", n, MAX_NAME)),
+            name,
             uscc,
             country,
-            sector_id: c.patch_id("sectorId", &input.sector_id, Noun::Sector),
+            sector_id,
             size: patch(&input.size),
             is_fortune500: input.is_fortune500,
             is_foreign_invested: input.is_foreign_invested,
             is_listed: input.is_listed,
             priority: input.priority.map(Into::into),
             status: input.status.map(Into::into),
-            department_id: c.patch_id("departmentId", &input.department_id, Noun::Department),
+            department_id,
             contact_name,
             contact_phone,
             contact_email,

@@ -80,7 +80,7 @@ async fn execute(
         deadline: Deadline(deadline.into_std()),
         allowance: ResponseAllowance::new(config.max_response_bytes),
         request_id: ids.server.clone(),
-        language: Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())),
+        language: language(headers),
     };
     let work = async {
         match batch {
@@ -179,7 +179,7 @@ pub async fn post(
     };
     let principal = match principal(&state, &headers).await {
         Ok(p) => p,
-        Err(e) => return auth_error(e, media),
+        Err(e) => return auth_error(e, media, language(&headers)),
     };
     let batch = match parse_body(&body) {
         Ok(b) => b,
@@ -227,7 +227,12 @@ pub async fn get(
     };
     let principal = match principal(&state, &headers).await {
         Ok(p) => p,
-        Err(e) => return auth_error(e, media),
+        Err(e) => return auth_error(e, media, language(&headers)),
     };
     execute(&state, &headers, peer, &ids, principal, BatchRequest::Single(req), media).await
+}
+
+/// The language of the client's messages, from `Accept-Language`.
+fn language(headers: &HeaderMap) -> Language {
+    Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }

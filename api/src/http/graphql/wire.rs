@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::error::{AppError, ErrorCode};
+use crate::messages::Language;
 
 pub(super) const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 pub(super) const JSON: &str = "application/json";
@@ -185,16 +186,18 @@ impl GetParams {
 }
 
 /// A refused key: 401 with `WWW-Authenticate: Bearer`.
-pub(super) fn auth_error(e: AppError, media: MediaType) -> axum::response::Response {
+pub(super) fn auth_error(e: AppError, media: MediaType, language: Language) -> axum::response::Response {
     match e {
         AppError::Unauthenticated => {
-            let mut r = error_response(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, &e.to_string());
+            let message = crate::messages::top_level(ErrorCode::Unauthenticated, language).unwrap_or_default();
+            let mut r = error_response(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, message);
             r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             r
         }
         other => {
             tracing::error!(error = ?other, "authentication failed");
-            error_response(StatusCode::INTERNAL_SERVER_ERROR, media, ErrorCode::Internal, "internal error")
+            let message = crate::messages::top_level(ErrorCode::Internal, language).unwrap_or_default();
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, media, ErrorCode::Internal, message)
         }
     }
 }
