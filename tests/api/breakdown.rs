@@ -1,55 +1,29 @@
 //! The report's breakdowns and the briefing, against figures computed here.
 
-use chrono::Utc;
-use entity::enums::{AgreementKind, LeadStatus, ProjectStage, Role};
-use entity::{capital_arrival, department, lead, project, quota};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use entity::enums::{AgreementKind, ProjectStage, Role};
+use sea_orm::{ActiveModelTrait, EntityTrait};
 use serde_json::{Value, json};
 
+use crate::builders::Build;
 use crate::helpers::{Fixtures, TestApp, gid, spawn_app};
+use api::service::lead::Decision;
 
 const YI: i64 = 100_000_000 * 100;
 
+fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
 async fn department(app: &TestApp, name: &str) -> i64 {
-    let now = Utc::now();
-    department::ActiveModel {
-        name: Set(name.into()),
-        search_name: Set(name.into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("department")
-    .id
+    Build::new(&app.db).department(name).await.id
 }
 
 async fn quota(app: &TestApp, campaign: i64, department: i64, person: &str, n: i32, investment_fen: i64) {
-    let now = Utc::now();
-    quota::ActiveModel {
-        campaign_id: Set(campaign),
-        department_id: Set(department),
-        person: Set(person.into()),
-        target_agreements: Set(n),
-        target_investment_fen: Set(investment_fen),
-        target_foreign_capital_fen: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("quota");
+    Build::new(&app.db).quota(campaign, department, person, n, &yuan(investment_fen)).await;
 }
 
 async fn assign(app: &TestApp, project: i64, department: Option<i64>, person: Option<&str>, stage: ProjectStage) {
-    let p = project::Entity::find_by_id(project).one(&app.db).await.expect("q").expect("p");
-    let mut p = p.into_active_model();
-    p.department_id = Set(department);
-    p.responsible_person = Set(person.map(Into::into));
-    p.stage = Set(stage);
-    p.update(&app.db).await.expect("update");
+    Build::new(&app.db).assign(project, department, person, stage).await;
 }
 
 #[tokio::test]
@@ -80,24 +54,15 @@ async fn departments_persons_sectors_weeks_and_rates_match_the_rows() {
     let mut projects = Vec::new();
     for (k, (dept, person, stage, kind, day, total, foreign)) in rows.iter().enumerate() {
         let p = f.project(&format!("项目{k}"), *total, false, None, Some(c)).await;
-        assign(&app, p, *dept, *person, *stage).await;
         f.agreement(p, c, *kind, day, *total, *foreign, true).await;
+        assign(&app, p, *dept, *person, *stage).await;
         projects.push(p);
     }
     // An increase on the commerce bureau's first project, in week 47.
     f.agreement(projects[0], c, AgreementKind::Contract, "2026-11-17", YI, 0, false).await;
     // Capital arrived for two projects.
     for (p, amount) in [(projects[0], YI), (projects[2], YI / 2)] {
-        capital_arrival::ActiveModel {
-            project_id: Set(p),
-            arrived_on: Set(crate::helpers::date("2026-11-20")),
-            amount_fen: Set(amount),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .expect("arrival");
+        Build::new(&app.db).arrival(p, "2026-11-20", &yuan(amount)).await;
     }
 
     let staff = app.key(Role::Staff, None).await;
@@ -198,16 +163,11 @@ async fn a_partner_sees_its_own_performance_and_staff_do_not() {
     let f = Fixtures { db: &app.db };
     let pid = f.partner("协会甲").await;
     let c = f.campaign("11月", "2026-11-01", "2026-11-30", (1, 0, 0)).await;
-    let p = f.project("来自线索的项目", 3 * YI, false, None, Some(c)).await;
-    let mut pm = project::Entity::find_by_id(p).one(&app.db).await.expect("q").expect("p").into_active_model();
-    pm.source_partner_id = Set(Some(pid));
-    pm.update(&app.db).await.expect("update");
+    let build = Build::new(&app.db);
+    let converted = build.lead(pid, "已转化", Some(Decision::Accept)).await;
+    let p = build.convert(converted.id, "来自线索的项目", Some(c)).await.id;
     f.agreement(p, c, AgreementKind::Contract, "2026-11-05", 3 * YI, 0, true).await;
-    f.lead(pid, "已转化", Some(p)).await;
-    let rejected = f.lead(pid, "被驳回", None).await;
-    let mut l = lead::Entity::find_by_id(rejected).one(&app.db).await.expect("q").expect("l").into_active_model();
-    l.status = Set(LeadStatus::Rejected);
-    l.update(&app.db).await.expect("update");
+    build.lead(pid, "被驳回", Some(Decision::Reject)).await;
 
     let q = "{ partners { nodes { performance { leadsSubmitted leadsAccepted leadsRejected leadsDuplicate leadsConverted projectsSigned signedInvestment } } } }";
     let partner = app.key(Role::Partner, Some(pid)).await;

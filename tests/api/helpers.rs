@@ -13,6 +13,8 @@ use entity::*;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 
+use crate::builders::Build;
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -209,12 +211,23 @@ pub fn date(s: &str) -> NaiveDate {
     s.parse().expect("date")
 }
 
-/// Rows the tests arrange directly through the entities.
+/// The world a test arranges, through the services (see `builders`); only a
+/// lead linked to an existing project (conversion always makes a new one) is
+/// inserted as a row.
 pub struct Fixtures<'a> {
     pub db: &'a DatabaseConnection,
 }
 
+/// Fen as the yuan a command takes.
+fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
 impl Fixtures<'_> {
+    fn build(&self) -> Build<'_> {
+        Build::new(self.db)
+    }
+
     pub async fn sector(&self) -> i64 {
         sector::Entity::find()
             .order_by_asc(sector::Column::Id)
@@ -226,57 +239,15 @@ impl Fixtures<'_> {
     }
 
     pub async fn campaign(&self, name: &str, starts: &str, ends: &str, targets: (i32, i64, i64)) -> i64 {
-        let now = Utc::now();
-        campaign::ActiveModel {
-            name: Set(name.into()),
-            search_name: Set(api::domain::text::fold(name)),
-            region: Set("长三角".into()),
-            starts_on: Set(date(starts)),
-            ends_on: Set(date(ends)),
-            target_agreements: Set(targets.0),
-            target_investment_fen: Set(targets.1),
-            target_foreign_capital_fen: Set(targets.2),
-            is_active: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(self.db)
-        .await
-        .expect("campaign")
-        .id
+        let targets = (targets.0, yuan(targets.1), yuan(targets.2));
+        self.build().campaign(name, (starts, ends), (targets.0, &targets.1, &targets.2)).await.id
     }
 
     pub async fn enterprise(&self, name: &str, country: &str) -> i64 {
-        let now = Utc::now();
-        enterprise::ActiveModel {
-            name: Set(name.into()),
-            search_name: Set(api::domain::text::fold(name)),
-            dedupe_key: Set(api::domain::text::dedupe_key(name)),
-            uscc: Set(None),
-            country: Set(country.into()),
-            sector_id: Set(None),
-            size: Set(None),
-            is_fortune500: Set(false),
-            is_foreign_invested: Set(country != "CN"),
-            is_listed: Set(false),
-            priority: Set(Priority::A),
-            department_id: Set(None),
-            status: Set(EnterpriseStatus::Engaged),
-            contact_name: Set(Some("张伟".into())),
-            contact_phone: Set(Some("+86 21 5555 0000".into())),
-            contact_email: Set(Some("zhang@example.com".into())),
-            notes: Set(Some("internal".into())),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(self.db)
-        .await
-        .expect("enterprise")
-        .id
+        self.build().enterprise(name, country).await.id
     }
 
+    /// A project at NEGOTIATING.
     pub async fn project(
         &self,
         name: &str,
@@ -285,36 +256,7 @@ impl Fixtures<'_> {
         enterprise: Option<i64>,
         campaign: Option<i64>,
     ) -> i64 {
-        let now = Utc::now();
-        let sector = self.sector().await;
-        project::ActiveModel {
-            name: Set(name.into()),
-            search_name: Set(api::domain::text::fold(name)),
-            stage: Set(ProjectStage::Negotiating),
-            paused_from_stage: Set(None),
-            planned_investment_fen: Set(planned_fen),
-            foreign_capital_fen: Set(0),
-            sector_id: Set(sector),
-            enterprise_id: Set(enterprise),
-            park_id: Set(None),
-            department_id: Set(None),
-            campaign_id: Set(campaign),
-            responsible_person: Set(Some("王海涛".into())),
-            is_high_tech: Set(false),
-            is_foreign_invested: Set(false),
-            is_published: Set(published),
-            description: Set(None),
-            notes: Set(Some("internal".into())),
-            lead_id: Set(None),
-            source_partner_id: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(self.db)
-        .await
-        .expect("project")
-        .id
+        self.build().project(name, &yuan(planned_fen), enterprise, campaign, published).await.id
     }
 
     /// An agreement; `primary` false makes it an increase.
@@ -329,44 +271,12 @@ impl Fixtures<'_> {
         foreign_fen: i64,
         primary: bool,
     ) -> i64 {
-        let now = Utc::now();
-        agreement::ActiveModel {
-            project_id: Set(project),
-            primary_project_id: Set(primary.then_some(project)),
-            campaign_id: Set(campaign),
-            event_id: Set(None),
-            kind: Set(kind),
-            signed_on: Set(date(signed_on)),
-            total_investment_fen: Set(total_fen),
-            foreign_capital_fen: Set(foreign_fen),
-            is_increase: Set(!primary),
-            upgraded_on: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(self.db)
-        .await
-        .expect("agreement")
-        .id
+        let amounts = (yuan(total_fen), yuan(foreign_fen));
+        self.build().agreement(project, campaign, kind, signed_on, (&amounts.0, &amounts.1), !primary).await.id
     }
 
     pub async fn partner(&self, name: &str) -> i64 {
-        let now = Utc::now();
-        partner::ActiveModel {
-            name: Set(name.into()),
-            search_name: Set(api::domain::text::fold(name)),
-            kind: Set(PartnerKind::IndustryAssociation),
-            is_active: Set(true),
-            deactivated_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(self.db)
-        .await
-        .expect("partner")
-        .id
+        self.build().partner(name).await.id
     }
 
     pub async fn lead(&self, partner: i64, name: &str, project: Option<i64>) -> i64 {

@@ -298,7 +298,7 @@ mod tests {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct IncentiveFields {
     pub title: Option<String>,
     pub kind: Option<IncentiveKind>,

@@ -6,10 +6,14 @@ use api::auth::Principal;
 use api::domain::money::Money;
 use api::service::campaign::CampaignFields;
 use api::service::enterprise::EnterpriseFields;
+use api::service::incentive::IncentiveFields;
+use api::service::lead::{ConvertLead, Decision, ReviewLead, SubmitLead};
 use api::service::project::ProjectFields;
-use api::service::write::{Actor, Patch, WriteError};
-use entity::enums::{AgreementKind, EnterpriseStatus, PartnerKind, Priority, ProjectStage, Role};
-use entity::{agreement, campaign, enterprise, partner, project, sector};
+use api::service::write::{Actor, Change, Patch, WriteError};
+use entity::enums::{
+    AgreementKind, EnterpriseStatus, EventKind, IncentiveKind, PartnerKind, Priority, ProjectStage, Role,
+};
+use entity::{agreement, campaign, department, enterprise, event, incentive, lead, partner, project, sector};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 
 /// What a builder sets up, acting as an admin of the office.
@@ -133,5 +137,121 @@ impl<'a> Build<'a> {
             None,
         );
         done("a partner", created.await)
+    }
+
+    pub async fn department(&self, name: &str) -> department::Model {
+        let created = api::service::department::create_department(self.db, &self.actor, name.into(), None);
+        done("a department", created.await)
+    }
+
+    /// `department`'s quota in `campaign` (of `person`, when not empty).
+    pub async fn quota(&self, campaign: i64, department: i64, person: &str, agreements: i32, investment: &str) {
+        let cmd = api::service::quota::SetQuota {
+            campaign_id: campaign,
+            department_id: department,
+            person: person.into(),
+            target_agreements: agreements,
+            target_investment: yuan(investment),
+            target_foreign_capital: Money::ZERO,
+        };
+        done("a quota", api::service::quota::set_quota(self.db, &self.actor, cmd).await);
+    }
+
+    /// Assigns a project to `department` and `person`, and moves it on to
+    /// `stage` when it is not there yet.
+    pub async fn assign(&self, project: i64, department: Option<i64>, person: Option<&str>, stage: ProjectStage) {
+        let fields = ProjectFields {
+            department_id: department.map_or(Patch::Clear, Patch::Set),
+            responsible_person: person.map_or(Patch::Clear, |p| Patch::Set(p.into())),
+            ..Default::default()
+        };
+        let change = Change { id: project, expected_updated_at: None, fields };
+        let p = done("a project's owner", api::service::project::update_project(self.db, &self.actor, change).await);
+        if p.stage != stage {
+            let moved = api::service::project::move_stage(self.db, &self.actor, project, stage, None);
+            done("a project's stage", moved.await);
+        }
+    }
+
+    /// Capital paid in for a signed project.
+    pub async fn arrival(&self, project: i64, arrived_on: &str, amount: &str) {
+        let cmd = api::service::capital_arrival::RecordArrival {
+            project_id: project,
+            arrived_on: arrived_on.parse().expect("date"),
+            amount: yuan(amount),
+        };
+        done("an arrival", api::service::capital_arrival::record_arrival(self.db, &self.actor, cmd, None).await);
+    }
+
+    /// A promotion conference of `campaign`.
+    pub async fn event(&self, campaign: i64, title: &str, held_on: &str) -> event::Model {
+        let cmd = api::service::promotion_event::CreateEvent {
+            campaign_id: Some(campaign),
+            title: title.into(),
+            kind: EventKind::PromotionConference,
+            held_on: held_on.parse().expect("date"),
+            place: None,
+            link: None,
+            participant_ids: Vec::new(),
+        };
+        done("an event", api::service::promotion_event::create_event(self.db, &self.actor, cmd, None).await)
+    }
+
+    /// A subsidy issued by the city's finance bureau.
+    pub async fn incentive(&self, title: &str, published: bool) -> incentive::Model {
+        let fields = IncentiveFields {
+            title: Some(title.into()),
+            kind: Some(IncentiveKind::Subsidy),
+            issuer: Some("市财政局".into()),
+            is_published: Some(published),
+            ..Default::default()
+        };
+        done("an incentive", api::service::incentive::create_incentive(self.db, &self.actor, fields, None).await)
+    }
+
+    /// A lead `partner` submitted for a Chinese company, then reviewed by the
+    /// office with `decision` (None leaves it SUBMITTED).
+    pub async fn lead(&self, partner: i64, name: &str, decision: Option<Decision>) -> lead::Model {
+        let principal = Principal { role: Role::Partner, partner_id: Some(partner), key_id: None, expires_at: None };
+        let submitter = Actor { principal, request_id: None };
+        let cmd = SubmitLead {
+            enterprise_name: name.into(),
+            uscc: None,
+            country: "CN".into(),
+            sector_id: None,
+            contact_name: Some("周明".into()),
+            contact_phone: None,
+            contact_email: None,
+            estimated_investment: Some(yuan("300000000")),
+            description: None,
+        };
+        let key = format!("k-{name}");
+        let lead = done("a lead", api::service::lead::submit(self.db, &submitter, cmd, &key).await);
+        let Some(decision) = decision else { return lead };
+        let review = |decision| ReviewLead {
+            lead_id: lead.id,
+            decision,
+            reason: (decision == Decision::Reject).then(|| "不符合产业导向".into()),
+            internal_note: Some("staff only".into()),
+            duplicate_of: (None, None),
+        };
+        done("a review", api::service::lead::review(self.db, &self.actor, review(Decision::StartReview)).await);
+        done("a decision", api::service::lead::review(self.db, &self.actor, review(decision)).await)
+    }
+
+    /// Converts an accepted lead into a project of the first sector, worked
+    /// under `campaign`.
+    pub async fn convert(&self, lead: i64, project_name: &str, campaign: Option<i64>) -> project::Model {
+        let sector = sector::Entity::find().order_by_asc(sector::Column::Id).one(self.db).await;
+        let cmd = ConvertLead {
+            lead_id: lead,
+            enterprise_id: None,
+            project_name: project_name.into(),
+            sector_id: Some(sector.expect("sectors").expect("the default sectors").id),
+            department_id: None,
+            campaign_id: campaign,
+            responsible_person: None,
+        };
+        done("a conversion", api::service::lead::convert(self.db, &self.actor, cmd).await).1
     }
 }
