@@ -117,3 +117,38 @@ async fn top_level_errors_speak_the_clients_language() {
     let bad = app.post(Some("zs_not_a_key"), CREATE_ENTERPRISE, input).await;
     assert_eq!(bad.body["errors"][0]["message"], "API 密钥无效、已过期或已吊销");
 }
+
+#[tokio::test]
+async fn an_audit_entry_reads_like_the_api() {
+    let app = spawn_app().await;
+    let campaign = november(&app).await;
+    let (staff, admin) = (app.key(Role::Staff, None).await, app.key(Role::Admin, None).await);
+    let projects = app.query(Some(&staff), PROJECTS, json!({ "first": 1 })).await;
+    let project = projects["projects"]["edges"][0]["node"]["id"].clone();
+    let change = json!({ "projectId": project, "plannedInvestment": "350000000.5", "campaignId": null, "notes": null });
+    let r = crate::helpers::mutate(&app, Some(&staff), "updateProject", change, "userErrors { code }").await;
+    assert_eq!(r.data()["updateProject"]["userErrors"], json!([]));
+
+    let q =
+        r#"{ auditLog(filter: { action: "updateProject" }) { nodes { action entityType entityId before after } } }"#;
+    let data = app.query(Some(&admin), q, json!({})).await;
+    let entry = &data["auditLog"]["nodes"][0];
+    assert_eq!(entry["entityId"], project);
+    let side = |name: &str| -> Value { serde_json::from_str(entry[name].as_str().expect("JSON text")).expect("JSON") };
+    let (before, after) = (side("before"), side("after"));
+    assert_eq!(before["id"], project, "the object's own id is its global id");
+    assert_eq!(before["campaignId"], gid("Campaign", campaign), "references are global ids");
+    assert_eq!(after["campaignId"], Value::Null);
+    assert_eq!(
+        (&before["plannedInvestment"], &after["plannedInvestment"]),
+        (&json!("300000000.00"), &json!("350000000.50"))
+    );
+    assert_eq!(after["stage"], "SIGNED", "enum values by their GraphQL names");
+    for internal in ["searchName", "search_name", "plannedInvestmentFen", "planned_investment_fen", "dedupeKey"] {
+        assert!(after.get(internal).is_none(), "{internal} in {after}");
+    }
+    insta::assert_json_snapshot!("audit_entry_after", after, {
+        ".id" => "[id]", ".enterpriseId" => "[id]", ".sectorId" => "[id]",
+        ".createdAt" => "[time]", ".updatedAt" => "[time]",
+    });
+}

@@ -1,11 +1,11 @@
 use async_graphql::{Context, Object, Result};
 use entity::{api_key, audit_log, lead, partner};
 
+use crate::graphql::types::audit::{AuditEntry, AuditFilter};
+
 use super::root_list;
 use crate::graphql::connection::Conn;
-use crate::graphql::types::partner::{
-    ApiKey, ApiKeyFilter, AuditEntry, AuditFilter, Lead, LeadFilter, Partner, PartnerFilter,
-};
+use crate::graphql::types::partner::{ApiKey, ApiKeyFilter, Lead, LeadFilter, Partner, PartnerFilter};
 use crate::graphql::types::{
     ApiKeyOrder, AuditEntryOrder, LeadOrder, OrderDirection, PartnerOrder, PartnerOrderField, page,
 };

@@ -24,6 +24,7 @@ macro_rules! order_input {
 }
 
 pub mod agreement;
+pub mod audit;
 pub mod campaign;
 pub mod catalog;
 pub mod enterprise;

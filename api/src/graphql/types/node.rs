@@ -4,13 +4,14 @@ use async_graphql::{Context, ID, Interface, Result, SimpleObject};
 use entity::*;
 
 use super::agreement::Agreement;
+use super::audit::AuditEntry;
 use super::campaign::{Campaign, Quota};
 use super::catalog::{Department, Park, Sector};
 use super::enterprise::Enterprise;
 use super::enums::Role;
 use super::incentive::{Event, Incentive};
 use super::load;
-use super::partner::{ApiKey, AuditEntry, Lead, Partner};
+use super::partner::{ApiKey, Lead, Partner};
 use super::project::{CapitalArrival, Project, StageChange};
 use crate::graphql::ids;
 

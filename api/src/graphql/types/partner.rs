@@ -1,7 +1,7 @@
-//! `Partner`, `Lead`, `ApiKey` and `AuditEntry`.
+//! `Partner`, `Lead` and `ApiKey`.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use entity::{api_key, audit_log, enterprise, lead, partner, project, sector};
+use entity::{api_key, enterprise, lead, partner, project, sector};
 
 use super::catalog::Sector;
 use super::enterprise::Enterprise;
@@ -221,54 +221,6 @@ impl ApiKey {
     }
 }
 
-/// One entry of the audit trail: who changed what, when, from what to what.
-pub struct AuditEntry(pub audit_log::Model);
-
-/// One entry of the audit trail: who changed what, when, from what to what.
-#[Object]
-impl AuditEntry {
-    /// The entry's global id.
-    pub async fn id(&self) -> ID {
-        ids::encode("AuditEntry", self.0.id)
-    }
-    /// The mutation, e.g. `recordAgreement`.
-    async fn action(&self) -> &str {
-        &self.0.action
-    }
-    /// The type of the object changed, e.g. `Agreement`.
-    async fn entity_type(&self) -> &str {
-        &self.0.entity_type
-    }
-    /// The global id of the object changed.
-    async fn entity_id(&self) -> ID {
-        ids::encode(&self.0.entity_type, self.0.entity_id)
-    }
-    /// The role of whoever made the change.
-    async fn actor_role(&self) -> Role {
-        self.0.actor_role.into()
-    }
-    /// The key that made the change.
-    async fn actor_key(&self, ctx: &Context<'_>) -> Result<Option<ApiKey>> {
-        load::<api_key::Entity, _>(ctx, self.0.actor_key_id, ApiKey).await
-    }
-    /// The values before, as JSON.
-    async fn before(&self) -> Option<&str> {
-        self.0.before.as_deref()
-    }
-    /// The values after, as JSON.
-    async fn after(&self) -> Option<&str> {
-        self.0.after.as_deref()
-    }
-    /// The request that made the change.
-    async fn request_id(&self) -> Option<&str> {
-        self.0.request_id.as_deref()
-    }
-    /// When.
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
-    }
-}
-
 /// Filters for `partners`; fields combine with AND.
 #[derive(InputObject, Default, Clone)]
 pub struct PartnerFilter {
@@ -329,46 +281,6 @@ impl ApiKeyFilter {
         Ok(svc::ApiKeyFilter {
             partner_id: ids::filter_id(&self.partner_id, "Partner")?,
             role: self.role.map(Into::into),
-        })
-    }
-}
-
-/// Filters for `auditLog`; fields combine with AND.
-#[derive(InputObject, Default, Clone)]
-pub struct AuditFilter {
-    /// The object changed (its global id).
-    pub entity_id: Option<ID>,
-    /// The type of object changed, e.g. `Project`.
-    pub entity_type: Option<String>,
-    /// The mutation, e.g. `moveProjectStage`.
-    pub action: Option<String>,
-    /// The key that made the change.
-    pub actor_key_id: Option<ID>,
-    /// Changes made at or after this time.
-    pub from: Option<chrono::DateTime<chrono::Utc>>,
-    /// Changes made at or before this time.
-    pub to: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl AuditFilter {
-    /// The service's filter; Err when an id names nothing.
-    pub fn to_service(&self) -> Result<svc::AuditFilter, ()> {
-        let entity = match &self.entity_id {
-            None => None,
-            Some(id) => Some(ids::decode(id).ok_or(())?),
-        };
-        if let (Some((kind, _)), Some(t)) = (&entity, &self.entity_type) {
-            if kind != t {
-                return Err(());
-            }
-        }
-        Ok(svc::AuditFilter {
-            entity_type: entity.as_ref().map(|(k, _)| k.clone()).or_else(|| self.entity_type.clone()),
-            entity_id: entity.map(|(_, n)| n),
-            action: self.action.clone(),
-            actor_key_id: ids::filter_id(&self.actor_key_id, "ApiKey")?,
-            from: self.from,
-            to: self.to,
         })
     }
 }
