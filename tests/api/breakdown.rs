@@ -1,7 +1,6 @@
 //! The report's breakdowns and the briefing, against figures computed here.
 
 use entity::enums::{AgreementKind, ProjectStage, Role};
-use sea_orm::{ActiveModelTrait, EntityTrait};
 use serde_json::{Value, json};
 
 use crate::builders::Build;

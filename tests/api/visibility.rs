@@ -5,7 +5,7 @@
 use chrono::Utc;
 use entity::enums::{AgreementKind, ProjectStage, Role};
 use entity::project_stage_change;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
 use crate::builders::Build;
