@@ -207,10 +207,6 @@ pub fn gid(type_name: &str, id: i64) -> String {
     ids::encode(type_name, id).0
 }
 
-pub fn date(s: &str) -> NaiveDate {
-    s.parse().expect("date")
-}
-
 /// The world a test arranges, through the services (see `builders`); only a
 /// lead linked to an existing project (conversion always makes a new one) is
 /// inserted as a row.
