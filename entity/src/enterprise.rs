@@ -25,6 +25,7 @@ pub struct Model {
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
     pub notes: Option<String>,
+    pub website: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -373,3 +373,23 @@ async fn enterprises_are_validated_and_unique_by_uscc() {
     let after = data["auditLog"]["nodes"][0]["after"].as_str().expect("after");
     assert!(after.contains("(changed)") && !after.contains("zhang@example.com"), "{after}");
 }
+
+#[tokio::test]
+async fn an_enterprise_keeps_its_website_until_null_clears_it() {
+    let app = spawn_app().await;
+    let staff = app.key(Role::Staff, None).await;
+    let sel = "enterprise { id website } userErrors { field code }";
+    let input = json!({ "name": "Helios Energy Systems GmbH", "country": "DE", "website": "ftp://helios.example" });
+    let r = mutate(&app, Some(&staff), "createEnterprise", input, sel).await;
+    assert_user_error(payload(&r, "createEnterprise"), "INVALID_FORMAT", &["input", "website"]);
+
+    let input = json!({ "name": "Helios Energy Systems GmbH", "country": "DE", "website": "https://helios.example/en" });
+    let r = mutate(&app, Some(&staff), "createEnterprise", input, sel).await;
+    let created = ok(&r, "createEnterprise").await["enterprise"].clone();
+    assert_eq!(created["website"], "https://helios.example/en");
+
+    let r = mutate(&app, Some(&staff), "updateEnterprise", json!({ "enterpriseId": created["id"], "name": "Helios Energy Systems AG" }), sel).await;
+    assert_eq!(ok(&r, "updateEnterprise").await["enterprise"]["website"], "https://helios.example/en");
+    let r = mutate(&app, Some(&staff), "updateEnterprise", json!({ "enterpriseId": created["id"], "website": null }), sel).await;
+    assert_eq!(ok(&r, "updateEnterprise").await["enterprise"]["website"], Value::Null);
+}

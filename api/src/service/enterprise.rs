@@ -107,6 +107,7 @@ pub struct EnterpriseFields {
     pub contact_phone: Patch<String>,
     pub contact_email: Patch<String>,
     pub notes: Patch<String>,
+    pub website: Patch<String>,
 }
 
 impl EnterpriseFields {
@@ -168,6 +169,7 @@ pub async fn create_enterprise(
         contact_phone: Set(f.contact_phone.value()),
         contact_email: Set(f.contact_email.value()),
         notes: Set(f.notes.value()),
+        website: Set(f.website.value()),
         created_at: Set(t),
         updated_at: Set(t),
         ..Default::default()
@@ -208,7 +210,7 @@ pub async fn update_enterprise(
         ($($field:ident),*) => {$( f.$field.write_to(&mut m.$field); )*};
     }
     set!(country, is_fortune500, is_foreign_invested, is_listed, priority, status);
-    patch!(uscc, sector_id, size, department_id, contact_name, contact_phone, contact_email, notes);
+    patch!(uscc, sector_id, size, department_id, contact_name, contact_phone, contact_email, notes, website);
     guarded_update::<enterprise::Entity, _, _>(
         &txn,
         m,

@@ -159,6 +159,16 @@ impl Checks {
         })
     }
 
+    /// A web address: an absolute http or https URL of at most 300 characters.
+    pub fn web_address(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let v = self.optional_text(field, value, 300)?;
+        let ok = reqwest::Url::parse(&v).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        if !ok {
+            self.add(field, Problem::UrlScheme);
+        }
+        Some(v)
+    }
+
     /// An e-mail address, loosely: something@something.something.
     pub fn email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let v = self.optional_text(field, value, MAX_NAME)?;

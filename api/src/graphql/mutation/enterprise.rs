@@ -56,6 +56,8 @@ pub struct CreateEnterpriseInput {
     pub contact: Option<ContactInput>,
     /// Internal notes.
     pub notes: Option<String>,
+    /// Its web site, an http or https URL.
+    pub website: Option<String>,
 }
 
 payload!(CreateEnterprisePayload, enterprise: Enterprise, "The answer to `createEnterprise`.");
@@ -96,6 +98,8 @@ pub struct UpdateEnterpriseInput {
     pub contact: Option<ContactInput>,
     /// Internal notes.
     pub notes: MaybeUndefined<String>,
+    /// Its web site, an http or https URL.
+    pub website: MaybeUndefined<String>,
 }
 
 payload!(UpdateEnterprisePayload, enterprise: Enterprise, "The answer to `updateEnterprise`.");
@@ -137,6 +141,7 @@ impl TryFrom<&CreateEnterpriseInput> for EnterpriseFields {
             contact_phone,
             contact_email,
             notes: c.optional_text("notes", input.notes.as_deref(), MAX_TEXT).into(),
+            website: c.web_address("website", input.website.as_deref()).into(),
         };
         c.finish().map(|()| f)
     }
@@ -174,6 +179,11 @@ impl TryFrom<&UpdateEnterpriseInput> for Change<EnterpriseFields> {
             contact_phone,
             contact_email,
             notes: c.patch_text("notes", &input.notes, MAX_TEXT),
+            website: match &input.website {
+                MaybeUndefined::Undefined => Patch::Keep,
+                MaybeUndefined::Null => Patch::Clear,
+                MaybeUndefined::Value(v) => c.web_address("website", Some(v)).map_or(Patch::Clear, Patch::Set),
+            },
         };
         c.finish().map(|()| Change { id, expected_updated_at: input.expected_updated_at, fields })
     }

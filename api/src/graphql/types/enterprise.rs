@@ -90,6 +90,10 @@ impl Enterprise {
     async fn notes(&self, ctx: &Context<'_>) -> Option<&str> {
         ctx.principal().is_staff().then_some(self.0.notes.as_deref()).flatten()
     }
+    /// Its web site, an http or https URL.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
     /// Its investment projects, latest first.
     async fn projects(
         &self,
