@@ -15,7 +15,10 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
-                Table::alter().table("enterprises").add_column(ColumnDef::new("website").string_len(300).null()).to_owned(),
+                Table::alter()
+                    .table("enterprises")
+                    .add_column(ColumnDef::new("website").string_len(300).null())
+                    .to_owned(),
             )
             .await
     }

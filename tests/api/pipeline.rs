@@ -383,13 +383,23 @@ async fn an_enterprise_keeps_its_website_until_null_clears_it() {
     let r = mutate(&app, Some(&staff), "createEnterprise", input, sel).await;
     assert_user_error(payload(&r, "createEnterprise"), "INVALID_FORMAT", &["input", "website"]);
 
-    let input = json!({ "name": "Helios Energy Systems GmbH", "country": "DE", "website": "https://helios.example/en" });
+    let input =
+        json!({ "name": "Helios Energy Systems GmbH", "country": "DE", "website": "https://helios.example/en" });
     let r = mutate(&app, Some(&staff), "createEnterprise", input, sel).await;
     let created = ok(&r, "createEnterprise").await["enterprise"].clone();
     assert_eq!(created["website"], "https://helios.example/en");
 
-    let r = mutate(&app, Some(&staff), "updateEnterprise", json!({ "enterpriseId": created["id"], "name": "Helios Energy Systems AG" }), sel).await;
+    let r = mutate(
+        &app,
+        Some(&staff),
+        "updateEnterprise",
+        json!({ "enterpriseId": created["id"], "name": "Helios Energy Systems AG" }),
+        sel,
+    )
+    .await;
     assert_eq!(ok(&r, "updateEnterprise").await["enterprise"]["website"], "https://helios.example/en");
-    let r = mutate(&app, Some(&staff), "updateEnterprise", json!({ "enterpriseId": created["id"], "website": null }), sel).await;
+    let r =
+        mutate(&app, Some(&staff), "updateEnterprise", json!({ "enterpriseId": created["id"], "website": null }), sel)
+            .await;
     assert_eq!(ok(&r, "updateEnterprise").await["enterprise"]["website"], Value::Null);
 }

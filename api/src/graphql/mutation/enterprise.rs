@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::{Ids, Need, Patches, need, patch, payload, settle};
+use super::{Ids, Need, Patches, need, patch, patch_parsed, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::enterprise::Enterprise;
 use crate::graphql::types::enums::{EnterpriseSize, EnterpriseStatus, Priority};
@@ -155,11 +155,7 @@ impl TryFrom<&UpdateEnterpriseInput> for Change<EnterpriseFields> {
         let id = c.id("enterpriseId", &input.enterprise_id, Noun::Enterprise);
         let name = input.name.as_deref().map(|n| c.text("name", n, MAX_NAME));
         let country = input.country.as_deref().map(|v| c.country("country", v));
-        let uscc = match &input.uscc {
-            MaybeUndefined::Undefined => Patch::Keep,
-            MaybeUndefined::Null => Patch::Clear,
-            MaybeUndefined::Value(v) => c.uscc("uscc", Some(v), country.as_deref()).map_or(Patch::Clear, Patch::Set),
-        };
+        let uscc = patch_parsed(&input.uscc, |v| c.uscc("uscc", Some(v), country.as_deref()));
         let sector_id = c.patch_id("sectorId", &input.sector_id, Noun::Sector);
         let department_id = c.patch_id("departmentId", &input.department_id, Noun::Department);
         let [contact_name, contact_phone, contact_email] = contact(&mut c, &input.contact);
@@ -179,11 +175,7 @@ impl TryFrom<&UpdateEnterpriseInput> for Change<EnterpriseFields> {
             contact_phone,
             contact_email,
             notes: c.patch_text("notes", &input.notes, MAX_TEXT),
-            website: match &input.website {
-                MaybeUndefined::Undefined => Patch::Keep,
-                MaybeUndefined::Null => Patch::Clear,
-                MaybeUndefined::Value(v) => c.web_address("website", Some(v)).map_or(Patch::Clear, Patch::Set),
-            },
+            website: patch_parsed(&input.website, |v| c.web_address("website", Some(v))),
         };
         c.finish().map(|()| Change { id, expected_updated_at: input.expected_updated_at, fields })
     }

@@ -154,19 +154,11 @@ pub trait Patches {
 
 impl Patches for Checks {
     fn patch_text(&mut self, field: &str, value: &MaybeUndefined<String>, max: usize) -> Patch<String> {
-        match value {
-            MaybeUndefined::Undefined => Patch::Keep,
-            MaybeUndefined::Null => Patch::Clear,
-            MaybeUndefined::Value(v) => self.optional_text(field, Some(v), max).map_or(Patch::Clear, Patch::Set),
-        }
+        patch_parsed(value, |v| self.optional_text(field, Some(v), max))
     }
 
     fn patch_email(&mut self, field: &str, value: &MaybeUndefined<String>) -> Patch<String> {
-        match value {
-            MaybeUndefined::Undefined => Patch::Keep,
-            MaybeUndefined::Null => Patch::Clear,
-            MaybeUndefined::Value(v) => self.email(field, Some(v)).map_or(Patch::Clear, Patch::Set),
-        }
+        patch_parsed(value, |v| self.email(field, Some(v)))
     }
 
     fn patch_id(&mut self, field: &str, id: &MaybeUndefined<ID>, noun: Noun) -> Patch<i64> {
@@ -175,6 +167,16 @@ impl Patches for Checks {
             MaybeUndefined::Null => Patch::Clear,
             MaybeUndefined::Value(v) => Patch::Set(self.id(field, v, noun)),
         }
+    }
+}
+
+/// A nullable text field of an `update*` input, checked by `parse` (which
+/// answers None for an empty text, which clears the field too).
+pub fn patch_parsed(value: &MaybeUndefined<String>, parse: impl FnOnce(&str) -> Option<String>) -> Patch<String> {
+    match value {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(v) => parse(v).map_or(Patch::Clear, Patch::Set),
     }
 }
 
