@@ -52,7 +52,9 @@ fn noun(n: Noun) -> (&'static str, &'static str) {
     }
 }
 
-/// The message of a user error; `field` is the field's API name (`plannedInvestment`).
+/// The message of a user error; `field` is the field's path as the API names
+/// it, below the mutation's argument and without list positions
+/// (`plannedInvestment`, `contact.phone`).
 pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
     let (zh, en): (String, String) = match problem {
         Problem::Required => (format!("{field}不能为空"), format!("{field} is required")),
@@ -109,7 +111,10 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
             (format!("{field}不能超过{max}个字符"), format!("{field} must be at most {max} characters"))
         }
         Problem::NegativeTarget => ("目标不能为负数".into(), "a target cannot be negative".into()),
-        Problem::NotPositive => (format!("{field}必须大于零"), format!("{field} must be positive")),
+        Problem::NotPositive => match field {
+            "amount" => ("到资金额必须大于零".into(), "the amount must be positive".into()),
+            _ => (format!("{field}必须大于零"), format!("{field} must be positive")),
+        },
         Problem::EndBeforeStart => match field {
             "validTo" => ("失效日期不能早于生效日期".into(), "validTo cannot precede validFrom".into()),
             "upgradedOn" => ("升级日期不能早于签约日期".into(), "the upgrade cannot precede the signing".into()),
@@ -202,4 +207,12 @@ pub fn top_level(code: ErrorCode, lang: Language) -> Option<&'static str> {
         Language::Chinese => zh,
         Language::English => en,
     })
+}
+
+/// An internal error's text with the request's id, to quote to the office.
+pub fn with_request_id(text: &str, request_id: &str, lang: Language) -> String {
+    match lang {
+        Language::Chinese => format!("{text}（请求编号 {request_id}）"),
+        Language::English => format!("{text} (request id {request_id})"),
+    }
 }

@@ -101,7 +101,7 @@ async fn with_the_database_gone_requests_fail_fast_and_the_service_recovers() {
     let (status, body, took) = graphql(&client, &address).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL", "{body}");
-    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("request id")), "{body}");
+    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("请求编号")), "{body}");
     assert!(took < Duration::from_secs(5), "failed after {took:?}");
     assert_eq!(ready(&client, &address).await, 503);
 

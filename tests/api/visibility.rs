@@ -2,7 +2,6 @@
 //! lists, `totalCount`, `node`, `nodes` and nested fields. Hidden means absent:
 //! never an error.
 
-use chrono::Utc;
 use entity::enums::{AgreementKind, ProjectStage, Role};
 use entity::project_stage_change;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -32,7 +31,6 @@ struct World {
 
 async fn world(app: &TestApp) -> World {
     let f = Fixtures { db: &app.db };
-    let _now = Utc::now();
     let campaign = f.campaign("11月", "2026-11-01", "2026-11-30", (10, 100, 100)).await;
     let enterprise = f.enterprise("宁波远景新材料有限公司", "CN").await;
     let build = Build::new(&app.db);

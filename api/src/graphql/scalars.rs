@@ -37,6 +37,12 @@ impl From<Money> for Decimal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
+impl From<Date> for NaiveDate {
+    fn from(d: Date) -> Self {
+        d.0
+    }
+}
+
 /// A calendar date, `YYYY-MM-DD`, in the office's time zone.
 #[Scalar(name = "Date")]
 impl ScalarType for Date {

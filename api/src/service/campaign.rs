@@ -1,6 +1,6 @@
 //! Campaigns (招商活动): listing, and their key sectors and quotas.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::{campaign, campaign_sector, event, quota, sector, *};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
@@ -14,7 +14,7 @@ use super::filter::{all, gte, lte, search};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
-use super::write::{Actor, Noun, Problem, WriteResult, not_found, refuse};
+use super::write::{Actor, Change, Noun, Problem, WriteResult, not_found, refuse};
 use crate::domain::money::Money;
 use crate::domain::text::fold;
 
@@ -121,7 +121,9 @@ impl ChildList for CampaignEvents {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A campaign's fields as a command gives them; for a change, absent leaves
+/// a field as it is.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct CampaignFields {
     pub name: Option<String>,
     pub region: Option<String>,
@@ -214,11 +216,10 @@ pub async fn create_campaign(
 pub async fn update_campaign(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
-    f: CampaignFields,
-    expected: Option<DateTime<Utc>>,
+    change: Change<CampaignFields>,
 ) -> WriteResult<campaign::Model> {
     actor.require_admin()?;
+    let Change { id, expected_updated_at: expected, fields: f } = change;
     let txn = begin(db).await?;
     let current = super::tx::locked::<campaign::Entity>(&txn, id, "campaign_id", Noun::Campaign).await?;
     check_fresh(current.updated_at, expected)?;

@@ -3,7 +3,7 @@
 use super::campaign::check_sectors;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::enums::IncentiveKind;
 use entity::{agreement_incentive, incentive, incentive_sector, project, sector, *};
 use sea_orm::ActiveValue::Set;
@@ -20,7 +20,7 @@ use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
 use super::visibility::restrict;
-use super::write::{Actor, Noun, Problem, WriteResult, refuse};
+use super::write::{Actor, Change, Noun, Patch, Problem, WriteResult, refuse};
 use crate::auth::Principal;
 use crate::domain::money::Money;
 use crate::domain::text::fold;
@@ -298,18 +298,20 @@ mod tests {
     }
 }
 
+/// An incentive's fields as a command gives them: for a creation, absent is
+/// the default; for a change, absent (or [`Patch::Keep`]) leaves a field as it is.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IncentiveFields {
     pub title: Option<String>,
     pub kind: Option<IncentiveKind>,
     pub issuer: Option<String>,
-    pub summary: Option<String>,
-    pub document_number: Option<String>,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_to: Option<NaiveDate>,
+    pub summary: Patch<String>,
+    pub document_number: Patch<String>,
+    pub valid_from: Patch<NaiveDate>,
+    pub valid_to: Patch<NaiveDate>,
     pub is_published: Option<bool>,
-    pub min_investment: Option<Money>,
-    pub min_foreign_capital: Option<Money>,
+    pub min_investment: Patch<Money>,
+    pub min_foreign_capital: Patch<Money>,
     pub high_tech_only: Option<bool>,
     pub foreign_invested_only: Option<bool>,
     pub sector_ids: Option<Vec<i64>>,
@@ -350,7 +352,7 @@ pub async fn create_incentive(
     key: Option<&str>,
 ) -> WriteResult<incentive::Model> {
     actor.require_admin()?;
-    check_validity(f.valid_from, f.valid_to)?;
+    check_validity(f.valid_from.set().copied(), f.valid_to.set().copied())?;
     let (txn, claim) = match start::<incentive::Entity>(db, actor, "createIncentive", key, content_hash(&f)).await? {
         Ok(t) => t,
         Err(replay) => return Ok(replay),
@@ -363,13 +365,13 @@ pub async fn create_incentive(
         title: Set(title),
         kind: Set(f.kind.unwrap_or(IncentiveKind::Subsidy)),
         issuer: Set(f.issuer.unwrap_or_default()),
-        summary: Set(f.summary),
-        document_number: Set(f.document_number),
-        valid_from: Set(f.valid_from),
-        valid_to: Set(f.valid_to),
+        summary: Set(f.summary.value()),
+        document_number: Set(f.document_number.value()),
+        valid_from: Set(f.valid_from.value()),
+        valid_to: Set(f.valid_to.value()),
         is_published: Set(f.is_published.unwrap_or(false)),
-        min_investment_fen: Set(f.min_investment.map(Money::fen)),
-        min_foreign_capital_fen: Set(f.min_foreign_capital.map(Money::fen)),
+        min_investment_fen: Set(f.min_investment.value().map(Money::fen)),
+        min_foreign_capital_fen: Set(f.min_foreign_capital.value().map(Money::fen)),
         high_tech_only: Set(f.high_tech_only.unwrap_or(false)),
         foreign_invested_only: Set(f.foreign_invested_only.unwrap_or(false)),
         created_at: Set(t),
@@ -386,16 +388,15 @@ pub async fn create_incentive(
 pub async fn update_incentive(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
-    f: IncentiveFields,
-    expected: Option<DateTime<Utc>>,
+    change: Change<IncentiveFields>,
     action: &str,
 ) -> WriteResult<incentive::Model> {
     actor.require_admin()?;
+    let Change { id, expected_updated_at: expected, fields: f } = change;
     let txn = begin(db).await?;
     let current = super::tx::locked::<incentive::Entity>(&txn, id, "incentive_id", Noun::Incentive).await?;
     check_fresh(current.updated_at, expected)?;
-    check_validity(f.valid_from.or(current.valid_from), f.valid_to.or(current.valid_to))?;
+    check_validity(f.valid_from.clone().apply(current.valid_from), f.valid_to.clone().apply(current.valid_to))?;
     check_sectors(&txn, &f.sector_ids).await?;
     let mut m = current.clone().into_active_model();
     if let Some(title) = f.title {
@@ -403,16 +404,15 @@ pub async fn update_incentive(
         m.title = Set(title);
     }
     macro_rules! set {
-        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v.into()); } )*};
+        ($($field:ident),*) => {$( if let Some(v) = f.$field { m.$field = Set(v); } )*};
+    }
+    macro_rules! patch {
+        ($($field:ident),*) => {$( f.$field.write_to(&mut m.$field); )*};
     }
     set!(kind, issuer, is_published, high_tech_only, foreign_invested_only);
-    set!(summary, document_number, valid_from, valid_to);
-    if let Some(v) = f.min_investment {
-        m.min_investment_fen = Set(Some(v.fen()));
-    }
-    if let Some(v) = f.min_foreign_capital {
-        m.min_foreign_capital_fen = Set(Some(v.fen()));
-    }
+    patch!(summary, document_number, valid_from, valid_to);
+    f.min_investment.map(Money::fen).write_to(&mut m.min_investment_fen);
+    f.min_foreign_capital.map(Money::fen).write_to(&mut m.min_foreign_capital_fen);
     guarded_update::<incentive::Entity, _, _>(
         &txn,
         m,

@@ -223,7 +223,8 @@ pub async fn create(
 
 /// What the audit log keeps of a webhook: never its secret.
 fn summary(h: &webhook::Model) -> serde_json::Value {
-    json!({ "id": h.id, "partnerId": h.partner_id, "url": h.url, "events": h.events, "deletedAt": h.deleted_at })
+    let events: Vec<&str> = h.events.split(',').filter(|e| !e.is_empty()).collect();
+    json!({ "id": h.id, "partner_id": h.partner_id, "url": h.url, "events": events, "deleted_at": h.deleted_at })
 }
 
 /// Visible to the caller: a partner's own, any for staff.

@@ -162,9 +162,11 @@ impl Checks {
     /// A web address: an absolute http or https URL of at most 300 characters.
     pub fn web_address(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let v = self.optional_text(field, value, 300)?;
-        let ok = reqwest::Url::parse(&v).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-        if !ok {
-            self.add(field, Problem::UrlScheme);
+        match reqwest::Url::parse(&v) {
+            Ok(u) if !matches!(u.scheme(), "http" | "https") => self.add(field, Problem::UrlScheme),
+            Ok(u) if !u.username().is_empty() || u.password().is_some() => self.add(field, Problem::UrlCredentials),
+            Ok(_) => {}
+            Err(_) => self.add(field, Problem::UrlScheme),
         }
         Some(v)
     }
@@ -190,8 +192,11 @@ pub(crate) fn invalid_amount_pair() -> WriteError {
     refuse("foreign_capital", Problem::ForeignAboveTotal)
 }
 
-/// A change to a nullable field: left as it is, cleared, or set.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+/// A change to a nullable field: left as it is, cleared, or set. It
+/// serialises as the value it leaves a new row with (the value set, else
+/// null), so that a creation's content hash does not depend on whether an
+/// absent field was left out or given as null.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Patch<T> {
     #[default]
     Keep,
@@ -225,6 +230,15 @@ impl<T> Patch<T> {
         }
     }
 
+    /// The same change of another value: the value set, mapped.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Patch::Keep => Patch::Keep,
+            Patch::Clear => Patch::Clear,
+            Patch::Set(v) => Patch::Set(f(v)),
+        }
+    }
+
     /// Writes the change, if any, into an active model's field.
     pub fn write_to(self, field: &mut sea_orm::ActiveValue<Option<T>>)
     where
@@ -253,4 +267,13 @@ pub struct Change<F> {
     pub id: i64,
     pub expected_updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub fields: F,
+}
+
+impl<T: serde::Serialize> serde::Serialize for Patch<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Patch::Set(v) => serializer.serialize_some(v),
+            Patch::Keep | Patch::Clear => serializer.serialize_none(),
+        }
+    }
 }

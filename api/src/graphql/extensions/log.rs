@@ -13,19 +13,23 @@ use futures::stream::BoxStream;
 
 use crate::error::ErrorCode;
 use crate::graphql::context::RequestContext;
+use crate::messages::{self, Language};
 
 pub struct OperationLog;
 
 impl OperationLog {
     /// The policy's state for one request.
     pub(super) fn create(&self) -> LogExtension {
-        LogExtension { name: Arc::default() }
+        LogExtension { name: Arc::default(), client: Mutex::default() }
     }
 }
 
 pub(super) struct LogExtension {
     /// Shared with a subscription's stream, which is made before the request is read.
     name: Arc<Mutex<Option<String>>>,
+    /// The request's id and the client's language, once execution has seen
+    /// the request's context (the `request` hook runs before it is attached).
+    client: Mutex<Option<(Option<String>, Language)>>,
 }
 
 /// `ok`, or the code of the response's first error.
@@ -45,21 +49,30 @@ fn outcome(response: &Response) -> String {
 
 /// Every error leaves with a code: the executor's own refusals of the request
 /// (an unknown operation name) are validation failures, anything else without
-/// a code is internal. An internal error's message is generic and names the
-/// request id; its cause was logged where it happened.
-fn finish(mut response: Response, request_id: Option<&str>) -> Response {
+/// a code is internal. An error whose code says everything is worded from the
+/// catalogue in the client's language; an internal one also names the request
+/// id (its cause was logged where it happened).
+fn finish(mut response: Response, request_id: Option<&str>, language: Language) -> Response {
     let failed_before_execution = response.data == async_graphql::Value::Null;
     for e in response.errors.iter_mut() {
         let ext = e.extensions.get_or_insert_with(Default::default);
-        if ext.get("code").is_none() {
+        let code = match ext.get("code") {
+            Some(async_graphql::Value::String(c)) => ErrorCode::parse(c),
+            _ => None,
+        };
+        let code = code.unwrap_or_else(|| {
             let code = if failed_before_execution { ErrorCode::GraphqlValidationFailed } else { ErrorCode::Internal };
             if code == ErrorCode::Internal {
                 tracing::error!(message = %e.message, path = ?e.path, "error without a code");
             }
             ext.set("code", code.as_str());
-        }
-        if ext.get("code") == Some(&async_graphql::Value::from(ErrorCode::Internal.as_str())) {
-            e.message = format!("internal error (request id {})", request_id.unwrap_or("-"));
+            code
+        });
+        if let Some(text) = messages::top_level(code, language) {
+            e.message = match code {
+                ErrorCode::Internal => messages::with_request_id(text, request_id.unwrap_or("-"), language),
+                _ => text.to_owned(),
+            };
         }
     }
     response
@@ -86,6 +99,13 @@ impl LogExtension {
         self.name.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Remembers whom the answer is for, from the context execution runs with.
+    pub(super) fn remember(&self, ctx: &ExtensionContext<'_>) {
+        if let Some(r) = ctx.data_opt::<RequestContext>() {
+            *self.client.lock().unwrap_or_else(|e| e.into_inner()) = Some((r.request_id.clone(), r.language));
+        }
+    }
+
     /// Remembers the operation's name, for the log line.
     pub(super) fn name_from(&self, request: &Request) {
         *self.name.lock().unwrap_or_else(|e| e.into_inner()) = request.operation_name.clone();
@@ -97,7 +117,10 @@ impl Extension for LogExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let started = Instant::now();
         let request = ctx.data_opt::<RequestContext>();
-        let response = finish(next.run(ctx).await, request.and_then(|r| r.request_id.as_deref()));
+        let response = next.run(ctx).await;
+        let client = self.client.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let (id, language) = client.unwrap_or_else(|| (request.and_then(|r| r.request_id.clone()), Language::default()));
+        let response = finish(response, id.as_deref(), language);
         log(request, self.name().as_deref(), &outcome(&response), started, "operation");
         response
     }
@@ -109,10 +132,12 @@ impl Extension for LogExtension {
         next: NextSubscribe<'_>,
     ) -> BoxStream<'s, Response> {
         let started = Instant::now();
-        let principal = ctx.data_opt::<RequestContext>().map(|c| c.principal.clone());
+        let request = ctx.data_opt::<RequestContext>();
+        let principal = request.map(|c| c.principal.clone());
+        let language = request.map(|c| c.language).unwrap_or_default();
         let name = self.name.clone();
         let mut first = true;
-        let stream = stream.map(|response| finish(response, None)).inspect(move |response| {
+        let stream = stream.map(move |response| finish(response, None, language)).inspect(move |response| {
             if std::mem::take(&mut first) {
                 let name = name.lock().unwrap_or_else(|e| e.into_inner()).clone();
                 let elapsed = started.elapsed();

@@ -170,13 +170,13 @@ impl Extension for PolicyExtension {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> Response {
+        self.log.remember(ctx);
         let work = async {
             self.limits.start_execute(ctx);
             let response = self.cost.execute(ctx, operation_name, next).await;
             self.limits.finish_execute(response)
         };
-        let language = ctx.data_opt::<crate::graphql::context::RequestContext>().map(|r| r.language);
-        localize(self.timeout.run(ctx, work).await, language.unwrap_or_default())
+        self.timeout.run(ctx, work).await
     }
 
     async fn resolve(
@@ -188,21 +188,6 @@ impl Extension for PolicyExtension {
         self.timeout.before_field().await?;
         self.limits.resolve(ctx, info, next).await
     }
-}
-
-/// Words the errors whose code says everything (FORBIDDEN, NOT_FOUND, …) from
-/// the catalogue, in the client's language; the others carry their particulars.
-fn localize(mut response: Response, language: crate::messages::Language) -> Response {
-    for e in &mut response.errors {
-        let code = match e.extensions.as_ref().and_then(|x| x.get("code")) {
-            Some(Value::String(c)) => crate::error::ErrorCode::parse(c),
-            _ => None,
-        };
-        if let Some(text) = code.and_then(|c| crate::messages::top_level(c, language)) {
-            e.message = text.to_owned();
-        }
-    }
-    response
 }
 
 /// Registers the policies, once, for every transport.

@@ -5,8 +5,8 @@ use super::{Ids, Need, checked, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::campaign::{Campaign, Quota};
-use crate::service::campaign::CampaignFields;
-use crate::service::write::{Checks, MAX_NAME, Noun};
+use crate::service::campaign::{self as service, CampaignFields};
+use crate::service::write::{Change, Checks, MAX_NAME, Noun, WriteError};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
@@ -89,16 +89,11 @@ pub struct SetDepartmentQuotaInput {
 
 payload!(SetDepartmentQuotaPayload, quota: Quota, "The answer to `setDepartmentQuota`.");
 
-#[derive(Default)]
-pub struct CampaignMutation;
+impl TryFrom<&CreateCampaignInput> for CampaignFields {
+    type Error = WriteError;
 
-#[Object]
-impl CampaignMutation {
-    /// Admins open a campaign with its targets and key sectors.
-    async fn create_campaign(&self, ctx: &Context<'_>, input: CreateCampaignInput) -> Result<CreateCampaignPayload> {
-        need(ctx, Need::Admin)?;
+    fn try_from(input: &CreateCampaignInput) -> Result<Self, WriteError> {
         let mut c = Checks::new();
-        let sector_ids = c.ids("sectorIds", &input.sector_ids, Noun::Sector);
         let f = CampaignFields {
             name: Some(c.text("name", &input.name, MAX_NAME)),
             region: Some(c.text("region", &input.region, MAX_NAME)),
@@ -108,21 +103,19 @@ impl CampaignMutation {
             target_investment: Some(c.money("targetInvestment", &input.target_investment)),
             target_foreign_capital: Some(c.money("targetForeignCapital", &input.target_foreign_capital)),
             is_active: None,
-            sector_ids,
+            sector_ids: c.ids("sectorIds", &input.sector_ids, Noun::Sector),
         };
-        let actor = ctx.request().actor();
-        let k = input.idempotency_key.as_deref();
-        let result = checked(c, || crate::service::campaign::create_campaign(ctx.db(), &actor, f, k)).await;
-        let (campaign, user_errors) = settle(ctx, result, Campaign)?;
-        Ok(CreateCampaignPayload { client_mutation_id: input.client_mutation_id, campaign, user_errors })
+        c.finish().map(|()| f)
     }
+}
 
-    /// Admins change a campaign.
-    async fn update_campaign(&self, ctx: &Context<'_>, input: UpdateCampaignInput) -> Result<UpdateCampaignPayload> {
-        need(ctx, Need::Admin)?;
+impl TryFrom<&UpdateCampaignInput> for Change<CampaignFields> {
+    type Error = WriteError;
+
+    fn try_from(input: &UpdateCampaignInput) -> Result<Self, WriteError> {
         let mut c = Checks::new();
-        let sector_ids = c.ids("sectorIds", &input.sector_ids, Noun::Sector);
-        let f = CampaignFields {
+        let id = c.id("campaignId", &input.campaign_id, Noun::Campaign);
+        let fields = CampaignFields {
             name: input.name.as_deref().map(|v| c.text("name", v, MAX_NAME)),
             region: input.region.as_deref().map(|v| c.text("region", v, MAX_NAME)),
             starts_on: input.starts_on.map(|d| d.0),
@@ -131,15 +124,35 @@ impl CampaignMutation {
             target_investment: c.optional_money("targetInvestment", input.target_investment.as_deref()),
             target_foreign_capital: c.optional_money("targetForeignCapital", input.target_foreign_capital.as_deref()),
             is_active: input.is_active,
-            sector_ids,
+            sector_ids: c.ids("sectorIds", &input.sector_ids, Noun::Sector),
         };
-        let id = c.id("campaignId", &input.campaign_id, Noun::Campaign);
+        c.finish().map(|()| Change { id, expected_updated_at: input.expected_updated_at, fields })
+    }
+}
+
+#[derive(Default)]
+pub struct CampaignMutation;
+
+#[Object]
+impl CampaignMutation {
+    /// Admins open a campaign with its targets and key sectors.
+    async fn create_campaign(&self, ctx: &Context<'_>, input: CreateCampaignInput) -> Result<CreateCampaignPayload> {
+        need(ctx, Need::Admin)?;
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::campaign::update_campaign(ctx.db(), &actor, id, f, input.expected_updated_at)
-        })
-        .await;
-        let (campaign, user_errors) = settle(ctx, result, Campaign)?;
+        let result = async {
+            let fields = CampaignFields::try_from(&input)?;
+            service::create_campaign(ctx.db(), &actor, fields, input.idempotency_key.as_deref()).await
+        };
+        let (campaign, user_errors) = settle(ctx, result.await, Campaign)?;
+        Ok(CreateCampaignPayload { client_mutation_id: input.client_mutation_id, campaign, user_errors })
+    }
+
+    /// Admins change a campaign.
+    async fn update_campaign(&self, ctx: &Context<'_>, input: UpdateCampaignInput) -> Result<UpdateCampaignPayload> {
+        need(ctx, Need::Admin)?;
+        let actor = ctx.request().actor();
+        let result = async { service::update_campaign(ctx.db(), &actor, Change::try_from(&input)?).await };
+        let (campaign, user_errors) = settle(ctx, result.await, Campaign)?;
         Ok(UpdateCampaignPayload { client_mutation_id: input.client_mutation_id, campaign, user_errors })
     }
 

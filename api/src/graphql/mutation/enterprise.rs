@@ -12,7 +12,8 @@ use crate::service::write::{Change, Checks, MAX_NAME, MAX_TEXT, Noun, Patch, Wri
 
 /// An enterprise's contact person.
 ///
-/// In `updateEnterprise`, a field left out stays as it is and `null` clears it.
+/// In `updateEnterprise`, a field left out stays as it is and `null` clears it;
+/// `contact` itself left out or `null` leaves all three as they are.
 #[derive(InputObject, Clone, Default)]
 pub struct ContactInput {
     /// The person's name.

@@ -150,6 +150,7 @@ pub trait Patches {
     fn patch_text(&mut self, field: &str, value: &MaybeUndefined<String>, max: usize) -> Patch<String>;
     fn patch_email(&mut self, field: &str, value: &MaybeUndefined<String>) -> Patch<String>;
     fn patch_id(&mut self, field: &str, id: &MaybeUndefined<ID>, noun: Noun) -> Patch<i64>;
+    fn patch_money(&mut self, field: &str, value: &MaybeUndefined<String>) -> Patch<crate::domain::money::Money>;
 }
 
 impl Patches for Checks {
@@ -159,6 +160,14 @@ impl Patches for Checks {
 
     fn patch_email(&mut self, field: &str, value: &MaybeUndefined<String>) -> Patch<String> {
         patch_parsed(value, |v| self.email(field, Some(v)))
+    }
+
+    fn patch_money(&mut self, field: &str, value: &MaybeUndefined<String>) -> Patch<crate::domain::money::Money> {
+        match value {
+            MaybeUndefined::Undefined => Patch::Keep,
+            MaybeUndefined::Null => Patch::Clear,
+            MaybeUndefined::Value(v) => Patch::Set(self.money(field, v)),
+        }
     }
 
     fn patch_id(&mut self, field: &str, id: &MaybeUndefined<ID>, noun: Noun) -> Patch<i64> {
@@ -281,9 +290,10 @@ fn api_name(segment: &str) -> String {
 /// A refusal as the client reads it: the field's path from the mutation's
 /// arguments, the code, and the catalogue's message in the client's language.
 fn user_error(path: &[String], e: write::UserError, language: messages::Language) -> UserError {
-    let field: Vec<String> = path.iter().cloned().chain(e.field.iter().map(|s| api_name(s))).collect();
-    let name = field.iter().rev().find(|s| s.parse::<usize>().is_err()).map(String::as_str).unwrap_or_default();
-    UserError { message: messages::user_error(&e.problem, name, language), code: e.code().into(), field: Some(field) }
+    let named: Vec<String> = e.field.iter().map(|s| api_name(s)).collect();
+    let name: Vec<&str> = named.iter().map(String::as_str).filter(|s| s.parse::<usize>().is_err()).collect();
+    let message = messages::user_error(&e.problem, &name.join("."), language);
+    UserError { message, code: e.code().into(), field: Some(path.iter().cloned().chain(named).collect()) }
 }
 
 #[cfg(test)]

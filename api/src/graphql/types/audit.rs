@@ -15,7 +15,8 @@ use crate::graphql::ids;
 use crate::service::partner as svc;
 
 /// Columns that are the store's own business: search keys, hashes, secrets,
-/// and the marker that makes an agreement its project's primary one.
+/// the marker that makes an agreement its project's primary one, and the
+/// stage a paused project returns to.
 const INTERNAL: &[&str] = &[
     "search_name",
     "dedupe_key",
@@ -24,6 +25,7 @@ const INTERNAL: &[&str] = &[
     "secret_encrypted",
     "idempotency_key",
     "primary_project_id",
+    "paused_from_stage",
 ];
 
 /// The API type a stored reference column names.
