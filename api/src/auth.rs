@@ -16,12 +16,26 @@ pub struct Principal {
     pub role: Role,
     pub partner_id: Option<i64>,
     pub key_id: Option<i64>,
+    /// The staff member the key is bound to: changes made with it name the person.
+    pub staff_member_id: Option<i64>,
     /// When the key stops working, if it expires: an open WebSocket is closed then.
     pub expires_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl Principal {
-    pub const PUBLIC: Principal = Principal { role: Role::Public, partner_id: None, key_id: None, expires_at: None };
+    pub const PUBLIC: Principal =
+        Principal { role: Role::Public, partner_id: None, key_id: None, staff_member_id: None, expires_at: None };
+
+    /// Who a key speaks for.
+    pub fn of_key(key: &api_key::Model) -> Principal {
+        Principal {
+            role: key.role,
+            partner_id: key.partner_id,
+            key_id: Some(key.id),
+            staff_member_id: key.staff_member_id,
+            expires_at: key.expires_at,
+        }
+    }
 
     /// Staff and admins: the office's own people.
     pub fn is_staff(&self) -> bool {
@@ -91,12 +105,11 @@ pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> AppR
         }
     }
     if key.last_used_at.is_none_or(|t| now - t > LAST_USED_RESOLUTION) {
-        let principal =
-            Principal { role: key.role, partner_id: key.partner_id, key_id: Some(key.id), expires_at: key.expires_at };
+        let principal = Principal::of_key(&key);
         let mut active: api_key::ActiveModel = key.into();
         active.last_used_at = Set(Some(now));
         active.update(db).await?;
         return Ok(principal);
     }
-    Ok(Principal { role: key.role, partner_id: key.partner_id, key_id: Some(key.id), expires_at: key.expires_at })
+    Ok(Principal::of_key(&key))
 }

@@ -84,6 +84,9 @@ pub enum KeysCommand {
         /// The partner's GraphQL id, for a PARTNER key.
         #[arg(long)]
         partner: Option<String>,
+        /// The staff member's GraphQL id, to bind a STAFF or ADMIN key to a person.
+        #[arg(long)]
+        staff_member: Option<String>,
         /// A name to recognise the key by.
         #[arg(long)]
         name: String,
@@ -185,7 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Keys { command: KeysCommand::Create { role, partner, name, expires_at } } => {
+        Command::Keys { command: KeysCommand::Create { role, partner, staff_member, name, expires_at } } => {
             telemetry::init(&config);
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
@@ -195,7 +198,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            let key = api_keys::create(&conn, &name, role.into(), partner_id, expires_at).await?;
+            let staff_member_id = match &staff_member {
+                Some(id) => Some(
+                    ids::decode_as(id, "StaffMember")
+                        .ok_or_else(|| anyhow::anyhow!("`{id}` is not a staff member's id"))?,
+                ),
+                None => None,
+            };
+            let key = api_keys::create(&conn, &name, role.into(), partner_id, staff_member_id, expires_at).await?;
             println!("created {:?} key {} ({})", key.key.role, ids::encode("ApiKey", key.key.id).0, key.key.name);
             println!("{}", key.secret);
             Ok(())
@@ -238,7 +248,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
                 // same database leaves no trail of live ADMIN keys. Keys go to
                 // standard output only, never to the log.
                 let expires = Utc::now() + chrono::Duration::days(DEMO_KEY_DAYS);
-                let admin = api_keys::create(app.db(), "demo admin", Role::Admin, None, Some(expires)).await?;
+                let admin = api_keys::create(app.db(), "demo admin", Role::Admin, None, None, Some(expires)).await?;
                 println!();
                 println!("  GraphiQL:        http://{}:{}/graphql", config.listen.ip(), app.port());
                 println!("  demo ADMIN key:  {}", admin.secret);

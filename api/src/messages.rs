@@ -48,6 +48,7 @@ fn noun(n: Noun) -> (&'static str, &'static str) {
         Noun::Lead => ("线索", "lead"),
         Noun::ApiKey => ("密钥", "API key"),
         Noun::Webhook => ("Webhook", "webhook"),
+        Noun::StaffMember => ("工作人员", "staff member"),
         Noun::LeadOrEnterprise => ("线索或企业", "lead or enterprise"),
     }
 }
@@ -128,6 +129,10 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
             ("只有合作机构密钥属于合作机构".into(), "only PARTNER keys belong to a partner".into())
         }
         Problem::NoKeyForPublic => ("公众访问无需密钥".into(), "the public needs no key".into()),
+        Problem::StaffOnlyForStaffKeys => (
+            "只有工作人员和管理员密钥可以绑定工作人员".into(),
+            "only STAFF and ADMIN keys are bound to a staff member".into(),
+        ),
         Problem::NotFound(n) => {
             let (zh, en) = noun(*n);
             (format!("找不到该{zh}"), format!("no such {en}"))
@@ -173,6 +178,7 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
         ),
         Problem::PartnerInactive => ("该合作机构已停用".into(), "the partner is deactivated".into()),
         Problem::KeyRevoked => ("该密钥已吊销".into(), "the key is already revoked".into()),
+        Problem::StaffInactive => ("该工作人员已停用".into(), "the staff member is inactive".into()),
         Problem::Stale => (
             "该记录已被他人修改，请刷新后重试".into(),
             "the object was changed since you read it: read it again and retry".into(),

@@ -11,6 +11,7 @@ pub struct Model {
     pub name: String,
     pub role: Role,
     pub partner_id: Option<i64>,
+    pub staff_member_id: Option<i64>,
     pub key_hash: String,
     pub key_prefix: String,
     pub expires_at: Option<DateTimeUtc>,

@@ -11,6 +11,7 @@ pub struct Model {
     pub actor_key_id: Option<i64>,
     pub actor_role: Role,
     pub actor_partner_id: Option<i64>,
+    pub actor_staff_id: Option<i64>,
     pub action: String,
     pub entity_type: String,
     pub entity_id: i64,

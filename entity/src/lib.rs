@@ -25,6 +25,7 @@ pub mod project;
 pub mod project_stage_change;
 pub mod quota;
 pub mod sector;
+pub mod staff_member;
 pub mod webhook;
 pub mod webhook_delivery;
 

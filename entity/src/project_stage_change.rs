@@ -12,6 +12,7 @@ pub struct Model {
     pub from_stage: Option<ProjectStage>,
     pub to_stage: ProjectStage,
     pub changed_by_key_id: Option<i64>,
+    pub changed_by_staff_id: Option<i64>,
     pub changed_by_role: Role,
     pub note: Option<String>,
     pub created_at: DateTimeUtc,

@@ -10,6 +10,7 @@ mod m20261126_000002_default_sectors;
 mod m20261126_000003_events_webhooks;
 mod m20261126_000004_search_indexes;
 mod m20261130_000005_enterprise_website;
+mod m20261130_000006_staff_members;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_events_webhooks::Migration),
             Box::new(m20261126_000004_search_indexes::Migration),
             Box::new(m20261130_000005_enterprise_website::Migration),
+            Box::new(m20261130_000006_staff_members::Migration),
         ]
     }
 }

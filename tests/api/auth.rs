@@ -49,14 +49,14 @@ async fn an_unknown_key_is_refused_not_downgraded() {
 #[tokio::test]
 async fn a_revoked_or_expired_key_is_refused() {
     let app = spawn_app().await;
-    let created = api::service::api_key::create(&app.db, "t", Role::Staff, None, None).await.expect("key");
+    let created = api::service::api_key::create(&app.db, "t", Role::Staff, None, None, None).await.expect("key");
     let mut revoked: api_key::ActiveModel = created.key.into();
     revoked.revoked_at = Set(Some(Utc::now()));
     revoked.update(&app.db).await.expect("revoke");
     assert_unauthenticated(&app, &created.secret).await;
 
     let expired =
-        api::service::api_key::create(&app.db, "t", Role::Staff, None, Some(Utc::now() - Duration::seconds(1)))
+        api::service::api_key::create(&app.db, "t", Role::Staff, None, None, Some(Utc::now() - Duration::seconds(1)))
             .await
             .expect("key");
     assert_unauthenticated(&app, &expired.secret).await;
@@ -78,7 +78,7 @@ async fn a_deactivated_partners_key_is_refused() {
 #[tokio::test]
 async fn keys_are_stored_only_as_hashes() {
     let app = spawn_app().await;
-    let created = api::service::api_key::create(&app.db, "t", Role::Admin, None, None).await.expect("key");
+    let created = api::service::api_key::create(&app.db, "t", Role::Admin, None, None, None).await.expect("key");
     let stored = api_key::Entity::find_by_id(created.key.id).one(&app.db).await.expect("q").expect("row");
     assert_ne!(stored.key_hash, created.secret);
     assert_eq!(stored.key_hash.len(), 64);

@@ -192,7 +192,7 @@ impl TestApp {
     }
 
     pub async fn key(&self, role: Role, partner_id: Option<i64>) -> String {
-        api_keys::create(&self.db, "test", role, partner_id, None).await.expect("key").secret
+        api_keys::create(&self.db, "test", role, partner_id, None, None).await.expect("key").secret
     }
 
     pub async fn load_demo(&self) {

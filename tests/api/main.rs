@@ -23,5 +23,6 @@ mod scale;
 mod schema;
 mod security;
 mod snapshots;
+mod staff;
 mod statements;
 mod visibility;

@@ -302,7 +302,7 @@ async fn a_socket_is_closed_with_4403_when_its_key_expires() {
     let app = spawn_app().await;
     let partner = Fixtures { db: &app.db }.partner("珠三角招商服务中心").await;
     let expires = chrono::Utc::now() + chrono::Duration::seconds(2);
-    let key = api::service::api_key::create(&app.db, "short", Role::Partner, Some(partner), Some(expires))
+    let key = api::service::api_key::create(&app.db, "short", Role::Partner, Some(partner), None, Some(expires))
         .await
         .expect("key")
         .secret;

@@ -40,6 +40,7 @@ pub enum Noun {
     Lead,
     ApiKey,
     Webhook,
+    StaffMember,
     /// A duplicate's original: a lead or an enterprise.
     LeadOrEnterprise,
 }
@@ -109,6 +110,8 @@ pub enum Problem {
     PartnerOnlyForPartnerKeys,
     /// The public needs no key.
     NoKeyForPublic,
+    /// Only STAFF and ADMIN keys are bound to a staff member.
+    StaffOnlyForStaffKeys,
 
     // NOT_FOUND
     /// A reference names nothing the caller may see.
@@ -147,6 +150,8 @@ pub enum Problem {
     PartnerInactive,
     /// The key is revoked.
     KeyRevoked,
+    /// The staff member is inactive.
+    StaffInactive,
 
     // STALE
     /// The object changed since `expectedUpdatedAt`.
@@ -180,7 +185,8 @@ impl Problem {
             | ForeignAboveTotal
             | NotInFuture
             | PartnerOnlyForPartnerKeys
-            | NoKeyForPublic => C::OutOfRange,
+            | NoKeyForPublic
+            | StaffOnlyForStaffKeys => C::OutOfRange,
             NotFound(_) => C::NotFound,
             Exists(_) | UsccTaken => C::AlreadyExists,
             AlreadySigned => C::AlreadySigned,
@@ -194,7 +200,8 @@ impl Problem {
             | LeadNotWithdrawable
             | LeadNotConvertible
             | PartnerInactive
-            | KeyRevoked => C::ForbiddenTransition,
+            | KeyRevoked
+            | StaffInactive => C::ForbiddenTransition,
             Stale => C::Stale,
             IdempotencyConflict => C::IdempotencyConflict,
             NoCampaign { .. } => C::NoCampaign,

@@ -491,6 +491,7 @@ fn stage_change(
         from_stage: Set(from),
         to_stage: Set(to),
         changed_by_key_id: Set(None),
+        changed_by_staff_id: Set(None),
         changed_by_role: Set(Role::Staff),
         note: Set(None),
         created_at: Set(when),

@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use entity::enums::Role;
 use entity::{api_key, partner, *};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use serde::Serialize;
 
 use super::audit;
 use super::refs::{Ref, check_refs};
@@ -24,8 +27,18 @@ pub async fn create<C: ConnectionTrait>(
     name: &str,
     role: Role,
     partner_id: Option<i64>,
+    staff_member_id: Option<i64>,
     expires_at: Option<DateTime<Utc>>,
 ) -> AppResult<NewKey> {
+    if staff_member_id.is_some() && !matches!(role, Role::Staff | Role::Admin) {
+        return Err(AppError::BadRequest("only STAFF and ADMIN keys are bound to a staff member".into()));
+    }
+    if let Some(id) = staff_member_id {
+        let s = entity::staff_member::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+        if !s.is_active {
+            return Err(AppError::BadRequest("the staff member is inactive".into()));
+        }
+    }
     match (role, partner_id) {
         (Role::Partner, None) => return Err(AppError::BadRequest("a PARTNER key needs a partner".into())),
         (Role::Partner, Some(pid)) => {
@@ -41,6 +54,7 @@ pub async fn create<C: ConnectionTrait>(
         name: Set(name.to_owned()),
         role: Set(role),
         partner_id: Set(partner_id),
+        staff_member_id: Set(staff_member_id),
         key_hash: Set(hash_secret(&secret)),
         key_prefix: Set(display_prefix(&secret)),
         expires_at: Set(expires_at),
@@ -55,20 +69,29 @@ pub async fn create<C: ConnectionTrait>(
     Ok(NewKey { key, secret })
 }
 
+/// A key as `createApiKey` asks for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewApiKey {
+    pub name: String,
+    pub role: Role,
+    /// The partner a PARTNER key speaks for.
+    pub partner_id: Option<i64>,
+    /// The person a STAFF or ADMIN key is bound to.
+    pub staff_member_id: Option<i64>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// `createApiKey` (ADMIN): the secret exists only in the first answer. A replay
 /// of the same idempotency key returns the key without its secret, which is
 /// stored nowhere.
-#[allow(clippy::too_many_arguments)]
 pub async fn create_api_key(
     db: &DatabaseConnection,
     actor: &Actor,
-    name: String,
-    role: Role,
-    partner: Option<i64>,
-    expires_at: Option<DateTime<Utc>>,
+    cmd: NewApiKey,
     key: Option<&str>,
 ) -> WriteResult<(api_key::Model, Option<String>)> {
     actor.require_admin()?;
+    let (role, partner) = (cmd.role, cmd.partner_id);
     if role == Role::Partner && partner.is_none() {
         return Err(refuse("partner_id", Problem::PartnerRequired));
     }
@@ -78,11 +101,13 @@ pub async fn create_api_key(
     if role == Role::Public {
         return Err(refuse("role", Problem::NoKeyForPublic));
     }
-    if expires_at.is_some_and(|t| t <= Utc::now()) {
+    if cmd.staff_member_id.is_some() && role == Role::Partner {
+        return Err(refuse("staff_member_id", Problem::StaffOnlyForStaffKeys));
+    }
+    if cmd.expires_at.is_some_and(|t| t <= Utc::now()) {
         return Err(refuse("expires_at", Problem::NotInFuture));
     }
-    let hash = content_hash(&(&name, role, partner, expires_at));
-    let (txn, claim) = match start::<api_key::Entity>(db, actor, "createApiKey", key, hash).await? {
+    let (txn, claim) = match start::<api_key::Entity>(db, actor, "createApiKey", key, content_hash(&cmd)).await? {
         Ok(t) => t,
         Err(replay) => return Ok((replay, None)),
     };
@@ -93,7 +118,11 @@ pub async fn create_api_key(
             return Err(refuse("partner_id", Problem::PartnerInactive));
         }
     }
-    let new: NewKey = create(&txn, &name, role, partner, expires_at).await.map_err(WriteError::App)?;
+    if let Some(sid) = cmd.staff_member_id {
+        super::staff_member::check_bindable(&txn, "staff_member_id", sid).await?;
+    }
+    let new = create(&txn, &cmd.name, role, partner, cmd.staff_member_id, cmd.expires_at);
+    let new: NewKey = new.await.map_err(WriteError::App)?;
     finish(txn, actor, claim, "createApiKey", "ApiKey", new.key.id, &new.key).await?;
     Ok((new.key, Some(new.secret)))
 }
@@ -120,4 +149,27 @@ pub async fn revoke_api_key(db: &DatabaseConnection, actor: &Actor, key_id: i64)
     super::outbox::key_revoked(&txn, after.id).await?;
     txn.commit().await?;
     Ok(after)
+}
+
+/// Revokes, at once, every key still valid that `which` selects (a partner's,
+/// a staff member's), each with its KEY_REVOKED event so that open
+/// subscriptions close.
+pub(crate) async fn revoke_all<C: ConnectionTrait>(
+    db: &C,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> Result<(), sea_orm::DbErr> {
+    let revoked =
+        api_key::Entity::find().filter(which.clone()).filter(api_key::Column::RevokedAt.is_null()).all(db).await?;
+    let t = now();
+    api_key::Entity::update_many()
+        .col_expr(api_key::Column::RevokedAt, sea_orm::sea_query::Expr::value(t))
+        .col_expr(api_key::Column::UpdatedAt, sea_orm::sea_query::Expr::value(t))
+        .filter(which)
+        .filter(api_key::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    for key in &revoked {
+        super::outbox::key_revoked(db, key.id).await?;
+    }
+    Ok(())
 }

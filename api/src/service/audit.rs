@@ -52,6 +52,7 @@ pub async fn record<C: ConnectionTrait, M: Serialize>(
         actor_key_id: Set(actor.principal.key_id),
         actor_role: Set(actor.principal.role),
         actor_partner_id: Set(actor.principal.partner_id),
+        actor_staff_id: Set(actor.principal.staff_member_id),
         action: Set(action.to_owned()),
         entity_type: Set(entity_type.to_owned()),
         entity_id: Set(entity_id),

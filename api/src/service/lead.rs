@@ -372,6 +372,7 @@ pub async fn convert(
         from_stage: Set(None),
         to_stage: Set(ProjectStage::Lead),
         changed_by_key_id: Set(actor.principal.key_id),
+        changed_by_staff_id: Set(actor.principal.staff_member_id),
         changed_by_role: Set(actor.principal.role),
         note: Set(Some("由线索转化".into())),
         created_at: Set(t),

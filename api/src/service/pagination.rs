@@ -258,5 +258,6 @@ keyed!(
     project,
     project_stage_change,
     quota,
-    sector
+    sector,
+    staff_member
 );

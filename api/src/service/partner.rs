@@ -191,21 +191,7 @@ pub async fn deactivate_partner(
     m.deactivated_at = Set(Some(t));
     m.updated_at = Set(t);
     let after = m.update(&txn).await?;
-    let revoked = api_key::Entity::find()
-        .filter(api_key::Column::PartnerId.eq(after.id))
-        .filter(api_key::Column::RevokedAt.is_null())
-        .all(&txn)
-        .await?;
-    api_key::Entity::update_many()
-        .col_expr(api_key::Column::RevokedAt, sea_orm::sea_query::Expr::value(t))
-        .col_expr(api_key::Column::UpdatedAt, sea_orm::sea_query::Expr::value(t))
-        .filter(api_key::Column::PartnerId.eq(after.id))
-        .filter(api_key::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await?;
-    for key in &revoked {
-        super::outbox::key_revoked(&txn, key.id).await?;
-    }
+    super::api_key::revoke_all(&txn, api_key::Column::PartnerId.eq(after.id)).await?;
     // Its webhooks stop: deleted, their pending deliveries given up.
     entity::webhook::Entity::update_many()
         .col_expr(entity::webhook::Column::DeletedAt, sea_orm::sea_query::Expr::value(t))

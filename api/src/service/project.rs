@@ -301,6 +301,7 @@ pub(crate) async fn record_stage<C: ConnectionTrait>(
         from_stage: Set(from),
         to_stage: Set(to),
         changed_by_key_id: Set(actor.principal.key_id),
+        changed_by_staff_id: Set(actor.principal.staff_member_id),
         changed_by_role: Set(actor.principal.role),
         note: Set(note),
         created_at: Set(now()),

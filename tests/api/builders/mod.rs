@@ -32,7 +32,8 @@ fn yuan(amount: &str) -> Money {
 
 impl<'a> Build<'a> {
     pub fn new(db: &'a DatabaseConnection) -> Self {
-        let principal = Principal { role: Role::Admin, partner_id: None, key_id: None, expires_at: None };
+        let principal =
+            Principal { role: Role::Admin, partner_id: None, key_id: None, staff_member_id: None, expires_at: None };
         Build { db, actor: Actor { principal, request_id: None } }
     }
 
@@ -212,7 +213,13 @@ impl<'a> Build<'a> {
     /// A lead `partner` submitted for a Chinese company, then reviewed by the
     /// office with `decision` (None leaves it SUBMITTED).
     pub async fn lead(&self, partner: i64, name: &str, decision: Option<Decision>) -> lead::Model {
-        let principal = Principal { role: Role::Partner, partner_id: Some(partner), key_id: None, expires_at: None };
+        let principal = Principal {
+            role: Role::Partner,
+            partner_id: Some(partner),
+            key_id: None,
+            staff_member_id: None,
+            expires_at: None,
+        };
         let submitter = Actor { principal, request_id: None };
         let cmd = SubmitLead {
             enterprise_name: name.into(),

@@ -119,7 +119,8 @@ impl Extension for LogExtension {
         let request = ctx.data_opt::<RequestContext>();
         let response = next.run(ctx).await;
         let client = self.client.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let (id, language) = client.unwrap_or_else(|| (request.and_then(|r| r.request_id.clone()), Language::default()));
+        let (id, language) =
+            client.unwrap_or_else(|| (request.and_then(|r| r.request_id.clone()), Language::default()));
         let response = finish(response, id.as_deref(), language);
         log(request, self.name().as_deref(), &outcome(&response), started, "operation");
         response

@@ -17,6 +17,7 @@ mod leads;
 mod partner;
 mod project;
 mod promotion_event;
+mod staff_member;
 
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
@@ -30,6 +31,7 @@ pub struct Mutation(
     promotion_event::PromotionEventMutation,
     incentive::IncentiveMutation,
     partner::PartnerMutation,
+    staff_member::StaffMemberMutation,
     super::webhooks::WebhookMutation,
 );
 
@@ -110,6 +112,7 @@ fn type_name(noun: Noun) -> &'static str {
         Noun::Lead => "Lead",
         Noun::ApiKey => "ApiKey",
         Noun::Webhook => "Webhook",
+        Noun::StaffMember => "StaffMember",
         Noun::LeadOrEnterprise => "Lead",
     }
 }

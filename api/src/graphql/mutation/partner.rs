@@ -4,6 +4,7 @@ use super::{Ids, Need, checked, need, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::types::enums::{PartnerKind, Role};
 use crate::graphql::types::partner::{ApiKey, Partner};
+use crate::service::api_key::NewApiKey;
 use crate::service::write::{Checks, MAX_NAME, Noun};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -47,6 +48,9 @@ pub struct CreateApiKeyInput {
     pub role: Role,
     /// The partner, for a PARTNER key.
     pub partner_id: Option<ID>,
+    /// The staff member a STAFF or ADMIN key is bound to: changes made with it
+    /// then name the person.
+    pub staff_member_id: Option<ID>,
     /// When it stops working.
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -113,22 +117,16 @@ impl PartnerMutation {
     async fn create_api_key(&self, ctx: &Context<'_>, input: CreateApiKeyInput) -> Result<CreateApiKeyPayload> {
         need(ctx, Need::Admin)?;
         let mut c = Checks::new();
-        let name = c.text("name", &input.name, MAX_NAME);
-        let partner = c.optional_id("partnerId", &input.partner_id, Noun::Partner);
+        let cmd = NewApiKey {
+            name: c.text("name", &input.name, MAX_NAME),
+            role: input.role.into(),
+            partner_id: c.optional_id("partnerId", &input.partner_id, Noun::Partner),
+            staff_member_id: c.optional_id("staffMemberId", &input.staff_member_id, Noun::StaffMember),
+            expires_at: input.expires_at,
+        };
         let k = input.idempotency_key.as_deref();
         let actor = ctx.request().actor();
-        let result = checked(c, || {
-            crate::service::api_key::create_api_key(
-                ctx.db(),
-                &actor,
-                name,
-                input.role.into(),
-                partner,
-                input.expires_at,
-                k,
-            )
-        })
-        .await;
+        let result = checked(c, || crate::service::api_key::create_api_key(ctx.db(), &actor, cmd, k)).await;
         let (new, user_errors) = settle(ctx, result, |k| k)?;
         let (api_key, secret) = new.map_or((None, None), |(key, secret)| (Some(ApiKey(key)), secret));
         Ok(CreateApiKeyPayload { client_mutation_id: input.client_mutation_id, api_key, secret, user_errors })

@@ -1,9 +1,10 @@
 use async_graphql::{Context, Object, Result};
-use entity::{department, park, sector};
+use entity::{department, park, sector, staff_member};
 
 use super::root_list;
 use crate::graphql::connection::Conn;
 use crate::graphql::types::catalog::{Department, Park, Sector};
+use crate::graphql::types::staff_member::{StaffMember, StaffMemberFilter, StaffMemberOrder, StaffMemberOrderField};
 use crate::graphql::types::{
     DepartmentOrder, DepartmentOrderField, NameFilter, OrderDirection, ParkOrder, ParkOrderField, SectorOrder,
     SectorOrderField, page,
@@ -76,5 +77,25 @@ impl CatalogQuery {
             Department,
         )
         .await
+    }
+
+    /// The office's staff members (staff only).
+    #[allow(clippy::too_many_arguments)]
+    async fn staff_members(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<StaffMemberFilter>,
+        order_by: Option<StaffMemberOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<StaffMember>> {
+        let o = order_by
+            .unwrap_or(StaffMemberOrder { field: StaffMemberOrderField::CreatedAt, direction: OrderDirection::Desc });
+        let order = crate::service::staff_member::ordering(o.field.into(), o.direction.into());
+        let cond =
+            filter.unwrap_or_default().to_service().ok().and_then(|f| crate::service::staff_member::condition(&f));
+        root_list::<staff_member::Entity, _>(ctx, cond, order, page(first, after, last, before), StaffMember).await
     }
 }

@@ -4,12 +4,13 @@
 //! fen); this module renders it in the API's terms on the way out.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use entity::{api_key, audit_log};
+use entity::{api_key, audit_log, staff_member};
 use serde_json::{Map, Value};
 
 use super::enums::Role;
 use super::load;
 use super::partner::ApiKey;
+use super::staff_member::StaffMember;
 use crate::domain::money::Money;
 use crate::graphql::ids;
 use crate::service::partner as svc;
@@ -44,6 +45,7 @@ fn referenced_type(column: &str) -> Option<&'static str> {
         "lead_id" | "duplicate_of_lead_id" => "Lead",
         "webhook_id" => "Webhook",
         "key_id" | "actor_key_id" | "changed_by_key_id" => "ApiKey",
+        "staff_member_id" | "actor_staff_id" | "changed_by_staff_id" => "StaffMember",
         _ => return None,
     })
 }
@@ -124,6 +126,10 @@ impl AuditEntry {
     /// The role of whoever made the change.
     async fn actor_role(&self) -> Role {
         self.0.actor_role.into()
+    }
+    /// The staff member who made the change, when the key was bound to one.
+    async fn staff_member(&self, ctx: &Context<'_>) -> Result<Option<StaffMember>> {
+        load::<staff_member::Entity, _>(ctx, self.0.actor_staff_id, StaffMember).await
     }
     /// The key that made the change.
     async fn actor_key(&self, ctx: &Context<'_>) -> Result<Option<ApiKey>> {

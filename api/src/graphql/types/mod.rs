@@ -34,6 +34,7 @@ pub mod node;
 pub mod partner;
 pub mod project;
 pub mod report;
+pub mod staff_member;
 
 use async_graphql::{Enum, InputObject};
 
@@ -92,6 +93,7 @@ named_order_input!(SectorOrder, SectorOrderField, "sectors");
 named_order_input!(ParkOrder, ParkOrderField, "parks");
 named_order_input!(DepartmentOrder, DepartmentOrderField, "departments");
 named_order_input!(PartnerOrder, PartnerOrderField, "partners");
+named_order_input!(StaffMemberOrder, StaffMemberOrderField, "staff members");
 order_input!(
     LeadOrder,
     LeadOrderField,

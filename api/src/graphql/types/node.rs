@@ -13,6 +13,7 @@ use super::incentive::{Event, Incentive};
 use super::load;
 use super::partner::{ApiKey, Lead, Partner};
 use super::project::{CapitalArrival, Project, StageChange};
+use super::staff_member::StaffMember;
 use crate::graphql::ids;
 
 /// An object with a globally unique id, fetchable with `node(id:)`.
@@ -35,6 +36,7 @@ pub enum Node {
     Partner(Partner),
     ApiKey(ApiKey),
     AuditEntry(AuditEntry),
+    StaffMember(StaffMember),
 }
 
 /// The object behind a global id, or None if there is none or the caller may not see it.
@@ -47,6 +49,7 @@ pub async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         "Sector" => load::<sector::Entity, _>(ctx, id, |m| Node::Sector(Sector(m))).await?,
         "Park" => load::<park::Entity, _>(ctx, id, |m| Node::Park(Park(m))).await?,
         "Department" => load::<department::Entity, _>(ctx, id, |m| Node::Department(Department(m))).await?,
+        "StaffMember" => load::<staff_member::Entity, _>(ctx, id, |m| Node::StaffMember(StaffMember(m))).await?,
         "Enterprise" => load::<enterprise::Entity, _>(ctx, id, |m| Node::Enterprise(Enterprise(m))).await?,
         "Project" => load::<project::Entity, _>(ctx, id, |m| Node::Project(Project(m))).await?,
         "StageChange" => {

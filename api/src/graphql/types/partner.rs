@@ -1,12 +1,13 @@
 //! `Partner`, `Lead` and `ApiKey`.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use entity::{api_key, enterprise, lead, partner, project, sector};
+use entity::{api_key, enterprise, lead, partner, project, sector, staff_member};
 
 use super::catalog::Sector;
 use super::enterprise::Enterprise;
 use super::enums::{LeadStatus, PartnerKind, Role};
 use super::project::Project;
+use super::staff_member::StaffMember;
 use super::{load, page};
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
@@ -202,6 +203,10 @@ impl ApiKey {
     /// The partner it belongs to, for a partner key.
     async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Partner>> {
         load::<partner::Entity, _>(ctx, self.0.partner_id, Partner).await
+    }
+    /// The staff member the key is bound to: changes made with it name them.
+    async fn staff_member(&self, ctx: &Context<'_>) -> Result<Option<StaffMember>> {
+        load::<staff_member::Entity, _>(ctx, self.0.staff_member_id, StaffMember).await
     }
     /// When it stops working.
     async fn expires_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {

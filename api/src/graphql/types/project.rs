@@ -1,7 +1,10 @@
 //! `Project`, its stage history and capital arrivals.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use entity::{campaign, capital_arrival, department, enterprise, park, partner, project, project_stage_change, sector};
+use entity::{
+    campaign, capital_arrival, department, enterprise, park, partner, project, project_stage_change, sector,
+    staff_member,
+};
 
 use super::agreement::Agreement;
 use super::campaign::Campaign;
@@ -10,6 +13,7 @@ use super::enterprise::Enterprise;
 use super::enums::{ProjectStage, Role};
 use super::incentive::Incentive;
 use super::partner::Partner;
+use super::staff_member::StaffMember;
 use super::{load, page};
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
@@ -181,6 +185,11 @@ impl StageChange {
     /// The stage after.
     async fn to(&self) -> ProjectStage {
         self.0.to_stage.into()
+    }
+    /// The staff member who made the move, when the key was bound to one;
+    /// null for partner keys and unbound keys.
+    async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<StaffMember>> {
+        load::<staff_member::Entity, _>(ctx, self.0.changed_by_staff_id, StaffMember).await
     }
     /// The role of whoever made the change.
     async fn changed_by_role(&self) -> Role {
