@@ -25,6 +25,17 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_TIMEZONE", default_value = DEFAULT_TIMEZONE, global = true)]
     pub timezone: chrono_tz::Tz,
 
+    /// The office's date, pinned (`YYYY-MM-DD`): deadlines and overdue flags are
+    /// reckoned from it instead of the clock. For demonstrations and tests; unset
+    /// in production.
+    #[arg(long, env = "ZHAOSHANG_TODAY", global = true)]
+    pub today: Option<chrono::NaiveDate>,
+
+    /// Days an investor's service request has, from the day it is opened,
+    /// unless a due date is given.
+    #[arg(long, env = "ZHAOSHANG_REQUEST_DUE_DAYS", default_value_t = 10, global = true)]
+    pub request_due_days: u32,
+
     /// Planned investment (yuan) at or above which a project is a major project (大项目).
     #[arg(long, env = "ZHAOSHANG_MAJOR_PROJECT_THRESHOLD", default_value = DEFAULT_MAJOR_PROJECT_THRESHOLD, value_parser = parse_money, global = true)]
     pub major_project_threshold: Money,
@@ -188,6 +199,8 @@ impl Config {
             database_url: database_url.into(),
             listen: DEFAULT_LISTEN.parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080))),
             timezone: chrono_tz::Asia::Shanghai,
+            today: None,
+            request_due_days: 10,
             major_project_threshold: Money::from_fen(100_000_000 * 100),
             db_max_connections: 16,
             db_acquire_timeout_secs: 5,

@@ -49,6 +49,7 @@ fn noun(n: Noun) -> (&'static str, &'static str) {
         Noun::ApiKey => ("密钥", "API key"),
         Noun::Webhook => ("Webhook", "webhook"),
         Noun::StaffMember => ("工作人员", "staff member"),
+        Noun::ServiceRequest => ("企业诉求", "service request"),
         Noun::LeadOrEnterprise => ("线索或企业", "lead or enterprise"),
     }
 }
@@ -119,6 +120,7 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
         Problem::EndBeforeStart => match field {
             "validTo" => ("失效日期不能早于生效日期".into(), "validTo cannot precede validFrom".into()),
             "upgradedOn" => ("升级日期不能早于签约日期".into(), "the upgrade cannot precede the signing".into()),
+            "dueOn" => ("办理期限不能早于受理日期".into(), "the due date cannot precede the day it was opened".into()),
             _ => ("结束日期不能早于开始日期".into(), "the end cannot precede the start".into()),
         },
         Problem::ForeignAboveTotal => {
@@ -179,6 +181,16 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
         Problem::PartnerInactive => ("该合作机构已停用".into(), "the partner is deactivated".into()),
         Problem::KeyRevoked => ("该密钥已吊销".into(), "the key is already revoked".into()),
         Problem::StaffInactive => ("该工作人员已停用".into(), "the staff member is inactive".into()),
+        Problem::RequestStatus { status } => (
+            format!("诉求当前状态为 {status}，不能执行该操作"),
+            format!("a service request in status {status} cannot take this step"),
+        ),
+        Problem::NotTheEnterprisesProject => {
+            ("该项目不属于该企业".into(), "the project is not the enterprise's".into())
+        }
+        Problem::AssigneeOutsideDepartment => {
+            ("承办人不属于该部门".into(), "the assignee is not a staff member of the department".into())
+        }
         Problem::Stale => (
             "该记录已被他人修改，请刷新后重试".into(),
             "the object was changed since you read it: read it again and retry".into(),

@@ -20,9 +20,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Today in the office's time zone.
+    /// Today in the office's time zone, or the date `ZHAOSHANG_TODAY` pins.
     pub fn today(&self) -> chrono::NaiveDate {
-        chrono::Utc::now().with_timezone(&self.config.timezone).date_naive()
+        self.config.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&self.config.timezone).date_naive())
     }
 }
 

@@ -114,3 +114,38 @@ pub enum EnterpriseStatus {
     Invested,
     Dormant,
 }
+
+/// The kind of difficulty an investor meets (企业诉求类别).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ServiceRequestCategory {
+    Land,
+    Approval,
+    Financing,
+    Utilities,
+    Talent,
+    PolicyFulfilment,
+    Other,
+}
+
+/// Where a service request stands: OPEN → ACCEPTED (受理) → RESOLVED (办结) → CLOSED (销号).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ServiceRequestStatus {
+    Open,
+    Accepted,
+    Resolved,
+    Closed,
+}
+
+/// The enterprise's verdict on a resolved request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Satisfaction {
+    Satisfied,
+    BasicallySatisfied,
+    Dissatisfied,
+}

@@ -25,6 +25,8 @@ pub mod project;
 pub mod project_stage_change;
 pub mod quota;
 pub mod sector;
+pub mod service_request;
+pub mod service_request_change;
 pub mod staff_member;
 pub mod webhook;
 pub mod webhook_delivery;

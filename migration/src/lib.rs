@@ -11,6 +11,8 @@ mod m20261126_000003_events_webhooks;
 mod m20261126_000004_search_indexes;
 mod m20261130_000005_enterprise_website;
 mod m20261130_000006_staff_members;
+mod m20261130_000007_service_requests;
+mod support;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
 
@@ -26,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_search_indexes::Migration),
             Box::new(m20261130_000005_enterprise_website::Migration),
             Box::new(m20261130_000006_staff_members::Migration),
+            Box::new(m20261130_000007_service_requests::Migration),
         ]
     }
 }

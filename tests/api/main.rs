@@ -22,6 +22,7 @@ mod report;
 mod scale;
 mod schema;
 mod security;
+mod service_requests;
 mod snapshots;
 mod staff;
 mod statements;

@@ -41,6 +41,7 @@ pub enum Noun {
     ApiKey,
     Webhook,
     StaffMember,
+    ServiceRequest,
     /// A duplicate's original: a lead or an enterprise.
     LeadOrEnterprise,
 }
@@ -112,6 +113,10 @@ pub enum Problem {
     NoKeyForPublic,
     /// Only STAFF and ADMIN keys are bound to a staff member.
     StaffOnlyForStaffKeys,
+    /// The project named is not the enterprise's.
+    NotTheEnterprisesProject,
+    /// The assignee is not a staff member of the department named.
+    AssigneeOutsideDepartment,
 
     // NOT_FOUND
     /// A reference names nothing the caller may see.
@@ -152,6 +157,8 @@ pub enum Problem {
     KeyRevoked,
     /// The staff member is inactive.
     StaffInactive,
+    /// A service request step its status does not allow, by the status's API name.
+    RequestStatus { status: String },
 
     // STALE
     /// The object changed since `expectedUpdatedAt`.
@@ -186,7 +193,9 @@ impl Problem {
             | NotInFuture
             | PartnerOnlyForPartnerKeys
             | NoKeyForPublic
-            | StaffOnlyForStaffKeys => C::OutOfRange,
+            | StaffOnlyForStaffKeys
+            | NotTheEnterprisesProject
+            | AssigneeOutsideDepartment => C::OutOfRange,
             NotFound(_) => C::NotFound,
             Exists(_) | UsccTaken => C::AlreadyExists,
             AlreadySigned => C::AlreadySigned,
@@ -201,7 +210,8 @@ impl Problem {
             | LeadNotConvertible
             | PartnerInactive
             | KeyRevoked
-            | StaffInactive => C::ForbiddenTransition,
+            | StaffInactive
+            | RequestStatus { .. } => C::ForbiddenTransition,
             Stale => C::Stale,
             IdempotencyConflict => C::IdempotencyConflict,
             NoCampaign { .. } => C::NoCampaign,

@@ -25,6 +25,7 @@ pub mod quota;
 pub mod refs;
 pub mod report;
 pub mod sector;
+pub mod service_request;
 pub mod staff_member;
 pub mod tx;
 pub mod visibility;

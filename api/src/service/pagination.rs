@@ -259,5 +259,7 @@ keyed!(
     project_stage_change,
     quota,
     sector,
+    service_request,
+    service_request_change,
     staff_member
 );

@@ -26,6 +26,7 @@ async fn exists<C: ConnectionTrait>(kind: Ref, db: &C, id: i64) -> Result<bool, 
         Ref::ApiKey => api_key::Entity::find_by_id(id).count(db).await?,
         Ref::Webhook => webhook::Entity::find_by_id(id).count(db).await?,
         Ref::StaffMember => staff_member::Entity::find_by_id(id).count(db).await?,
+        Ref::ServiceRequest => service_request::Entity::find_by_id(id).count(db).await?,
         Ref::LeadOrEnterprise => {
             lead::Entity::find_by_id(id).count(db).await? + enterprise::Entity::find_by_id(id).count(db).await?
         }

@@ -47,7 +47,18 @@ macro_rules! visible_to_staff {
 
 // Campaigns are public; their targets and report are hidden field by field.
 visible_to_all!(campaign, sector, park);
-visible_to_staff!(department, enterprise, agreement, event, quota, project_stage_change, capital_arrival, staff_member);
+visible_to_staff!(
+    department,
+    enterprise,
+    agreement,
+    event,
+    quota,
+    project_stage_change,
+    capital_arrival,
+    staff_member,
+    service_request,
+    service_request_change
+);
 
 impl Visible for project::Entity {
     fn scope(p: &Principal) -> Scope {

@@ -17,6 +17,7 @@ mod leads;
 mod partner;
 mod project;
 mod promotion_event;
+mod service_request;
 mod staff_member;
 
 /// The root of every mutation.
@@ -32,6 +33,7 @@ pub struct Mutation(
     incentive::IncentiveMutation,
     partner::PartnerMutation,
     staff_member::StaffMemberMutation,
+    service_request::ServiceRequestMutation,
     super::webhooks::WebhookMutation,
 );
 
@@ -113,6 +115,7 @@ fn type_name(noun: Noun) -> &'static str {
         Noun::ApiKey => "ApiKey",
         Noun::Webhook => "Webhook",
         Noun::StaffMember => "StaffMember",
+        Noun::ServiceRequest => "ServiceRequest",
         Noun::LeadOrEnterprise => "Lead",
     }
 }

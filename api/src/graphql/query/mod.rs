@@ -5,6 +5,7 @@ mod catalog;
 mod node;
 mod partner;
 mod pipeline;
+mod service_request;
 
 use async_graphql::{Context, MergedObject, OutputType, Result};
 use sea_orm::Condition;
@@ -23,6 +24,7 @@ pub struct Query(
     catalog::CatalogQuery,
     pipeline::PipelineQuery,
     partner::PartnerQuery,
+    service_request::ServiceRequestQuery,
     crate::graphql::webhooks::WebhookQuery,
 );
 

@@ -6,6 +6,7 @@ use entity::{department, enterprise, sector};
 use super::catalog::{Department, Sector};
 use super::enums::{EnterpriseSize, EnterpriseStatus, Priority};
 use super::project::Project;
+use super::service_request::ServiceRequest;
 use super::{load, page};
 use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::Ctx;
@@ -108,6 +109,24 @@ impl Enterprise {
             self.0.id,
             page(first, after, last, before),
             Project,
+        )
+        .await
+    }
+    /// The investor's service requests (企业诉求), latest first (staff only).
+    async fn service_requests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ServiceRequest>> {
+        let page = page(first, after, last, before);
+        children::<crate::service::service_request::EnterpriseRequests, _>(
+            ctx.loader(),
+            self.0.id,
+            page,
+            ServiceRequest,
         )
         .await
     }

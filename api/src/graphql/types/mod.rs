@@ -34,6 +34,7 @@ pub mod node;
 pub mod partner;
 pub mod project;
 pub mod report;
+pub mod service_request;
 pub mod staff_member;
 
 use async_graphql::{Enum, InputObject};

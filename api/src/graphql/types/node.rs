@@ -13,6 +13,7 @@ use super::incentive::{Event, Incentive};
 use super::load;
 use super::partner::{ApiKey, Lead, Partner};
 use super::project::{CapitalArrival, Project, StageChange};
+use super::service_request::{ServiceRequest, ServiceRequestChange};
 use super::staff_member::StaffMember;
 use crate::graphql::ids;
 
@@ -37,6 +38,8 @@ pub enum Node {
     ApiKey(ApiKey),
     AuditEntry(AuditEntry),
     StaffMember(StaffMember),
+    ServiceRequest(ServiceRequest),
+    ServiceRequestChange(ServiceRequestChange),
 }
 
 /// The object behind a global id, or None if there is none or the caller may not see it.
@@ -50,6 +53,13 @@ pub async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         "Park" => load::<park::Entity, _>(ctx, id, |m| Node::Park(Park(m))).await?,
         "Department" => load::<department::Entity, _>(ctx, id, |m| Node::Department(Department(m))).await?,
         "StaffMember" => load::<staff_member::Entity, _>(ctx, id, |m| Node::StaffMember(StaffMember(m))).await?,
+        "ServiceRequest" => {
+            load::<service_request::Entity, _>(ctx, id, |m| Node::ServiceRequest(ServiceRequest(m))).await?
+        }
+        "ServiceRequestChange" => {
+            let wrap = |m| Node::ServiceRequestChange(ServiceRequestChange(m));
+            load::<service_request_change::Entity, _>(ctx, id, wrap).await?
+        }
         "Enterprise" => load::<enterprise::Entity, _>(ctx, id, |m| Node::Enterprise(Enterprise(m))).await?,
         "Project" => load::<project::Entity, _>(ctx, id, |m| Node::Project(Project(m))).await?,
         "StageChange" => {

@@ -13,6 +13,7 @@ use super::enterprise::Enterprise;
 use super::enums::{ProjectStage, Role};
 use super::incentive::Incentive;
 use super::partner::Partner;
+use super::service_request::ServiceRequest;
 use super::staff_member::StaffMember;
 use super::{load, page};
 use crate::domain::money::Money;
@@ -157,6 +158,19 @@ impl Project {
     async fn eligible_incentives(&self, ctx: &Context<'_>) -> Result<Vec<Incentive>> {
         let list = ctx.loader().load_one(EligibleKey(self.0.id)).await.gql()?.unwrap_or_default();
         Ok(list.into_iter().map(Incentive).collect())
+    }
+    /// The investor's service requests (企业诉求), latest first (staff only).
+    async fn service_requests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ServiceRequest>> {
+        let page = page(first, after, last, before);
+        children::<crate::service::service_request::ProjectRequests, _>(ctx.loader(), self.0.id, page, ServiceRequest)
+            .await
     }
     /// When the project was created.
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
