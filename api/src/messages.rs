@@ -121,6 +121,9 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
             "validTo" => ("失效日期不能早于生效日期".into(), "validTo cannot precede validFrom".into()),
             "upgradedOn" => ("升级日期不能早于签约日期".into(), "the upgrade cannot precede the signing".into()),
             "dueOn" => ("办理期限不能早于受理日期".into(), "the due date cannot precede the day it was opened".into()),
+            "nextStepDueOn" => {
+                ("下一步期限不能早于跟进日期".into(), "the next step cannot be due before the follow-up".into())
+            }
             _ => ("结束日期不能早于开始日期".into(), "the end cannot precede the start".into()),
         },
         Problem::ForeignAboveTotal => {

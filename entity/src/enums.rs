@@ -149,3 +149,15 @@ pub enum Satisfaction {
     BasicallySatisfied,
     Dissatisfied,
 }
+
+/// How the office was in touch with an enterprise (跟进方式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FollowUpKind {
+    Visit,
+    Call,
+    Meeting,
+    Video,
+    Message,
+}

@@ -15,6 +15,8 @@ pub mod domain_event;
 pub mod enterprise;
 pub mod event;
 pub mod event_participant;
+pub mod follow_up;
+pub mod follow_up_staff;
 pub mod idempotency_key;
 pub mod incentive;
 pub mod incentive_sector;

@@ -12,6 +12,7 @@ mod m20261126_000004_search_indexes;
 mod m20261130_000005_enterprise_website;
 mod m20261130_000006_staff_members;
 mod m20261130_000007_service_requests;
+mod m20261130_000008_follow_ups;
 mod support;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_enterprise_website::Migration),
             Box::new(m20261130_000006_staff_members::Migration),
             Box::new(m20261130_000007_service_requests::Migration),
+            Box::new(m20261130_000008_follow_ups::Migration),
         ]
     }
 }

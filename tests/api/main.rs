@@ -8,6 +8,7 @@ mod auth;
 mod breakdown;
 mod budgets;
 mod faults;
+mod follow_ups;
 mod fuzz;
 mod http;
 mod leads;

@@ -27,6 +27,28 @@ async fn a_nested_project_page_costs_the_same_statements_at_5_and_50_rows() {
     assert!(counts[0] <= 10, "statements per request: {}", counts[0]);
 }
 
+const DAILY_WORK: &str = "query($n: Int!) { projects(first: $n) { nodes { id lastFollowUpOn
+    followUps(first: 3) { totalCount nodes { kind staff { nodes { name } } } }
+    serviceRequests(first: 3) { totalCount nodes { status isOverdue assignee { name } } }
+    enterprise { lastFollowUpOn } } } }";
+
+#[tokio::test]
+async fn a_project_page_with_follow_ups_and_service_requests_costs_the_same_statements_at_5_and_50_rows() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let key = app.key(Role::Staff, None).await;
+    app.query(Some(&key), DAILY_WORK, json!({ "n": 1 })).await;
+    let mut counts = Vec::new();
+    for n in [5, 50] {
+        let before = app.statements();
+        let data = app.query(Some(&key), DAILY_WORK, json!({ "n": n })).await;
+        counts.push(app.statements() - before);
+        assert_eq!(data["projects"]["nodes"].as_array().map(Vec::len), Some(n as usize));
+    }
+    assert_eq!(counts[0], counts[1], "statements for 5 and 50 rows: {counts:?}");
+    assert!(counts[0] <= 14, "statements per request: {}", counts[0]);
+}
+
 // The benchmark's mix (bench/mix.py): each query's statement count must not
 // depend on the page size, the rows it finds or the data around them.
 const PAGE: &str = "edges { cursor node { id name stage plannedInvestment enterprise { id name }

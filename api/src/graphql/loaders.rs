@@ -189,3 +189,41 @@ impl Loader<PerformanceKey> for AppLoader {
         Ok(all.into_iter().map(|(id, p)| (PerformanceKey(id), p)).collect())
     }
 }
+
+/// The latest follow-up date of a project or an enterprise.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LastFollowUpKey {
+    Project(i64),
+    Enterprise(i64),
+}
+
+impl Loader<LastFollowUpKey> for AppLoader {
+    type Value = chrono::NaiveDate;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[LastFollowUpKey]) -> LoadResult<LastFollowUpKey, Self::Value> {
+        super::gate::batch_started();
+        use entity::follow_up::Column;
+        let mut out = HashMap::new();
+        for (column, wrap) in [
+            (Column::ProjectId, LastFollowUpKey::Project as fn(i64) -> LastFollowUpKey),
+            (Column::EnterpriseId, LastFollowUpKey::Enterprise),
+        ] {
+            let ids: Vec<i64> = keys
+                .iter()
+                .filter_map(|k| match (k, column) {
+                    (LastFollowUpKey::Project(id), Column::ProjectId) => Some(*id),
+                    (LastFollowUpKey::Enterprise(id), Column::EnterpriseId) => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let last =
+                crate::service::follow_up::last_follow_up_on(&self.db, column, &ids).await.map_err(AppError::from)?;
+            out.extend(last.into_iter().map(|(id, day)| (wrap(id), day)));
+        }
+        Ok(out)
+    }
+}

@@ -78,6 +78,26 @@ pub trait ChildList: Send + Sync + 'static {
     fn order() -> Ordering<Self::Entity>;
 }
 
+/// A [`ChildList`] named `$name` of the rows of `entity::$m` (table `$table`)
+/// whose `$column` names the parent, in the order `$order`.
+macro_rules! children_by {
+    ($name:ident, $m:ident, $table:literal, $column:literal, $order:expr, $doc:literal) => {
+        #[doc = $doc]
+        pub struct $name;
+
+        impl $crate::service::listing::ChildList for $name {
+            type Entity = entity::$m::Entity;
+            fn parent_column() -> (&'static str, &'static str) {
+                ($table, $column)
+            }
+            fn order() -> $crate::service::pagination::Ordering<entity::$m::Entity> {
+                $order
+            }
+        }
+    };
+}
+pub(crate) use children_by;
+
 const PARENT_ALIAS: &str = "parent__";
 const ROW_ALIAS: &str = "row__";
 

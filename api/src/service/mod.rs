@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod department;
 pub mod enterprise;
 pub mod filter;
+pub mod follow_up;
 pub mod idempotency;
 pub mod incentive;
 pub mod lead;

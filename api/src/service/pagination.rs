@@ -251,6 +251,7 @@ keyed!(
     department,
     enterprise,
     event,
+    follow_up,
     incentive,
     lead,
     park,

@@ -16,7 +16,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::filter::{all, eq, gte, lte, search};
-use super::listing::ChildList;
+use super::listing::{ChildList, children_by};
 use super::pagination::{Direction, Ordering, SortKey};
 use super::refs::{Ref, check_refs};
 use super::tx::{content_hash, finish, load, locked, now, start};
@@ -88,25 +88,22 @@ pub fn ordering(field: RequestOrderField, direction: Direction) -> Ordering<serv
     }
 }
 
-macro_rules! requests_of {
-    ($name:ident, $column:literal, $doc:literal) => {
-        #[doc = $doc]
-        pub struct $name;
-
-        impl ChildList for $name {
-            type Entity = service_request::Entity;
-            fn parent_column() -> (&'static str, &'static str) {
-                ("service_requests", $column)
-            }
-            fn order() -> Ordering<service_request::Entity> {
-                ordering(RequestOrderField::CreatedAt, Direction::Desc)
-            }
-        }
-    };
-}
-
-requests_of!(EnterpriseRequests, "enterprise_id", "`Enterprise.serviceRequests`, latest first.");
-requests_of!(ProjectRequests, "project_id", "`Project.serviceRequests`, latest first.");
+children_by!(
+    EnterpriseRequests,
+    service_request,
+    "service_requests",
+    "enterprise_id",
+    ordering(RequestOrderField::CreatedAt, Direction::Desc),
+    "`Enterprise.serviceRequests`, latest first."
+);
+children_by!(
+    ProjectRequests,
+    service_request,
+    "service_requests",
+    "project_id",
+    ordering(RequestOrderField::CreatedAt, Direction::Desc),
+    "`Project.serviceRequests`, latest first."
+);
 
 /// `ServiceRequest.history`: its moves and handovers, oldest first.
 pub struct RequestHistory;

@@ -57,7 +57,8 @@ visible_to_staff!(
     capital_arrival,
     staff_member,
     service_request,
-    service_request_change
+    service_request_change,
+    follow_up
 );
 
 impl Visible for project::Entity {

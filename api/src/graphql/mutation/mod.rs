@@ -12,6 +12,7 @@ mod agreement;
 mod campaign;
 mod catalog;
 mod enterprise;
+mod follow_up;
 mod incentive;
 mod leads;
 mod partner;
@@ -34,6 +35,7 @@ pub struct Mutation(
     partner::PartnerMutation,
     staff_member::StaffMemberMutation,
     service_request::ServiceRequestMutation,
+    follow_up::FollowUpMutation,
     super::webhooks::WebhookMutation,
 );
 

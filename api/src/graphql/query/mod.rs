@@ -2,6 +2,7 @@
 
 mod campaign;
 mod catalog;
+mod follow_up;
 mod node;
 mod partner;
 mod pipeline;
@@ -25,6 +26,7 @@ pub struct Query(
     pipeline::PipelineQuery,
     partner::PartnerQuery,
     service_request::ServiceRequestQuery,
+    follow_up::FollowUpQuery,
     crate::graphql::webhooks::WebhookQuery,
 );
 

@@ -5,13 +5,14 @@ use entity::{department, enterprise, sector};
 
 use super::catalog::{Department, Sector};
 use super::enums::{EnterpriseSize, EnterpriseStatus, Priority};
+use super::follow_up::FollowUp;
 use super::project::Project;
 use super::service_request::ServiceRequest;
 use super::{load, page};
 use crate::graphql::connection::{Conn, children};
-use crate::graphql::context::Ctx;
+use crate::graphql::context::{Ctx, OrGql};
 use crate::graphql::ids;
-use crate::graphql::scalars::{CountryCode, Uscc};
+use crate::graphql::scalars::{CountryCode, Date, Uscc};
 use crate::service::{enterprise as svc, project as project_svc};
 
 /// A target enterprise (目标企业).
@@ -111,6 +112,26 @@ impl Enterprise {
             Project,
         )
         .await
+    }
+    /// The office's follow-ups (跟进记录), latest first (staff only).
+    async fn follow_ups(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<FollowUp>> {
+        let page = page(first, after, last, before);
+        children::<crate::service::follow_up::EnterpriseFollowUps, _>(ctx.loader(), self.0.id, page, FollowUp).await
+    }
+    /// The day of the latest follow-up, in the office's time zone (staff only).
+    async fn last_follow_up_on(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
+        if !ctx.principal().is_staff() {
+            return Ok(None);
+        }
+        let key = crate::graphql::loaders::LastFollowUpKey::Enterprise(self.0.id);
+        Ok(ctx.loader().load_one(key).await.gql()?.map(Date))
     }
     /// The investor's service requests (企业诉求), latest first (staff only).
     async fn service_requests(

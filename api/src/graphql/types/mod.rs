@@ -29,6 +29,7 @@ pub mod campaign;
 pub mod catalog;
 pub mod enterprise;
 pub mod enums;
+pub mod follow_up;
 pub mod incentive;
 pub mod node;
 pub mod partner;

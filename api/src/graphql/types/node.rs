@@ -9,6 +9,7 @@ use super::campaign::{Campaign, Quota};
 use super::catalog::{Department, Park, Sector};
 use super::enterprise::Enterprise;
 use super::enums::Role;
+use super::follow_up::FollowUp;
 use super::incentive::{Event, Incentive};
 use super::load;
 use super::partner::{ApiKey, Lead, Partner};
@@ -40,6 +41,7 @@ pub enum Node {
     StaffMember(StaffMember),
     ServiceRequest(ServiceRequest),
     ServiceRequestChange(ServiceRequestChange),
+    FollowUp(FollowUp),
 }
 
 /// The object behind a global id, or None if there is none or the caller may not see it.
@@ -53,6 +55,7 @@ pub async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         "Park" => load::<park::Entity, _>(ctx, id, |m| Node::Park(Park(m))).await?,
         "Department" => load::<department::Entity, _>(ctx, id, |m| Node::Department(Department(m))).await?,
         "StaffMember" => load::<staff_member::Entity, _>(ctx, id, |m| Node::StaffMember(StaffMember(m))).await?,
+        "FollowUp" => load::<follow_up::Entity, _>(ctx, id, |m| Node::FollowUp(FollowUp(m))).await?,
         "ServiceRequest" => {
             load::<service_request::Entity, _>(ctx, id, |m| Node::ServiceRequest(ServiceRequest(m))).await?
         }

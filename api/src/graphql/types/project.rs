@@ -11,6 +11,7 @@ use super::campaign::Campaign;
 use super::catalog::{Department, Park, Sector};
 use super::enterprise::Enterprise;
 use super::enums::{ProjectStage, Role};
+use super::follow_up::FollowUp;
 use super::incentive::Incentive;
 use super::partner::Partner;
 use super::service_request::ServiceRequest;
@@ -158,6 +159,26 @@ impl Project {
     async fn eligible_incentives(&self, ctx: &Context<'_>) -> Result<Vec<Incentive>> {
         let list = ctx.loader().load_one(EligibleKey(self.0.id)).await.gql()?.unwrap_or_default();
         Ok(list.into_iter().map(Incentive).collect())
+    }
+    /// The office's follow-ups (跟进记录), latest first (staff only).
+    async fn follow_ups(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<FollowUp>> {
+        let page = page(first, after, last, before);
+        children::<crate::service::follow_up::ProjectFollowUps, _>(ctx.loader(), self.0.id, page, FollowUp).await
+    }
+    /// The day of the latest follow-up, in the office's time zone (staff only).
+    async fn last_follow_up_on(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
+        if !ctx.principal().is_staff() {
+            return Ok(None);
+        }
+        let key = crate::graphql::loaders::LastFollowUpKey::Project(self.0.id);
+        Ok(ctx.loader().load_one(key).await.gql()?.map(Date))
     }
     /// The investor's service requests (企业诉求), latest first (staff only).
     async fn service_requests(
