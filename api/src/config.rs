@@ -36,6 +36,18 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_REQUEST_DUE_DAYS", default_value_t = 10, global = true)]
     pub request_due_days: u32,
 
+    /// Days the office has to respond to a partner's lead (it goes UNDER_REVIEW).
+    #[arg(long, env = "ZHAOSHANG_LEAD_RESPOND_DAYS", default_value_t = 1, global = true)]
+    pub lead_respond_days: u32,
+
+    /// Days the office has to decide on a lead.
+    #[arg(long, env = "ZHAOSHANG_LEAD_DECIDE_DAYS", default_value_t = 3, global = true)]
+    pub lead_decide_days: u32,
+
+    /// Days by which the partner hears the decision, from submission.
+    #[arg(long, env = "ZHAOSHANG_LEAD_FEEDBACK_DAYS", default_value_t = 7, global = true)]
+    pub lead_feedback_days: u32,
+
     /// Planned investment (yuan) at or above which a project is a major project (大项目).
     #[arg(long, env = "ZHAOSHANG_MAJOR_PROJECT_THRESHOLD", default_value = DEFAULT_MAJOR_PROJECT_THRESHOLD, value_parser = parse_money, global = true)]
     pub major_project_threshold: Money,
@@ -201,6 +213,9 @@ impl Config {
             timezone: chrono_tz::Asia::Shanghai,
             today: None,
             request_due_days: 10,
+            lead_respond_days: 1,
+            lead_decide_days: 3,
+            lead_feedback_days: 7,
             major_project_threshold: Money::from_fen(100_000_000 * 100),
             db_max_connections: 16,
             db_acquire_timeout_secs: 5,

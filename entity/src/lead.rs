@@ -29,6 +29,12 @@ pub struct Model {
     pub duplicate_of_enterprise_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     pub project_id: Option<i64>,
+    pub assigned_department_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub assigned_at: Option<DateTimeUtc>,
+    pub respond_due_on: Option<Date>,
+    pub decide_due_on: Option<Date>,
+    pub feedback_due_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

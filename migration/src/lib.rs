@@ -13,6 +13,7 @@ mod m20261130_000005_enterprise_website;
 mod m20261130_000006_staff_members;
 mod m20261130_000007_service_requests;
 mod m20261130_000008_follow_ups;
+mod m20261130_000009_lead_assignment;
 mod support;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_staff_members::Migration),
             Box::new(m20261130_000007_service_requests::Migration),
             Box::new(m20261130_000008_follow_ups::Migration),
+            Box::new(m20261130_000009_lead_assignment::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ mod faults;
 mod follow_ups;
 mod fuzz;
 mod http;
+mod lead_deadlines;
 mod leads;
 mod limits;
 mod lists;

@@ -440,6 +440,12 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
             duplicate_of_enterprise_id: Set(None),
             enterprise_id: Set(None),
             project_id: Set(None),
+            assigned_department_id: Set(None),
+            assignee_id: Set(None),
+            assigned_at: Set(None),
+            respond_due_on: Set(None),
+            decide_due_on: Set(None),
+            feedback_due_on: Set(None),
             created_at: Set(created),
             updated_at: Set(created),
         });

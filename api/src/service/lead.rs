@@ -1,6 +1,7 @@
 //! Partners' leads: submission (idempotent, with duplicate detection),
 //! withdrawal, review and conversion into an enterprise and a project.
 
+use chrono::NaiveDate;
 use entity::enums::{EnterpriseStatus, LeadStatus, Priority, ProjectStage};
 use entity::{enterprise, lead, project, project_stage_change, sector};
 use sea_orm::ActiveValue::Set;
@@ -86,6 +87,45 @@ async fn find_duplicate<C: ConnectionTrait>(
 
 const DUPLICATE_REASON: &str = "该企业已在本市招商库中，或已有其他线索在跟进。";
 
+/// The days by which the office owes a partner: a response (the lead goes
+/// UNDER_REVIEW), a decision, and the partner's hearing of it; fixed at
+/// submission, in the office's calendar days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    pub respond_due_on: NaiveDate,
+    pub decide_due_on: NaiveDate,
+    pub feedback_due_on: NaiveDate,
+}
+
+impl Deadlines {
+    /// The deadlines of a lead submitted on `today`, `respond`, `decide` and
+    /// `feedback` days later.
+    pub fn from(today: NaiveDate, (respond, decide, feedback): (u32, u32, u32)) -> Self {
+        let after = |days: u32| today + chrono::Duration::days(days.into());
+        Deadlines { respond_due_on: after(respond), decide_due_on: after(decide), feedback_due_on: after(feedback) }
+    }
+}
+
+/// Whether a lead is past a deadline on `today`: still SUBMITTED after its
+/// response was due, or still undecided after its decision was due.
+pub fn is_overdue(l: &lead::Model, today: NaiveDate) -> bool {
+    let unanswered = l.status == LeadStatus::Submitted && l.respond_due_on.is_some_and(|d| d < today);
+    let undecided = UNDECIDED.contains(&l.status) && l.decide_due_on.is_some_and(|d| d < today);
+    unanswered || undecided
+}
+
+/// The statuses of a lead the office has not decided on.
+const UNDECIDED: [LeadStatus; 2] = [LeadStatus::Submitted, LeadStatus::UnderReview];
+
+/// The SQL of [`is_overdue`] (or of its negation).
+pub fn overdue(today: NaiveDate, late: bool) -> sea_orm::sea_query::SimpleExpr {
+    use lead::Column as C;
+    let unanswered = Condition::all().add(C::Status.eq(LeadStatus::Submitted)).add(C::RespondDueOn.lt(today));
+    let undecided = Condition::all().add(C::Status.is_in(UNDECIDED)).add(C::DecideDueOn.lt(today));
+    let any = Condition::any().add(unanswered).add(undecided);
+    if late { any.into() } else { Condition::not(any).into() }
+}
+
 /// `submitLead`: the same partner sending the same key again gets the first lead
 /// back and writes nothing; the same key with other content is a conflict.
 pub async fn submit(
@@ -93,6 +133,7 @@ pub async fn submit(
     actor: &Actor,
     cmd: SubmitLead,
     idempotency_key: &str,
+    deadlines: Deadlines,
 ) -> WriteResult<lead::Model> {
     let partner_id = actor.principal.partner().ok_or(WriteError::Forbidden)?;
     let hash = content_hash(&cmd);
@@ -123,6 +164,9 @@ pub async fn submit(
         internal_note: Set(None),
         duplicate_of_lead_id: Set(None),
         duplicate_of_enterprise_id: Set(None),
+        respond_due_on: Set(Some(deadlines.respond_due_on)),
+        decide_due_on: Set(Some(deadlines.decide_due_on)),
+        feedback_due_on: Set(Some(deadlines.feedback_due_on)),
         enterprise_id: Set(None),
         project_id: Set(None),
         created_at: Set(t),
@@ -390,4 +434,33 @@ pub async fn convert(
     audit::record(&txn, actor, "convertLead", "Lead", after.id, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok((after, project))
+}
+
+/// `assignLead`: staff hand an undecided lead to a department (and one of its
+/// people).
+pub async fn assign(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    lead_id: i64,
+    department_id: i64,
+    assignee_id: Option<i64>,
+) -> WriteResult<lead::Model> {
+    actor.require_staff()?;
+    let txn = begin(db).await?;
+    let lead = super::tx::locked::<lead::Entity>(&txn, lead_id, "lead_id", Noun::Lead).await?;
+    if !UNDECIDED.contains(&lead.status) {
+        return Err(refuse("lead_id", Problem::LeadDecision { status: lead.status.to_value() }));
+    }
+    super::staff_member::check_assignment(&txn, department_id, assignee_id).await?;
+    let before = lead.clone();
+    let mut m = lead.into_active_model();
+    let t = now();
+    m.assigned_department_id = Set(Some(department_id));
+    m.assignee_id = Set(assignee_id);
+    m.assigned_at = Set(Some(t));
+    m.updated_at = Set(t);
+    let after = m.update(&txn).await?;
+    audit::record(&txn, actor, "assignLead", "Lead", after.id, Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
 }

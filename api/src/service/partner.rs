@@ -34,12 +34,17 @@ pub struct LeadFilter {
     pub partner_id: Option<i64>,
     pub sector_id: Option<i64>,
     pub country: Option<String>,
+    pub assigned_department_id: Option<i64>,
+    pub is_overdue: Option<bool>,
 }
 
-pub fn lead_condition(f: &LeadFilter) -> Option<Condition> {
+/// The filter's condition, overdue reckoned from `today`.
+pub fn lead_condition(f: &LeadFilter, today: chrono::NaiveDate) -> Option<Condition> {
     use lead::Column as C;
     Some(all([
         search(C::SearchName, f.search.as_deref()),
+        eq(C::AssignedDepartmentId, f.assigned_department_id),
+        f.is_overdue.map(|late| super::lead::overdue(today, late)),
         eq(C::Status, f.status),
         eq(C::PartnerId, f.partner_id),
         eq(C::SectorId, f.sector_id),

@@ -7,7 +7,7 @@
 
 use chrono::{Duration, NaiveDate};
 use entity::enums::{Satisfaction, ServiceRequestCategory, ServiceRequestStatus as Status};
-use entity::{project, service_request, service_request_change, staff_member};
+use entity::{project, service_request, service_request_change};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
@@ -145,28 +145,6 @@ pub struct Calendar {
     pub request_due_days: u32,
 }
 
-/// A handover of a request, or the handover it was opened with, checked:
-/// the department exists, the assignee is an active staff member of it, the
-/// project is the enterprise's.
-async fn check_handover<C: ConnectionTrait>(db: &C, department_id: i64, assignee_id: Option<i64>) -> WriteResult<()> {
-    check_refs(
-        db,
-        &[("department_id", Some(department_id), Ref::Department), ("assignee_id", assignee_id, Ref::StaffMember)],
-    )
-    .await?;
-    if let Some(id) = assignee_id {
-        let s = staff_member::Entity::find_by_id(id).one(db).await?;
-        match s {
-            Some(s) if !s.is_active => return Err(refuse("assignee_id", Problem::StaffInactive)),
-            Some(s) if s.department_id != department_id => {
-                return Err(refuse("assignee_id", Problem::AssigneeOutsideDepartment));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 /// `openServiceRequest` (staff).
 pub async fn open(
     db: &DatabaseConnection,
@@ -196,7 +174,7 @@ pub async fn open(
             return Err(refuse("project_id", Problem::NotTheEnterprisesProject));
         }
     }
-    check_handover(&txn, cmd.department_id, cmd.assignee_id).await?;
+    super::staff_member::check_assignment(&txn, cmd.department_id, cmd.assignee_id).await?;
     let t = now();
     let r = service_request::ActiveModel {
         enterprise_id: Set(cmd.enterprise_id),
@@ -295,7 +273,7 @@ pub async fn step(db: &DatabaseConnection, actor: &Actor, id: i64, step: Step) -
             if !PENDING.contains(&current.status) {
                 return Err(forbidden());
             }
-            check_handover(&txn, *department_id, *assignee_id).await?;
+            super::staff_member::check_assignment(&txn, *department_id, *assignee_id).await?;
             if due_on.is_some_and(|d| d < current.opened_at.date_naive()) {
                 return Err(refuse("due_on", Problem::EndBeforeStart));
             }

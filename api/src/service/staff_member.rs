@@ -140,3 +140,27 @@ pub(crate) async fn check_bindable<C: ConnectionTrait>(db: &C, field: &str, id: 
         Some(_) => Ok(()),
     }
 }
+
+/// A hand-over to `department_id` and optionally one of its people, checked:
+/// the department exists, the assignee is an active staff member of it
+/// (NOT_FOUND, FORBIDDEN_TRANSITION or OUT_OF_RANGE at `department_id` /
+/// `assignee_id`).
+pub(crate) async fn check_assignment<C: ConnectionTrait>(
+    db: &C,
+    department_id: i64,
+    assignee_id: Option<i64>,
+) -> WriteResult<()> {
+    let refs =
+        [("department_id", Some(department_id), Ref::Department), ("assignee_id", assignee_id, Ref::StaffMember)];
+    check_refs(db, &refs).await?;
+    if let Some(id) = assignee_id {
+        match staff_member::Entity::find_by_id(id).one(db).await? {
+            Some(s) if !s.is_active => return Err(refuse("assignee_id", Problem::StaffInactive)),
+            Some(s) if s.department_id != department_id => {
+                return Err(refuse("assignee_id", Problem::AssigneeOutsideDepartment));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

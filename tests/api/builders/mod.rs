@@ -7,7 +7,7 @@ use api::domain::money::Money;
 use api::service::campaign::CampaignFields;
 use api::service::enterprise::EnterpriseFields;
 use api::service::incentive::IncentiveFields;
-use api::service::lead::{ConvertLead, Decision, ReviewLead, SubmitLead};
+use api::service::lead::{ConvertLead, Deadlines, Decision, ReviewLead, SubmitLead};
 use api::service::project::ProjectFields;
 use api::service::write::{Actor, Change, Patch, WriteError};
 use entity::enums::{
@@ -233,7 +233,8 @@ impl<'a> Build<'a> {
             description: None,
         };
         let key = format!("k-{name}");
-        let lead = done("a lead", api::service::lead::submit(self.db, &submitter, cmd, &key).await);
+        let deadlines = Deadlines::from(chrono::Utc::now().date_naive(), (1, 3, 7));
+        let lead = done("a lead", api::service::lead::submit(self.db, &submitter, cmd, &key, deadlines).await);
         let Some(decision) = decision else { return lead };
         let review = |decision| ReviewLead {
             lead_id: lead.id,

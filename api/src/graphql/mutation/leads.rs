@@ -151,10 +151,28 @@ async fn submit_one(ctx: &Context<'_>, input: SubmitLeadInput, path: &[String]) 
         description: c.optional_text("description", input.description.as_deref(), MAX_TEXT),
     };
     let actor = ctx.request().actor();
-    let result = checked(c, || svc::submit(ctx.db(), &actor, cmd, &key)).await;
+    let config = &ctx.state().config;
+    let days = (config.lead_respond_days, config.lead_decide_days, config.lead_feedback_days);
+    let deadlines = svc::Deadlines::from(ctx.state().today(), days);
+    let result = checked(c, || svc::submit(ctx.db(), &actor, cmd, &key, deadlines)).await;
     let (lead, user_errors) = settle_at(ctx, path, result, Lead)?;
     Ok(SubmitLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
 }
+
+/// Hands an undecided lead to a department (and one of its people).
+#[derive(InputObject)]
+pub struct AssignLeadInput {
+    /// The client's own id for this mutation.
+    pub client_mutation_id: Option<String>,
+    /// The lead.
+    pub lead_id: ID,
+    /// The department that answers for it.
+    pub department_id: ID,
+    /// The staff member of that department handling it.
+    pub assignee_id: Option<ID>,
+}
+
+payload!(AssignLeadPayload, lead: Lead, "The answer to `assignLead`.");
 
 #[derive(Default)]
 pub struct LeadMutation;
@@ -247,5 +265,18 @@ impl LeadMutation {
         let (pair, user_errors) = settle(ctx, result, |(l, p)| (Lead(l), Project(p)))?;
         let (lead, project) = pair.map_or((None, None), |(l, p)| (Some(l), Some(p)));
         Ok(ConvertLeadPayload { client_mutation_id: input.client_mutation_id, lead, project, user_errors })
+    }
+
+    /// Staff assign a lead not yet decided to a department (线索分派).
+    async fn assign_lead(&self, ctx: &Context<'_>, input: AssignLeadInput) -> Result<AssignLeadPayload> {
+        need(ctx, Need::Staff)?;
+        let mut c = Checks::new();
+        let lead = c.id("leadId", &input.lead_id, Noun::Lead);
+        let department = c.id("departmentId", &input.department_id, Noun::Department);
+        let assignee = c.optional_id("assigneeId", &input.assignee_id, Noun::StaffMember);
+        let actor = ctx.request().actor();
+        let result = checked(c, || svc::assign(ctx.db(), &actor, lead, department, assignee)).await;
+        let (lead, user_errors) = settle(ctx, result, Lead)?;
+        Ok(AssignLeadPayload { client_mutation_id: input.client_mutation_id, lead, user_errors })
     }
 }

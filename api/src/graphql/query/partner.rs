@@ -1,6 +1,7 @@
 use async_graphql::{Context, Object, Result};
 use entity::{api_key, audit_log, lead, partner};
 
+use crate::graphql::context::Ctx;
 use crate::graphql::types::audit::{AuditEntry, AuditFilter};
 
 use super::root_list;
@@ -33,7 +34,11 @@ impl PartnerQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<Lead>> {
-        let cond = filter.unwrap_or_default().to_service().ok().and_then(|f| svc::lead_condition(&f));
+        let filter = filter.unwrap_or_default();
+        // Where a lead was assigned is the office's business.
+        let outsider = filter.assigned_department_id.is_some() && !ctx.principal().is_staff();
+        let today = ctx.state().today();
+        let cond = filter.to_service().ok().filter(|_| !outsider).and_then(|f| svc::lead_condition(&f, today));
         let order = svc::lead_ordering(direction(order_by, |o| o.direction).into());
         root_list::<lead::Entity, _>(ctx, cond, order, page(first, after, last, before), Lead).await
     }

@@ -1,9 +1,9 @@
 //! `Partner`, `Lead` and `ApiKey`.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use entity::{api_key, enterprise, lead, partner, project, sector, staff_member};
+use entity::{api_key, department, enterprise, lead, partner, project, sector, staff_member};
 
-use super::catalog::Sector;
+use super::catalog::{Department, Sector};
 use super::enterprise::Enterprise;
 use super::enums::{LeadStatus, PartnerKind, Role};
 use super::project::Project;
@@ -14,7 +14,7 @@ use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::{Ctx, OrGql};
 use crate::graphql::ids;
 use crate::graphql::loaders::PerformanceKey;
-use crate::graphql::scalars::{CountryCode, Decimal, Uscc};
+use crate::graphql::scalars::{CountryCode, Date, Decimal, Uscc};
 use crate::service::partner as svc;
 use crate::service::visibility::sees_internal_fields;
 
@@ -148,6 +148,33 @@ impl Lead {
     async fn internal_note(&self, ctx: &Context<'_>) -> Option<&str> {
         sees_internal_fields(ctx.principal()).then_some(self.0.internal_note.as_deref()).flatten()
     }
+    /// The department it is assigned to (staff only).
+    async fn assigned_department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        let id = self.0.assigned_department_id.filter(|_| sees_internal_fields(ctx.principal()));
+        load::<department::Entity, _>(ctx, id, Department).await
+    }
+    /// The staff member handling it (staff only).
+    async fn assignee(&self, ctx: &Context<'_>) -> Result<Option<StaffMember>> {
+        let id = self.0.assignee_id.filter(|_| sees_internal_fields(ctx.principal()));
+        load::<staff_member::Entity, _>(ctx, id, StaffMember).await
+    }
+    /// The day the office must have responded by (the lead UNDER_REVIEW; staff only).
+    async fn respond_due_on(&self, ctx: &Context<'_>) -> Option<Date> {
+        self.0.respond_due_on.filter(|_| sees_internal_fields(ctx.principal())).map(Date)
+    }
+    /// The day the office must have decided by (staff only).
+    async fn decide_due_on(&self, ctx: &Context<'_>) -> Option<Date> {
+        self.0.decide_due_on.filter(|_| sees_internal_fields(ctx.principal())).map(Date)
+    }
+    /// The day by which the partner hears the decision: what the city commits to.
+    async fn feedback_due_on(&self) -> Option<Date> {
+        self.0.feedback_due_on.map(Date)
+    }
+    /// Still unanswered after the response was due, or undecided after the
+    /// decision was due, on the office's date.
+    async fn is_overdue(&self, ctx: &Context<'_>) -> bool {
+        crate::service::lead::is_overdue(&self.0, ctx.state().today())
+    }
     /// The project it was converted into (staff only).
     async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
         let id = sees_internal_fields(ctx.principal()).then_some(self.0.project_id).flatten();
@@ -256,6 +283,10 @@ pub struct LeadFilter {
     pub sector_id: Option<ID>,
     /// The country or region code.
     pub country: Option<String>,
+    /// The department it is assigned to (staff only: for others it matches nothing).
+    pub assigned_department_id: Option<ID>,
+    /// Past a deadline (true) or not (false), on the office's date.
+    pub is_overdue: Option<bool>,
 }
 
 impl LeadFilter {
@@ -267,6 +298,8 @@ impl LeadFilter {
             partner_id: ids::filter_id(&self.partner_id, "Partner")?,
             sector_id: ids::filter_id(&self.sector_id, "Sector")?,
             country: self.country.clone(),
+            assigned_department_id: ids::filter_id(&self.assigned_department_id, "Department")?,
+            is_overdue: self.is_overdue,
         })
     }
 }
