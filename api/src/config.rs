@@ -48,6 +48,31 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_LEAD_FEEDBACK_DAYS", default_value_t = 7, global = true)]
     pub lead_feedback_days: u32,
 
+    /// Health: days after its primary agreement by which a project must have
+    /// started construction (else RED `SIGNED_NOT_STARTED`).
+    #[arg(long, env = "ZHAOSHANG_HEALTH_SIGNED_NOT_STARTED_DAYS", default_value_t = 365, global = true)]
+    pub health_signed_not_started_days: u32,
+
+    /// Health: days under construction without any capital arrival in as many
+    /// days (RED `NO_CAPITAL_AFTER_START`).
+    #[arg(long, env = "ZHAOSHANG_HEALTH_NO_CAPITAL_DAYS", default_value_t = 90, global = true)]
+    pub health_no_capital_days: u32,
+
+    /// Health: days after construction started by which arrived capital must
+    /// reach `ZHAOSHANG_HEALTH_LOW_FUNDS_PERCENT` of the agreements' total
+    /// (AMBER `LOW_FUNDS_IN_PLACE`).
+    #[arg(long, env = "ZHAOSHANG_HEALTH_LOW_FUNDS_DAYS", default_value_t = 180, global = true)]
+    pub health_low_funds_days: u32,
+
+    /// Health: the share of the agreements' total investment, in percent with
+    /// up to two decimals, that must have arrived (AMBER `LOW_FUNDS_IN_PLACE`).
+    #[arg(long, env = "ZHAOSHANG_HEALTH_LOW_FUNDS_PERCENT", default_value = "15", value_parser = parse_basis_points, global = true)]
+    pub health_low_funds_basis_points: u32,
+
+    /// Health: days without a follow-up or a stage change (AMBER `NO_FOLLOW_UP`).
+    #[arg(long, env = "ZHAOSHANG_HEALTH_NO_FOLLOW_UP_DAYS", default_value_t = 30, global = true)]
+    pub health_no_follow_up_days: u32,
+
     /// Planned investment (yuan) at or above which a project is a major project (大项目).
     #[arg(long, env = "ZHAOSHANG_MAJOR_PROJECT_THRESHOLD", default_value = DEFAULT_MAJOR_PROJECT_THRESHOLD, value_parser = parse_money, global = true)]
     pub major_project_threshold: Money,
@@ -199,6 +224,16 @@ pub enum LogFormat {
     Json,
 }
 
+/// A percentage with up to two decimals, as basis points: `15` is 1500.
+fn parse_basis_points(s: &str) -> Result<u32, String> {
+    let d: rust_decimal::Decimal = s.trim().parse().map_err(|_| format!("`{s}` is not a percentage"))?;
+    let bp = d * rust_decimal::Decimal::from(100);
+    if bp.fract() != rust_decimal::Decimal::ZERO || bp.is_sign_negative() || bp > rust_decimal::Decimal::from(10_000) {
+        return Err(format!("`{s}` is not a percentage from 0 to 100 with at most two decimals"));
+    }
+    u32::try_from(bp.trunc().mantissa()).map_err(|_| format!("`{s}` is out of range"))
+}
+
 fn parse_money(s: &str) -> Result<Money, String> {
     Money::parse(s).map_err(|e| e.to_string())
 }
@@ -216,6 +251,11 @@ impl Config {
             lead_respond_days: 1,
             lead_decide_days: 3,
             lead_feedback_days: 7,
+            health_signed_not_started_days: 365,
+            health_no_capital_days: 90,
+            health_low_funds_days: 180,
+            health_low_funds_basis_points: 1500,
+            health_no_follow_up_days: 30,
             major_project_threshold: Money::from_fen(100_000_000 * 100),
             db_max_connections: 16,
             db_acquire_timeout_secs: 5,
@@ -268,7 +308,33 @@ impl Config {
         }
     }
 
+    /// The health rules' thresholds.
+    pub fn health(&self) -> crate::service::health::Thresholds {
+        crate::service::health::Thresholds {
+            signed_not_started_days: self.health_signed_not_started_days,
+            no_capital_days: self.health_no_capital_days,
+            low_funds_days: self.health_low_funds_days,
+            low_funds_basis_points: self.health_low_funds_basis_points,
+            no_follow_up_days: self.health_no_follow_up_days,
+        }
+    }
+
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_basis_points;
+
+    #[test]
+    fn a_percentage_with_two_decimals_is_read_as_basis_points() {
+        assert_eq!(parse_basis_points("15"), Ok(1500));
+        assert_eq!(parse_basis_points("14.99"), Ok(1499));
+        assert_eq!(parse_basis_points("100"), Ok(10_000));
+        assert!(parse_basis_points("14.999").is_err());
+        assert!(parse_basis_points("-1").is_err());
+        assert!(parse_basis_points("101").is_err());
     }
 }

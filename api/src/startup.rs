@@ -20,6 +20,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What project health is checked against: the office's date, its time
+    /// zone, the thresholds.
+    pub fn checkup(&self) -> crate::service::health::Checkup {
+        crate::service::health::Checkup {
+            today: self.today(),
+            tz: self.config.timezone,
+            thresholds: self.config.health(),
+        }
+    }
+
     /// Today in the office's time zone, or the date `ZHAOSHANG_TODAY` pins.
     pub fn today(&self) -> chrono::NaiveDate {
         self.config.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&self.config.timezone).date_naive())

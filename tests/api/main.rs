@@ -2,6 +2,7 @@
 //! database per test (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set).
 
 mod builders;
+mod health;
 mod helpers;
 
 mod auth;

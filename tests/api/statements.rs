@@ -27,7 +27,7 @@ async fn a_nested_project_page_costs_the_same_statements_at_5_and_50_rows() {
     assert!(counts[0] <= 10, "statements per request: {}", counts[0]);
 }
 
-const DAILY_WORK: &str = "query($n: Int!) { projects(first: $n) { nodes { id lastFollowUpOn
+const DAILY_WORK: &str = "query($n: Int!) { projects(first: $n) { nodes { id lastFollowUpOn health { level reasons }
     followUps(first: 3) { totalCount nodes { kind staff { nodes { name } } } }
     serviceRequests(first: 3) { totalCount nodes { status isOverdue assignee { name } } }
     enterprise { lastFollowUpOn } } } }";
@@ -46,7 +46,8 @@ async fn a_project_page_with_follow_ups_and_service_requests_costs_the_same_stat
         assert_eq!(data["projects"]["nodes"].as_array().map(Vec::len), Some(n as usize));
     }
     assert_eq!(counts[0], counts[1], "statements for 5 and 50 rows: {counts:?}");
-    assert!(counts[0] <= 14, "statements per request: {}", counts[0]);
+    // Health is one statement per rule for the whole page.
+    assert!(counts[0] <= 20, "statements per request: {}", counts[0]);
 }
 
 // The benchmark's mix (bench/mix.py): each query's statement count must not

@@ -26,7 +26,12 @@ pub use crate::messages::Language;
 
 impl RequestContext {
     pub fn new(state: &AppState, principal: Principal, request_id: Option<String>, language: Language) -> Self {
-        let loader = AppLoader { db: state.db.clone(), principal: principal.clone(), today: state.today() };
+        let loader = AppLoader {
+            db: state.db.clone(),
+            principal: principal.clone(),
+            today: state.today(),
+            checkup: state.checkup(),
+        };
         let gate = Arc::new(super::gate::PollGate::default());
         let spawn_gate = gate.clone();
         // No delay: the gate already holds a batch back until the resolvers
@@ -38,7 +43,12 @@ impl RequestContext {
     /// As [`RequestContext::new`], with an open gate: for subscriptions, whose
     /// items are resolved outside the request's gated execution.
     pub fn open(state: &AppState, principal: Principal, request_id: Option<String>, language: Language) -> Self {
-        let loader = AppLoader { db: state.db.clone(), principal: principal.clone(), today: state.today() };
+        let loader = AppLoader {
+            db: state.db.clone(),
+            principal: principal.clone(),
+            today: state.today(),
+            checkup: state.checkup(),
+        };
         let gate = Arc::new(super::gate::PollGate::open());
         let loader = DataLoader::new(loader, tokio::spawn).delay(std::time::Duration::from_millis(1));
         RequestContext { principal, gate, loader: Arc::new(loader), request_id, language }

@@ -26,6 +26,7 @@ pub struct AppLoader {
     pub db: DatabaseConnection,
     pub principal: Principal,
     pub today: NaiveDate,
+    pub checkup: crate::service::health::Checkup,
 }
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<AppError>>;
@@ -225,5 +226,21 @@ impl Loader<LastFollowUpKey> for AppLoader {
             out.extend(last.into_iter().map(|(id, day)| (wrap(id), day)));
         }
         Ok(out)
+    }
+}
+
+/// A project's health reasons.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HealthKey(pub i64);
+
+impl Loader<HealthKey> for AppLoader {
+    type Value = Vec<crate::service::health::Reason>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[HealthKey]) -> LoadResult<HealthKey, Self::Value> {
+        super::gate::batch_started();
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let reasons = self.checkup.reasons(&self.db, &ids).await.map_err(AppError::from)?;
+        Ok(reasons.into_iter().map(|(id, r)| (HealthKey(id), r)).collect())
     }
 }

@@ -12,6 +12,7 @@ pub mod department;
 pub mod enterprise;
 pub mod filter;
 pub mod follow_up;
+pub mod health;
 pub mod idempotency;
 pub mod incentive;
 pub mod lead;

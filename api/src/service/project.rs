@@ -38,6 +38,7 @@ pub struct ProjectFilter {
     pub is_published: Option<bool>,
     pub min_investment: Option<Money>,
     pub max_investment: Option<Money>,
+    pub health: Option<super::health::Level>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +52,15 @@ pub enum ProjectOrderField {
 /// The filter's condition. Filtering on a field the principal may not see (the
 /// enterprise, department or campaign of a published project, for the public)
 /// matches nothing, so that a filter cannot reveal a hidden link.
-pub fn condition(f: &ProjectFilter, principal: &Principal, major_threshold: Money) -> Option<Condition> {
+pub fn condition(
+    f: &ProjectFilter,
+    principal: &Principal,
+    major_threshold: Money,
+    checkup: &super::health::Checkup,
+) -> Option<Condition> {
     use project::Column as C;
-    let internal = f.campaign_id.is_some() || f.enterprise_id.is_some() || f.department_id.is_some();
+    let internal =
+        f.campaign_id.is_some() || f.enterprise_id.is_some() || f.department_id.is_some() || f.health.is_some();
     if internal && !sees_internal_fields(principal) {
         return None;
     }
@@ -76,6 +83,7 @@ pub fn condition(f: &ProjectFilter, principal: &Principal, major_threshold: Mone
         major,
         eq(C::IsForeignInvested, f.is_foreign_invested),
         eq(C::IsPublished, f.is_published),
+        f.health.map(|level| checkup.level_is(level).into()),
         gte(C::PlannedInvestmentFen, f.min_investment.map(Money::fen)),
         lte(C::PlannedInvestmentFen, f.max_investment.map(Money::fen)),
     ]))

@@ -57,7 +57,7 @@ impl PipelineQuery {
             .unwrap_or_default()
             .to_service()
             .ok()
-            .and_then(|f| project_svc::condition(&f, ctx.principal(), threshold));
+            .and_then(|f| project_svc::condition(&f, ctx.principal(), threshold, &ctx.state().checkup()));
         let order = project_svc::ordering(o.field.into(), o.direction.into());
         root_list::<project::Entity, _>(ctx, cond, order, page(first, after, last, before), Project).await
     }

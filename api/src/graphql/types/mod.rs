@@ -30,6 +30,7 @@ pub mod catalog;
 pub mod enterprise;
 pub mod enums;
 pub mod follow_up;
+pub mod health;
 pub mod incentive;
 pub mod node;
 pub mod partner;

@@ -12,6 +12,7 @@ use super::catalog::{Department, Park, Sector};
 use super::enterprise::Enterprise;
 use super::enums::{ProjectStage, Role};
 use super::follow_up::FollowUp;
+use super::health::{HealthLevel, ProjectHealth};
 use super::incentive::Incentive;
 use super::partner::Partner;
 use super::service_request::ServiceRequest;
@@ -160,6 +161,17 @@ impl Project {
         let list = ctx.loader().load_one(EligibleKey(self.0.id)).await.gql()?.unwrap_or_default();
         Ok(list.into_iter().map(Incentive).collect())
     }
+    /// Its health (项目体检): the rules it breaks and the worst of them
+    /// (staff only; null for others).
+    async fn health(&self, ctx: &Context<'_>) -> Result<Option<ProjectHealth>> {
+        if !sees_internal_fields(ctx.principal()) {
+            return Ok(None);
+        }
+        let reasons = ctx.loader().load_one(crate::graphql::loaders::HealthKey(self.0.id)).await.gql()?;
+        let reasons = reasons.unwrap_or_default();
+        let level = crate::service::health::level(&reasons).into();
+        Ok(Some(ProjectHealth { level, reasons: reasons.into_iter().map(Into::into).collect() }))
+    }
     /// The office's follow-ups (跟进记录), latest first (staff only).
     async fn follow_ups(
         &self,
@@ -298,6 +310,8 @@ pub struct ProjectFilter {
     pub min_investment: Option<Decimal>,
     /// Planned investment at most this.
     pub max_investment: Option<Decimal>,
+    /// Its health level (staff only: for others it matches nothing).
+    pub health: Option<HealthLevel>,
 }
 
 impl ProjectFilter {
@@ -317,6 +331,7 @@ impl ProjectFilter {
             is_published: self.is_published,
             min_investment: self.min_investment.map(|d| d.0),
             max_investment: self.max_investment.map(|d| d.0),
+            health: self.health.map(Into::into),
         })
     }
 }
