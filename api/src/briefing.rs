@@ -24,10 +24,15 @@ pub struct Briefing {
     pub sector_names: HashMap<i64, String>,
 }
 
-pub async fn load(db: &DatabaseConnection, campaign_id: i64) -> AppResult<Briefing> {
+/// The briefing of a campaign; its supervision counts on `checkup`'s date.
+pub async fn load(
+    db: &DatabaseConnection,
+    campaign_id: i64,
+    checkup: &crate::service::health::Checkup,
+) -> AppResult<Briefing> {
     let campaign = campaign::Entity::find_by_id(campaign_id).one(db).await?.ok_or(AppError::NotFound)?;
     let figures = report::figures(db, &[campaign_id]).await?.remove(&campaign_id).unwrap_or_default();
-    let breakdown = breakdown::breakdowns(db, &[campaign_id]).await?.remove(&campaign_id).unwrap_or_default();
+    let breakdown = breakdown::breakdowns(db, &[campaign_id], checkup).await?.remove(&campaign_id).unwrap_or_default();
     let sector_names = sector::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.name)).collect();
     Ok(Briefing { campaign, figures, breakdown, sector_names })
 }

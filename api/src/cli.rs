@@ -216,7 +216,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db::migrate(&conn).await?;
             let id = ids::decode_as(&campaign, "Campaign")
                 .ok_or_else(|| anyhow::anyhow!("`{campaign}` is not a campaign's id"))?;
-            let b = briefing::load(&conn, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            let b = briefing::load(&conn, id, &state.checkup()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let bytes = match format {
                 ReportFormat::Html => briefing::html(&b).map(String::into_bytes),
                 ReportFormat::Csv => briefing::csv(&b),

@@ -161,6 +161,22 @@ async fn an_overdue_request_makes_a_project_red_and_the_red_filter_pages_both_wa
     forwards.sort();
     assert_eq!(forwards, expected);
 
+    // The report holds departments to account: requests overdue in the
+    // department's name, red projects in the row of projects without one.
+    let day0 = today(&app).to_string();
+    let campaign = build.campaign("督办", (&day0, &day0), (1, "1", "0")).await;
+    let q = "query($c: ID!) { campaign(id: $c) { report { byDepartment { department { name } redProjects amberProjects overdueRequests overdueLeads } } } }";
+    let rows = day11.query(Some(&staff), q, json!({ "c": gid("Campaign", campaign.id) })).await["campaign"]["report"]["byDepartment"].clone();
+    let row = |name: Value| {
+        rows.as_array().expect("rows").iter().find(|r| r["department"]["name"] == name).cloned().unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        row(json!("市商务局")),
+        json!({ "department": { "name": "市商务局" }, "redProjects": 0, "amberProjects": 0, "overdueRequests": 3, "overdueLeads": 0 })
+    );
+    assert_eq!(row(Value::Null)["redProjects"], 3, "{rows}");
+    assert_eq!(row(Value::Null)["amberProjects"], 0, "11 days without follow-up is not yet AMBER: {rows}");
+
     // Health is the office's: null for the public, and its filter matches nothing.
     let public = day11
         .query(

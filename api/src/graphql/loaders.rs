@@ -170,7 +170,7 @@ impl Loader<BreakdownKey> for AppLoader {
     async fn load(&self, keys: &[BreakdownKey]) -> LoadResult<BreakdownKey, Self::Value> {
         super::gate::batch_started();
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let all = crate::service::breakdown::breakdowns(&self.db, &ids).await?;
+        let all = crate::service::breakdown::breakdowns(&self.db, &ids, &self.checkup).await?;
         Ok(all.into_iter().map(|(id, b)| (BreakdownKey(id), Arc::new(b))).collect())
     }
 }

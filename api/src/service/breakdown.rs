@@ -7,11 +7,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
-use entity::{department, quota};
+use entity::{department, lead, project, quota, service_request};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Statement, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    Value,
 };
 
+use super::health::{Checkup, Level};
 use crate::domain::money::Money;
 use crate::error::AppResult;
 
@@ -74,6 +77,59 @@ pub struct DepartmentRow {
     pub score: Option<f64>,
     pub rank: Option<i32>,
     pub persons: Vec<PersonRow>,
+    pub supervision: Supervision,
+}
+
+/// What a department answers for on the office's date, whatever the
+/// campaign (督办): its red and amber projects, its overdue service requests
+/// and the overdue leads assigned to it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Supervision {
+    pub red_projects: i64,
+    pub amber_projects: i64,
+    pub overdue_requests: i64,
+    pub overdue_leads: i64,
+}
+
+/// [`Supervision`] of every department (None: projects without one): four
+/// GROUP BY statements.
+pub async fn supervision<C: ConnectionTrait>(
+    db: &C,
+    checkup: &Checkup,
+) -> Result<HashMap<Option<i64>, Supervision>, sea_orm::DbErr> {
+    async fn counts<C: ConnectionTrait, E: EntityTrait>(
+        db: &C,
+        by: E::Column,
+        condition: impl sea_orm::sea_query::IntoCondition,
+    ) -> Result<Vec<(Option<i64>, i64)>, sea_orm::DbErr> {
+        E::find()
+            .select_only()
+            .column(by)
+            .column_as(sea_orm::sea_query::Expr::val(1).count(), "n")
+            .filter(condition)
+            .group_by(by)
+            .into_tuple()
+            .all(db)
+            .await
+    }
+    let mut out: HashMap<Option<i64>, Supervision> = HashMap::new();
+    let red = checkup.level_is(Level::Red);
+    for (d, n) in counts::<_, project::Entity>(db, project::Column::DepartmentId, red).await? {
+        out.entry(d).or_default().red_projects = n;
+    }
+    let amber = checkup.level_is(Level::Amber);
+    for (d, n) in counts::<_, project::Entity>(db, project::Column::DepartmentId, amber).await? {
+        out.entry(d).or_default().amber_projects = n;
+    }
+    let late = super::service_request::overdue(checkup.today, true);
+    for (d, n) in counts::<_, service_request::Entity>(db, service_request::Column::DepartmentId, late).await? {
+        out.entry(d).or_default().overdue_requests = n;
+    }
+    let late = super::lead::overdue(checkup.today, true);
+    for (d, n) in counts::<_, lead::Entity>(db, lead::Column::AssignedDepartmentId, late).await? {
+        out.entry(d).or_default().overdue_leads = n;
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone)]
@@ -123,11 +179,16 @@ fn actual(row: &sea_orm::QueryResult) -> Result<Actual, sea_orm::DbErr> {
 }
 
 /// The breakdown of each campaign in `campaign_ids`.
-pub async fn breakdowns(db: &DatabaseConnection, campaign_ids: &[i64]) -> AppResult<HashMap<i64, Breakdown>> {
+pub async fn breakdowns(
+    db: &DatabaseConnection,
+    campaign_ids: &[i64],
+    checkup: &Checkup,
+) -> AppResult<HashMap<i64, Breakdown>> {
     let mut out: HashMap<i64, Breakdown> = campaign_ids.iter().map(|id| (*id, Breakdown::default())).collect();
     if campaign_ids.is_empty() {
         return Ok(out);
     }
+    let supervised = supervision(db, checkup).await?;
 
     // Actuals per campaign, department and responsible person.
     let sql = format!(
@@ -168,12 +229,23 @@ pub async fn breakdowns(db: &DatabaseConnection, campaign_ids: &[i64]) -> AppRes
                     PersonRow { person: q.person.clone(), target, actual, score: score(&actual, &target) }
                 })
                 .collect();
-            // The row of projects without a department appears only when it has agreements.
-            if id.is_none() && people.is_empty() {
+            let supervision = supervised.get(&id).copied().unwrap_or_default();
+            // The row of projects without a department appears only when it has
+            // agreements or something to supervise.
+            if id.is_none() && people.is_empty() && supervision == Supervision::default() {
                 continue;
             }
             let score = target.as_ref().and_then(|t| score(&total, t));
-            rows.push(DepartmentRow { department: dept.cloned(), target, actual: total, score, rank: None, persons });
+            let row = DepartmentRow {
+                department: dept.cloned(),
+                target,
+                actual: total,
+                score,
+                rank: None,
+                persons,
+                supervision,
+            };
+            rows.push(row);
         }
         let ranks = rank(&rows.iter().map(|r| r.score).collect::<Vec<_>>());
         for (row, r) in rows.iter_mut().zip(ranks) {

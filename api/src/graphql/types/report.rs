@@ -56,6 +56,22 @@ impl DepartmentResult {
         self.0.rank
     }
     /// The department's quota split per responsible person, matched on projects'
+    /// Its projects at RED health today (督办), whatever the campaign.
+    async fn red_projects(&self) -> i64 {
+        self.0.supervision.red_projects
+    }
+    /// Its projects at AMBER health today.
+    async fn amber_projects(&self) -> i64 {
+        self.0.supervision.amber_projects
+    }
+    /// Its service requests overdue today.
+    async fn overdue_requests(&self) -> i64 {
+        self.0.supervision.overdue_requests
+    }
+    /// Partners' leads assigned to it and overdue today.
+    async fn overdue_leads(&self) -> i64 {
+        self.0.supervision.overdue_leads
+    }
     /// `responsiblePerson`.
     async fn persons(&self) -> Vec<PersonResult> {
         self.0.persons.iter().cloned().map(PersonResult).collect()
