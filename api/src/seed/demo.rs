@@ -452,6 +452,7 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
 
     seed_incentives(db, &sectors).await?;
     let partner_ids = seed_partners(db, &sectors, &enterprise_ids, &mut rng).await?;
+    super::demo_daily::seed_daily_work(db, today, &departments, &project_rows).await?;
 
     Ok(DemoSummary {
         campaign_id: november,

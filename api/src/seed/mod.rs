@@ -3,5 +3,6 @@
 
 pub mod demo;
 mod demo_catalogue;
+mod demo_daily;
 mod names;
 pub mod scale;
