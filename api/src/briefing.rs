@@ -22,6 +22,9 @@ pub struct Briefing {
     pub figures: Figures,
     pub breakdown: Breakdown,
     pub sector_names: HashMap<i64, String>,
+    /// The supervision list (督办清单) on the briefing's date.
+    pub red: Vec<crate::service::health::RedProject>,
+    pub department_names: HashMap<i64, String>,
 }
 
 /// The briefing of a campaign; its supervision counts on `checkup`'s date.
@@ -34,7 +37,10 @@ pub async fn load(
     let figures = report::figures(db, &[campaign_id]).await?.remove(&campaign_id).unwrap_or_default();
     let breakdown = breakdown::breakdowns(db, &[campaign_id], checkup).await?.remove(&campaign_id).unwrap_or_default();
     let sector_names = sector::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.name)).collect();
-    Ok(Briefing { campaign, figures, breakdown, sector_names })
+    let red = crate::service::health::red_list(db, checkup).await?;
+    let department_names =
+        entity::department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    Ok(Briefing { campaign, figures, breakdown, sector_names, red, department_names })
 }
 
 /// Colour of the bars of actual results, also used by the tests to count them.
@@ -271,6 +277,22 @@ pub fn html(b: &Briefing) -> AppResult<String> {
             s.actual.investment.yi_yuan()
         ));
     }
+    let mut red = String::new();
+    for r in &b.red {
+        let department =
+            r.project.department_id.and_then(|d| b.department_names.get(&d)).map_or("未分配部门", String::as_str);
+        let reasons: Vec<&str> = r.reasons.iter().map(|x| x.label()).collect();
+        red.push_str(&format!(
+            "<tr data-red-project=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            r.project.id,
+            escape(department),
+            escape(&r.project.name),
+            escape(&reasons.join("；"))
+        ));
+    }
+    if red.is_empty() {
+        red.push_str("<tr><td colspan=\"3\">无红色项目</td></tr>\n");
+    }
     Ok(format!(
         r#"<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · 招商工作简报</title>
@@ -298,6 +320,9 @@ td:nth-child(2), th:nth-child(2) {{ text-align: left; }}
 <h2>分行业</h2>
 <table><thead><tr><th>行业</th><th>签约数</th><th>总投资（亿元）</th></tr></thead><tbody>
 {sectors}</tbody></table>
+<h2>督办清单</h2>
+<table class="supervision"><thead><tr><th>责任部门</th><th>项目</th><th>原因</th></tr></thead><tbody>
+{red}</tbody></table>
 </body></html>
 "#,
         title = escape(&c.name),

@@ -205,6 +205,19 @@ async fn the_html_briefing_of_the_demo_shows_the_summary_and_one_bar_per_departm
         assert!(!html.contains(fetch), "the briefing must not contain {fetch}");
     }
 
+    // The supervision list (督办清单): one row per RED project, as the API lists them.
+    let red = app
+        .query(Some(&admin), "{ projects(filter: { health: RED }, first: 100) { nodes { name } } }", json!({}))
+        .await;
+    let red = red["projects"]["nodes"].as_array().expect("red").clone();
+    assert!(!red.is_empty(), "the demo has overdue service requests");
+    assert_eq!(html.matches("<tr data-red-project=").count(), red.len());
+    let list = html.split("督办清单").nth(1).expect("supervision section");
+    for p in &red {
+        assert!(list.contains(p["name"].as_str().expect("name")), "{p} in the supervision list");
+    }
+    assert!(list.contains("企业诉求超期未办结"));
+
     let departments = campaign["report"]["byDepartment"].as_array().expect("rows").len();
     assert!(departments >= 6);
     assert_eq!(html.matches("<tr data-department=").count(), departments);

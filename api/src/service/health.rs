@@ -225,6 +225,41 @@ impl Checkup {
     }
 }
 
+/// The supervision list (督办清单): every RED project with its reasons, by
+/// department name, then project name. Seven statements.
+pub async fn red_list<C: ConnectionTrait>(db: &C, checkup: &Checkup) -> Result<Vec<RedProject>, sea_orm::DbErr> {
+    let red = project::Entity::find().filter(checkup.level_is(Level::Red)).all(db).await?;
+    let ids: Vec<i64> = red.iter().map(|p| p.id).collect();
+    let mut reasons = checkup.reasons(db, &ids).await?;
+    let mut out: Vec<RedProject> = red
+        .into_iter()
+        .map(|p| RedProject { reasons: reasons.remove(&p.id).unwrap_or_default(), project: p })
+        .collect();
+    out.sort_by(|a, b| (a.project.department_id, &a.project.name).cmp(&(b.project.department_id, &b.project.name)));
+    Ok(out)
+}
+
+/// A row of the supervision list.
+#[derive(Debug, Clone)]
+pub struct RedProject {
+    pub project: project::Model,
+    pub reasons: Vec<Reason>,
+}
+
+impl Reason {
+    /// The reason as the office writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::SignedNotStarted => "签约满一年未开工",
+            Reason::NoCapitalAfterStart => "开工后长期无资金到位",
+            Reason::OverdueRequests => "企业诉求超期未办结",
+            Reason::LowFundsInPlace => "资金到位率偏低",
+            Reason::NoFollowUp => "长期未跟进",
+            Reason::Stalled => "项目停滞",
+        }
+    }
+}
+
 /// `<table>.<column> = projects.id`, for a subquery about the outer project.
 fn outer<C: ColumnTrait>(column: C) -> SimpleExpr {
     Expr::col((column.entity_name(), column)).equals((project::Entity, project::Column::Id))
