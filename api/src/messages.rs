@@ -192,8 +192,12 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
             ("该项目不属于该企业".into(), "the project is not the enterprise's".into())
         }
         Problem::AssigneeOutsideDepartment => {
-            ("承办人不属于该部门".into(), "the assignee is not a staff member of the department".into())
+            ("该工作人员不属于该部门".into(), "the staff member is not in the department".into())
         }
+        Problem::PersonAndStaffMember => (
+            "责任人姓名与工作人员只能填写其一".into(),
+            "name the person either as a staff member or by name, not both".into(),
+        ),
         Problem::Stale => (
             "该记录已被他人修改，请刷新后重试".into(),
             "the object was changed since you read it: read it again and retry".into(),

@@ -35,6 +35,8 @@ pub struct Model {
     pub respond_due_on: Option<Date>,
     pub decide_due_on: Option<Date>,
     pub feedback_due_on: Option<Date>,
+    /// The office's date the lead was decided: ACCEPTED, REJECTED or DUPLICATE.
+    pub decided_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

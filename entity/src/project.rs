@@ -19,7 +19,9 @@ pub struct Model {
     pub park_id: Option<i64>,
     pub department_id: Option<i64>,
     pub campaign_id: Option<i64>,
+    /// Deprecated: the free-text name, kept for one release; see `responsible_staff_id`.
     pub responsible_person: Option<String>,
+    pub responsible_staff_id: Option<i64>,
     pub is_high_tech: bool,
     pub is_foreign_invested: bool,
     pub is_published: bool,

@@ -12,6 +12,8 @@ pub struct Model {
     pub department_id: i64,
     /// Empty for the department's own quota.
     pub person: String,
+    /// The staff member of a quota split per person (then `person` is their name).
+    pub staff_member_id: Option<i64>,
     pub target_agreements: i32,
     pub target_investment_fen: i64,
     pub target_foreign_capital_fen: i64,

@@ -14,6 +14,7 @@ mod m20261130_000006_staff_members;
 mod m20261130_000007_service_requests;
 mod m20261130_000008_follow_ups;
 mod m20261130_000009_lead_assignment;
+mod m20261206_000010_responsible_staff;
 mod support;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_service_requests::Migration),
             Box::new(m20261130_000008_follow_ups::Migration),
             Box::new(m20261130_000009_lead_assignment::Migration),
+            Box::new(m20261206_000010_responsible_staff::Migration),
         ]
     }
 }

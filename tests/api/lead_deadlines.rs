@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::builders::Build;
 use crate::helpers::{TestApp, assert_user_error, gid, mutate, payload, spawn_app_with, spawn_on};
+use crate::realtime::{create_webhook, receiver, wait_for, webhook_config};
 
 const LEAD: &str = "lead { id status respondDueOn decideDueOn feedbackDueOn isOverdue
     assignedDepartment { name } assignee { name } } userErrors { field code message }";
@@ -117,4 +118,84 @@ async fn staff_assign_an_undecided_lead_to_a_department_and_only_staff_see_where
     let audit =
         app.query(Some(&admin), r#"{ auditLog(filter: { action: "assignLead" }) { totalCount } }"#, json!({})).await;
     assert_eq!(audit["auditLog"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn assigning_a_submitted_lead_is_the_offices_response_and_its_partner_hears_of_it() {
+    let app = spawn_app_with(|c| {
+        webhook_config(c);
+        c.today = Some("2026-11-20".parse().expect("date"));
+    })
+    .await;
+    let build = Build::new(&app.db);
+    let dept = build.department("高新区").await;
+    let pid = build.partner("协会甲").await.id;
+    let partner = app.key(Role::Partner, Some(pid)).await;
+    let staff = app.key(Role::Staff, None).await;
+    let hook = receiver(0).await;
+    create_webhook(&app, &partner, &hook.url).await;
+    let input = json!({ "idempotencyKey": "L1", "enterpriseName": "福州新材料有限公司", "country": "CN" });
+    let r = mutate(&app, Some(&partner), "submitLead", input, LEAD).await;
+    let id = payload(&r, "submitLead")["lead"]["id"].clone();
+
+    let input = json!({ "leadId": id, "departmentId": gid("Department", dept.id) });
+    let r = mutate(&app, Some(&staff), "assignLead", input.clone(), LEAD).await;
+    assert_eq!(payload(&r, "assignLead")["lead"]["status"], "UNDER_REVIEW", "{}", r.body);
+    wait_for("the partner's webhook", || !hook.seen.lock().expect("lock").is_empty()).await;
+    // Reassigning changes nothing the partner sees, and it hears nothing more.
+    let r = mutate(&app, Some(&staff), "assignLead", input, LEAD).await;
+    assert_eq!(payload(&r, "assignLead")["userErrors"], json!([]));
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let seen = hook.seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 1, "one status change, one delivery");
+    let body: Value = serde_json::from_str(&seen[0].1).expect("JSON");
+    assert_eq!(body["type"], "LEAD_STATUS_CHANGED");
+    assert_eq!((&body["data"]["leadId"], &body["data"]["status"]), (&id, &json!("UNDER_REVIEW")));
+    assert_eq!(body["data"]["previousStatus"], "SUBMITTED");
+    let seen = lead_as(&app, &partner, &id).await;
+    assert_eq!(seen["node"]["isOverdue"], false, "responded on the day it came");
+}
+
+#[tokio::test]
+async fn a_partners_on_time_answer_rate_counts_decisions_by_their_feedback_date() {
+    let app = spawn_app_with(|c| c.today = Some("2026-11-20".parse().expect("date"))).await;
+    let pid = Build::new(&app.db).partner("协会甲").await.id;
+    let partner = app.key(Role::Partner, Some(pid)).await;
+    let (staff, admin) = (app.key(Role::Staff, None).await, app.key(Role::Admin, None).await);
+    let mut leads = Vec::new();
+    for (k, name) in
+        ["福州新材料有限公司", "厦门光电有限公司", "泉州纺织有限公司", "漳州食品有限公司"].iter().enumerate()
+    {
+        let input = json!({ "idempotencyKey": format!("L{k}"), "enterpriseName": name, "country": "CN" });
+        let r = mutate(&app, Some(&partner), "submitLead", input, LEAD).await;
+        leads.push(payload(&r, "submitLead")["lead"]["id"].clone());
+    }
+    let q = "query($id: ID!) { node(id: $id) { ... on Partner { performance {
+        leadsSubmitted leadsDueForAnswer leadsAnsweredOnTime onTimeAnswerRate } } } }";
+    let rate = |app: TestApp, key: String| async move {
+        app.query(Some(&key), q, json!({ "id": gid("Partner", pid) })).await["node"]["performance"].clone()
+    };
+    let none_due =
+        json!({ "leadsSubmitted": 4, "leadsDueForAnswer": 0, "leadsAnsweredOnTime": 0, "onTimeAnswerRate": null });
+    assert_eq!(rate(app.sibling().await, partner.clone()).await, none_due);
+
+    // Accepted two days in (on time: feedback was due 2026-11-27); one withdrawn.
+    let day22 = on_day(&app, "2026-11-22").await;
+    let decide =
+        |lead: &Value, decision: &str| json!({ "leadId": lead, "decision": decision, "reason": "不符合产业导向" });
+    mutate(&day22, Some(&staff), "reviewLead", decide(&leads[0], "ACCEPT"), LEAD).await;
+    mutate(&day22, Some(&partner), "withdrawLead", json!({ "leadId": leads[3] }), LEAD).await;
+    let seen = rate(day22, admin.clone()).await;
+    assert_eq!((&seen["leadsDueForAnswer"], &seen["onTimeAnswerRate"]), (&json!(1), &json!(1.0)));
+
+    // Rejected two days late; the third still waits past its feedback date.
+    let day29 = on_day(&app, "2026-11-29").await;
+    mutate(&day29, Some(&staff), "reviewLead", decide(&leads[1], "REJECT"), LEAD).await;
+    let seen = rate(day29, partner.clone()).await;
+    assert_eq!((&seen["leadsDueForAnswer"], &seen["leadsAnsweredOnTime"]), (&json!(3), &json!(1)));
+    assert!((seen["onTimeAnswerRate"].as_f64().expect("a rate") - 1.0 / 3.0).abs() < 1e-9, "{seen}");
+    let other = Build::new(&app.db).partner("协会乙").await.id;
+    let other_key = app.key(Role::Partner, Some(other)).await;
+    let seen = app.query(Some(&other_key), q, json!({ "id": gid("Partner", pid) })).await;
+    assert_eq!(seen["node"]["performance"], Value::Null, "another partner's record is not ours to read");
 }

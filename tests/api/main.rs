@@ -19,6 +19,7 @@ mod lists;
 mod money;
 mod office;
 mod operations;
+mod persons;
 mod pipeline;
 mod realtime;
 mod report;

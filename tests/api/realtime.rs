@@ -191,12 +191,12 @@ async fn an_agreement_recorded_through_one_process_reaches_subscribers_of_anothe
 
 /// A webhook receiver on loopback: answers 500 to the first `failures`
 /// requests, then 200; keeps every request's headers and body.
-struct Receiver {
-    url: String,
-    seen: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
+    pub(crate) seen: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>>,
 }
 
-async fn receiver(failures: usize) -> Receiver {
+pub(crate) async fn receiver(failures: usize) -> Receiver {
     let seen: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>> = Arc::default();
     let log = seen.clone();
     let handler = move |headers: axum::http::HeaderMap, body: String| {
@@ -219,13 +219,13 @@ async fn receiver(failures: usize) -> Receiver {
     Receiver { url, seen }
 }
 
-fn webhook_config(c: &mut api::config::Config) {
+pub(crate) fn webhook_config(c: &mut api::config::Config) {
     c.secret_key = Some("test secret key for webhook secrets".into());
     c.webhook_allow_private = true;
     c.webhook_retry_base_ms = 100;
 }
 
-async fn create_webhook(app: &TestApp, key: &str, url: &str) -> (Value, String) {
+pub(crate) async fn create_webhook(app: &TestApp, key: &str, url: &str) -> (Value, String) {
     let r = mutate(
         app,
         Some(key),
@@ -239,7 +239,7 @@ async fn create_webhook(app: &TestApp, key: &str, url: &str) -> (Value, String) 
     (p["webhook"]["id"].clone(), p["secret"].as_str().expect("secret shown once").to_owned())
 }
 
-async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+pub(crate) async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     for _ in 0..100 {
         if done() {
             return;

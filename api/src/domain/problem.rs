@@ -117,6 +117,8 @@ pub enum Problem {
     NotTheEnterprisesProject,
     /// The assignee is not a staff member of the department named.
     AssigneeOutsideDepartment,
+    /// A quota names a person both by free text and as a staff member.
+    PersonAndStaffMember,
 
     // NOT_FOUND
     /// A reference names nothing the caller may see.
@@ -195,7 +197,8 @@ impl Problem {
             | NoKeyForPublic
             | StaffOnlyForStaffKeys
             | NotTheEnterprisesProject
-            | AssigneeOutsideDepartment => C::OutOfRange,
+            | AssigneeOutsideDepartment
+            | PersonAndStaffMember => C::OutOfRange,
             NotFound(_) => C::NotFound,
             Exists(_) | UsccTaken => C::AlreadyExists,
             AlreadySigned => C::AlreadySigned,

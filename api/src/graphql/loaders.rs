@@ -186,7 +186,7 @@ impl Loader<PerformanceKey> for AppLoader {
     async fn load(&self, keys: &[PerformanceKey]) -> LoadResult<PerformanceKey, Self::Value> {
         super::gate::batch_started();
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let all = crate::service::breakdown::performance(&self.db, &ids).await?;
+        let all = crate::service::breakdown::performance(&self.db, &ids, self.checkup.today).await?;
         Ok(all.into_iter().map(|(id, p)| (PerformanceKey(id), p)).collect())
     }
 }

@@ -335,6 +335,7 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
             department_id: Set((h(i, 35) % 7 != 6).then(|| pick(&departments, i, 36))),
             campaign_id: Set(Some(campaign)),
             responsible_person: Set((h(i, 37) % 6 == 2).then(|| pick(&["王海涛", "李雯", "赵磊"], i, 38).to_string())),
+            responsible_staff_id: Set(None),
             is_high_tech: Set(h(i, 39) % 3 == 1),
             is_foreign_invested: Set(p.foreign),
             is_published: Set(catalogue || p.slot % 4 == 0),
@@ -412,17 +413,17 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
     rows += bulk::<lead::Entity, _>(db, leads, &bar, "leads", |i, out| {
         let name =
             format!("{}{}{}科技有限公司", pick(CN_PREFIXES, i, 43), pick(CN_WORDS, i, 44), pick(CN_WORDS, i, 45));
-        let created = at(date(2026, 1, 1) + Duration::days((h(i, 46) % 329) as i64), i);
+        let submitted_on = date(2026, 1, 1) + Duration::days((h(i, 46) % 329) as i64);
+        let created = at(submitted_on, i);
+        let status =
+            pick(&[LeadStatus::Submitted, LeadStatus::UnderReview, LeadStatus::Accepted, LeadStatus::Rejected], i, 48);
+        let decided = matches!(status, LeadStatus::Accepted | LeadStatus::Rejected);
         out.push(lead::ActiveModel {
             id: Set(i as i64 + 1),
             partner_id: Set(partners[(i % PARTNERS as u64) as usize]),
             idempotency_key: Set(format!("scale-{i}")),
             request_hash: Set(format!("{:064x}", h(i, 47))),
-            status: Set(pick(
-                &[LeadStatus::Submitted, LeadStatus::UnderReview, LeadStatus::Accepted, LeadStatus::Rejected],
-                i,
-                48,
-            )),
+            status: Set(status),
             search_name: Set(fold(&name)),
             dedupe_key: Set(dedupe_key(&name)),
             enterprise_name: Set(name),
@@ -446,6 +447,7 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
             respond_due_on: Set(None),
             decide_due_on: Set(None),
             feedback_due_on: Set(None),
+            decided_on: Set(decided.then(|| submitted_on + Duration::days((h(i, 51) % 10) as i64))),
             created_at: Set(created),
             updated_at: Set(created),
         });

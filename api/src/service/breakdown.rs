@@ -60,13 +60,23 @@ pub fn rank(scores: &[Option<f64>]) -> Vec<Option<i32>> {
     scores.iter().map(|s| s.map(|s| 1 + scores.iter().filter(|o| o.is_some_and(|o| o > s)).count() as i32)).collect()
 }
 
+/// A person's share of a department's quota: a staff member's (matched on
+/// projects' `responsible_staff_id`) or, deprecated, a free-text name's
+/// (matched on the `responsible_person` of projects without a staff member).
 #[derive(Debug, Clone)]
 pub struct PersonRow {
     pub person: String,
+    pub staff_member_id: Option<i64>,
     pub target: Target,
     pub actual: Actual,
     pub score: Option<f64>,
+    /// Among the department's persons, as departments are ranked.
+    pub rank: Option<i32>,
 }
+
+/// Who answers for a project in the person rows: its staff member, else its
+/// free-text name.
+type Responsible = (Option<i64>, Option<String>);
 
 #[derive(Debug, Clone)]
 pub struct DepartmentRow {
@@ -192,14 +202,16 @@ pub async fn breakdowns(
 
     // Actuals per campaign, department and responsible person.
     let sql = format!(
-        "SELECT a.campaign_id AS c, p.department_id AS d, p.responsible_person AS r, {COUNT} AS n, {INVESTMENT} AS x, {FOREIGN} AS y \
+        "SELECT a.campaign_id AS c, p.department_id AS d, p.responsible_staff_id AS s, p.responsible_person AS r, \
+         {COUNT} AS n, {INVESTMENT} AS x, {FOREIGN} AS y \
          FROM agreements a JOIN projects p ON p.id = a.project_id WHERE a.campaign_id IN ({{ids}}) \
-         GROUP BY a.campaign_id, p.department_id, p.responsible_person"
+         GROUP BY a.campaign_id, p.department_id, p.responsible_staff_id, p.responsible_person"
     );
-    let mut by_person: HashMap<(i64, Option<i64>), Vec<(Option<String>, Actual)>> = HashMap::new();
+    let mut by_person: HashMap<(i64, Option<i64>), Vec<(Responsible, Actual)>> = HashMap::new();
     for row in db.query_all_raw(statement(db, &sql, campaign_ids)).await? {
         let key = (row.try_get::<i64>("", "c")?, row.try_get::<Option<i64>>("", "d")?);
-        by_person.entry(key).or_default().push((row.try_get("", "r")?, actual(&row)?));
+        let who = (row.try_get("", "s")?, row.try_get("", "r")?);
+        by_person.entry(key).or_default().push((who, actual(&row)?));
     }
     let quotas = quota::Entity::find().filter(quota::Column::CampaignId.is_in(campaign_ids.to_vec())).all(db).await?;
     let departments = department::Entity::find().order_by_asc(department::Column::Name).all(db).await?;
@@ -214,21 +226,39 @@ pub async fn breakdowns(
             }
             let of = |q: &&quota::Model| q.campaign_id == campaign_id && Some(q.department_id) == id;
             let target = quotas.iter().filter(of).find(|q| q.person.is_empty()).map(target_of);
-            let persons: Vec<PersonRow> = quotas
+            let mut persons: Vec<PersonRow> = quotas
                 .iter()
                 .filter(of)
-                .filter(|q| !q.person.is_empty())
+                .filter(|q| q.staff_member_id.is_some() || !q.person.is_empty())
                 .map(|q| {
                     let mut actual = Actual::default();
-                    for (who, a) in &people {
-                        if who.as_deref() == Some(q.person.as_str()) {
+                    for ((staff, name), a) in &people {
+                        let answers = match q.staff_member_id {
+                            Some(id) => *staff == Some(id),
+                            None => staff.is_none() && name.as_deref() == Some(q.person.as_str()),
+                        };
+                        if answers {
                             actual += *a;
                         }
                     }
-                    let target = target_of(&q);
-                    PersonRow { person: q.person.clone(), target, actual, score: score(&actual, &target) }
+                    let target = target_of(q);
+                    PersonRow {
+                        person: q.person.clone(),
+                        staff_member_id: q.staff_member_id,
+                        target,
+                        actual,
+                        score: score(&actual, &target),
+                        rank: None,
+                    }
                 })
                 .collect();
+            let ranks = rank(&persons.iter().map(|p| p.score).collect::<Vec<_>>());
+            for (p, r) in persons.iter_mut().zip(ranks) {
+                p.rank = r;
+            }
+            persons.sort_by(|a, b| {
+                (a.rank.is_none(), a.rank).cmp(&(b.rank.is_none(), b.rank)).then(a.person.cmp(&b.person))
+            });
             let supervision = supervised.get(&id).copied().unwrap_or_default();
             // The row of projects without a department appears only when it has
             // agreements or something to supervise.
@@ -330,24 +360,42 @@ pub struct Performance {
     pub rejected: i64,
     pub duplicate: i64,
     pub converted: i64,
+    /// Leads the partner was owed an answer on: decided, or undecided past
+    /// their feedback date (leads without deadlines and withdrawn ones aside).
+    pub answers_due: i64,
+    /// Of those, the ones decided by their feedback date.
+    pub answered_on_time: i64,
     pub projects_signed: i64,
     pub signed_investment: Money,
 }
 
-/// Each partner's performance: two GROUP BY statements for any number of partners.
-pub async fn performance(db: &DatabaseConnection, partner_ids: &[i64]) -> AppResult<HashMap<i64, Performance>> {
+/// Each partner's performance on the office's date `today`: two GROUP BY
+/// statements for any number of partners.
+pub async fn performance(
+    db: &DatabaseConnection,
+    partner_ids: &[i64],
+    today: NaiveDate,
+) -> AppResult<HashMap<i64, Performance>> {
     let mut out: HashMap<i64, Performance> = partner_ids.iter().map(|id| (*id, Performance::default())).collect();
     if partner_ids.is_empty() {
         return Ok(out);
     }
     let count = |cond: &str| format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)");
+    // A date literal compares with DATE columns on PostgreSQL and with ISO text on SQLite.
+    let today = today.format("'%Y-%m-%d'");
     let sql = format!(
-        "SELECT partner_id AS p, COUNT(*) AS submitted, {} AS accepted, {} AS rejected, {} AS duplicate, {} AS converted \
+        "SELECT partner_id AS p, COUNT(*) AS submitted, {} AS accepted, {} AS rejected, {} AS duplicate, {} AS converted, \
+         {} AS due, {} AS on_time \
          FROM leads WHERE partner_id IN ({{ids}}) GROUP BY partner_id",
         count("status = 'ACCEPTED'"),
         count("status = 'REJECTED'"),
         count("status = 'DUPLICATE'"),
         count("project_id IS NOT NULL"),
+        count(&format!(
+            "feedback_due_on IS NOT NULL AND (decided_on IS NOT NULL \
+             OR (status IN ('SUBMITTED', 'UNDER_REVIEW') AND feedback_due_on < {today}))"
+        )),
+        count("feedback_due_on IS NOT NULL AND decided_on <= feedback_due_on"),
     );
     for row in db.query_all_raw(statement(db, &sql, partner_ids)).await? {
         let p: i64 = row.try_get("", "p")?;
@@ -357,6 +405,8 @@ pub async fn performance(db: &DatabaseConnection, partner_ids: &[i64]) -> AppRes
         e.rejected = row.try_get("", "rejected")?;
         e.duplicate = row.try_get("", "duplicate")?;
         e.converted = row.try_get("", "converted")?;
+        e.answers_due = row.try_get("", "due")?;
+        e.answered_on_time = row.try_get("", "on_time")?;
     }
     let sql = "SELECT p.source_partner_id AS p, COUNT(DISTINCT p.id) AS n, \
          CAST(COALESCE(SUM(a.total_investment_fen), 0) AS BIGINT) AS x \

@@ -221,6 +221,7 @@ mod tests {
             department_id: None,
             campaign_id: None,
             responsible_person: None,
+            responsible_staff_id: None,
             is_high_tech: false,
             is_foreign_invested: false,
             is_published: true,

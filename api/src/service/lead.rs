@@ -92,6 +92,8 @@ const DUPLICATE_REASON: &str = "该企业已在本市招商库中，或已有其
 /// submission, in the office's calendar days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadlines {
+    /// The office's date of submission.
+    pub submitted_on: NaiveDate,
     pub respond_due_on: NaiveDate,
     pub decide_due_on: NaiveDate,
     pub feedback_due_on: NaiveDate,
@@ -102,7 +104,12 @@ impl Deadlines {
     /// `feedback` days later.
     pub fn from(today: NaiveDate, (respond, decide, feedback): (u32, u32, u32)) -> Self {
         let after = |days: u32| today + chrono::Duration::days(days.into());
-        Deadlines { respond_due_on: after(respond), decide_due_on: after(decide), feedback_due_on: after(feedback) }
+        Deadlines {
+            submitted_on: today,
+            respond_due_on: after(respond),
+            decide_due_on: after(decide),
+            feedback_due_on: after(feedback),
+        }
     }
 }
 
@@ -207,6 +214,7 @@ pub async fn submit(
             m.reason = Set(Some(DUPLICATE_REASON.into()));
             m.duplicate_of_lead_id = Set(lead_id);
             m.duplicate_of_enterprise_id = Set(enterprise_id);
+            m.decided_on = Set(Some(deadlines.submitted_on));
             m.update(&txn).await?
         }
         None => created,
@@ -254,6 +262,8 @@ pub struct ReviewLead {
     pub internal_note: Option<String>,
     /// A lead or an enterprise the reviewed lead duplicates: (lead, enterprise).
     pub duplicate_of: (Option<i64>, Option<i64>),
+    /// The office's date: a decision records it as `decided_on`.
+    pub today: NaiveDate,
 }
 
 /// `reviewLead`: SUBMITTED → UNDER_REVIEW; SUBMITTED or UNDER_REVIEW → ACCEPTED,
@@ -301,6 +311,9 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, cmd: ReviewLead) -> 
     if cmd.internal_note.is_some() {
         m.internal_note = Set(cmd.internal_note.clone());
     }
+    if cmd.decision != Decision::StartReview {
+        m.decided_on = Set(Some(cmd.today));
+    }
     m.updated_at = Set(now());
     let after = m.update(&txn).await?;
     audit::record(&txn, actor, "reviewLead", "Lead", after.id, Some(&before), Some(&after)).await?;
@@ -318,6 +331,7 @@ pub struct ConvertLead {
     pub department_id: Option<i64>,
     pub campaign_id: Option<i64>,
     pub responsible_person: Option<String>,
+    pub responsible_staff_id: Option<i64>,
 }
 
 /// `convertLead`: an accepted lead becomes a target enterprise (new, or an
@@ -343,6 +357,7 @@ pub async fn convert(
         ],
     )
     .await?;
+    super::staff_member::check_active(&txn, "responsible_staff_id", cmd.responsible_staff_id).await?;
     let Some(sector_id) = cmd.sector_id.or(lead.sector_id) else {
         return Err(refuse("sector_id", Problem::SectorRequired));
     };
@@ -398,6 +413,7 @@ pub async fn convert(
         department_id: Set(cmd.department_id),
         campaign_id: Set(cmd.campaign_id),
         responsible_person: Set(cmd.responsible_person),
+        responsible_staff_id: Set(cmd.responsible_staff_id),
         is_high_tech: Set(false),
         is_foreign_invested: Set(enterprise.is_foreign_invested),
         is_published: Set(false),
@@ -437,7 +453,9 @@ pub async fn convert(
 }
 
 /// `assignLead`: staff hand an undecided lead to a department (and one of its
-/// people).
+/// people). Assigning a SUBMITTED lead is the office's response: it goes
+/// UNDER_REVIEW, and its partner hears of it (`LEAD_STATUS_CHANGED`);
+/// reassigning changes nothing the partner sees and raises nothing.
 pub async fn assign(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -458,9 +476,13 @@ pub async fn assign(
     m.assigned_department_id = Set(Some(department_id));
     m.assignee_id = Set(assignee_id);
     m.assigned_at = Set(Some(t));
+    if before.status == LeadStatus::Submitted {
+        m.status = Set(LeadStatus::UnderReview);
+    }
     m.updated_at = Set(t);
     let after = m.update(&txn).await?;
     audit::record(&txn, actor, "assignLead", "Lead", after.id, Some(&before), Some(&after)).await?;
+    super::outbox::lead_status_changed(&txn, before.status, &after).await?;
     txn.commit().await?;
     Ok(after)
 }

@@ -179,6 +179,7 @@ pub struct ProjectFields {
     pub department_id: Patch<i64>,
     pub park_id: Patch<i64>,
     pub responsible_person: Patch<String>,
+    pub responsible_staff_id: Patch<i64>,
     pub is_high_tech: Option<bool>,
     pub is_foreign_invested: Option<bool>,
     pub is_published: Option<bool>,
@@ -210,6 +211,7 @@ pub async fn create_project(
         Claimed::Fresh(txn, c) => (txn, c),
     };
     check_refs(&txn, &f.refs()).await?;
+    super::staff_member::check_active(&txn, "responsible_staff_id", f.responsible_staff_id.set().copied()).await?;
     let planned = f.planned_investment.unwrap_or_default();
     let foreign = f.foreign_capital.unwrap_or_default();
     if foreign > planned {
@@ -230,6 +232,7 @@ pub async fn create_project(
         department_id: Set(f.department_id.value()),
         campaign_id: Set(f.campaign_id.value()),
         responsible_person: Set(f.responsible_person.value()),
+        responsible_staff_id: Set(f.responsible_staff_id.value()),
         is_high_tech: Set(f.is_high_tech.unwrap_or(false)),
         is_foreign_invested: Set(f.is_foreign_invested.unwrap_or(foreign > Money::ZERO)),
         is_published: Set(f.is_published.unwrap_or(false)),
@@ -261,6 +264,7 @@ pub async fn update_project(
     let current = super::tx::locked::<project::Entity>(&txn, id, "project_id", Noun::Project).await?;
     check_fresh(current.updated_at, expected)?;
     check_refs(&txn, &f.refs()).await?;
+    super::staff_member::check_active(&txn, "responsible_staff_id", f.responsible_staff_id.set().copied()).await?;
     let planned = f.planned_investment.map(Money::fen).unwrap_or(current.planned_investment_fen);
     let foreign = f.foreign_capital.map(Money::fen).unwrap_or(current.foreign_capital_fen);
     if foreign > planned {
@@ -280,7 +284,16 @@ pub async fn update_project(
         ($($field:ident),*) => {$( f.$field.write_to(&mut m.$field); )*};
     }
     set!(sector_id, is_high_tech, is_foreign_invested, is_published);
-    patch!(description, enterprise_id, campaign_id, department_id, park_id, responsible_person, notes);
+    patch!(
+        description,
+        enterprise_id,
+        campaign_id,
+        department_id,
+        park_id,
+        responsible_person,
+        responsible_staff_id,
+        notes
+    );
     guarded_update::<project::Entity, _, _>(
         &txn,
         m,

@@ -150,17 +150,38 @@ pub(crate) async fn check_assignment<C: ConnectionTrait>(
     department_id: i64,
     assignee_id: Option<i64>,
 ) -> WriteResult<()> {
-    let refs =
-        [("department_id", Some(department_id), Ref::Department), ("assignee_id", assignee_id, Ref::StaffMember)];
+    check_member(db, department_id, ("assignee_id", assignee_id)).await.map(|_| ())
+}
+
+/// [`check_assignment`] with the person at any field: the department exists
+/// and the staff member named at `field` is an active member of it; answers
+/// the staff member.
+pub(crate) async fn check_member<C: ConnectionTrait>(
+    db: &C,
+    department_id: i64,
+    (field, staff_member_id): (&str, Option<i64>),
+) -> WriteResult<Option<staff_member::Model>> {
+    let refs = [("department_id", Some(department_id), Ref::Department), (field, staff_member_id, Ref::StaffMember)];
     check_refs(db, &refs).await?;
-    if let Some(id) = assignee_id {
-        match staff_member::Entity::find_by_id(id).one(db).await? {
-            Some(s) if !s.is_active => return Err(refuse("assignee_id", Problem::StaffInactive)),
-            Some(s) if s.department_id != department_id => {
-                return Err(refuse("assignee_id", Problem::AssigneeOutsideDepartment));
-            }
-            _ => {}
-        }
+    let Some(id) = staff_member_id else { return Ok(None) };
+    match staff_member::Entity::find_by_id(id).one(db).await? {
+        Some(s) if !s.is_active => Err(refuse(field, Problem::StaffInactive)),
+        Some(s) if s.department_id != department_id => Err(refuse(field, Problem::AssigneeOutsideDepartment)),
+        found => Ok(found),
     }
-    Ok(())
+}
+
+/// The staff member named at `field` exists and is active (a project's
+/// responsible person may be of another department than the project).
+pub(crate) async fn check_active<C: ConnectionTrait>(
+    db: &C,
+    field: &str,
+    staff_member_id: Option<i64>,
+) -> WriteResult<()> {
+    let Some(id) = staff_member_id else { return Ok(()) };
+    match staff_member::Entity::find_by_id(id).one(db).await? {
+        None => Err(refuse(field, Problem::NotFound(Noun::StaffMember))),
+        Some(s) if !s.is_active => Err(refuse(field, Problem::StaffInactive)),
+        Some(_) => Ok(()),
+    }
 }

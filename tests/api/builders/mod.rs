@@ -151,6 +151,7 @@ impl<'a> Build<'a> {
             campaign_id: campaign,
             department_id: department,
             person: person.into(),
+            staff_member_id: None,
             target_agreements: agreements,
             target_investment: yuan(investment),
             target_foreign_capital: Money::ZERO,
@@ -242,6 +243,7 @@ impl<'a> Build<'a> {
             reason: (decision == Decision::Reject).then(|| "不符合产业导向".into()),
             internal_note: Some("staff only".into()),
             duplicate_of: (None, None),
+            today: chrono::Utc::now().date_naive(),
         };
         done("a review", api::service::lead::review(self.db, &self.actor, review(Decision::StartReview)).await);
         done("a decision", api::service::lead::review(self.db, &self.actor, review(decision)).await)
@@ -259,6 +261,7 @@ impl<'a> Build<'a> {
             department_id: None,
             campaign_id: campaign,
             responsible_person: None,
+            responsible_staff_id: None,
         };
         done("a conversion", api::service::lead::convert(self.db, &self.actor, cmd).await).1
     }

@@ -77,8 +77,12 @@ pub struct SetDepartmentQuotaInput {
     pub campaign_id: ID,
     /// The department.
     pub department_id: ID,
-    /// A responsible person in the department, for a quota split per person.
+    /// A person's name, for a quota split per person. Deprecated: name the
+    /// person as `staffMemberId`; giving both is `OUT_OF_RANGE`.
     pub person: Option<String>,
+    /// The staff member (of this department, active) whose share this is, for
+    /// a quota split per person.
+    pub staff_member_id: Option<ID>,
     /// Target number of signed agreements.
     pub target_agreements: i32,
     /// Target total investment in yuan.
@@ -168,6 +172,7 @@ impl CampaignMutation {
             campaign_id: c.id("campaignId", &input.campaign_id, Noun::Campaign),
             department_id: c.id("departmentId", &input.department_id, Noun::Department),
             person: c.optional_text("person", input.person.as_deref(), 100).unwrap_or_default(),
+            staff_member_id: c.optional_id("staffMemberId", &input.staff_member_id, Noun::StaffMember),
             target_agreements: target(&mut c, "targetAgreements", Some(input.target_agreements)).unwrap_or(0),
             target_investment: c.money("targetInvestment", &input.target_investment),
             target_foreign_capital: c.money("targetForeignCapital", &input.target_foreign_capital),

@@ -116,8 +116,13 @@ pub struct ConvertLeadInput {
     pub department_id: Option<ID>,
     /// The campaign it is worked under.
     pub campaign_id: Option<ID>,
-    /// The responsible person.
+    /// The responsible person's name.
+    #[graphql(
+        deprecation = "Name a staff member as `responsibleStaffId`; free text cannot be ranked or held to account."
+    )]
     pub responsible_person: Option<String>,
+    /// The project's responsible staff member (active; any department).
+    pub responsible_staff_id: Option<ID>,
 }
 
 /// The answer to `convertLead`.
@@ -239,6 +244,7 @@ impl LeadMutation {
             reason: c.optional_text("reason", input.reason.as_deref(), MAX_TEXT),
             internal_note: c.optional_text("internalNote", input.internal_note.as_deref(), MAX_TEXT),
             duplicate_of,
+            today: ctx.state().today(),
         };
         let actor = ctx.request().actor();
         let result = checked(c, || svc::review(ctx.db(), &actor, cmd)).await;
@@ -259,6 +265,7 @@ impl LeadMutation {
             department_id: c.optional_id("departmentId", &input.department_id, Noun::Department),
             campaign_id: c.optional_id("campaignId", &input.campaign_id, Noun::Campaign),
             responsible_person: c.optional_text("responsiblePerson", input.responsible_person.as_deref(), 100),
+            responsible_staff_id: c.optional_id("responsibleStaffId", &input.responsible_staff_id, Noun::StaffMember),
         };
         let actor = ctx.request().actor();
         let result = checked(c, || svc::convert(ctx.db(), &actor, cmd)).await;

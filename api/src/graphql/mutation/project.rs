@@ -39,8 +39,13 @@ pub struct CreateProjectInput {
     pub department_id: Option<ID>,
     /// The park where it lands.
     pub park_id: Option<ID>,
-    /// The responsible person.
+    /// The responsible person's name.
+    #[graphql(
+        deprecation = "Name a staff member as `responsibleStaffId`; free text cannot be ranked or held to account."
+    )]
     pub responsible_person: Option<String>,
+    /// The responsible staff member (active; any department).
+    pub responsible_staff_id: Option<ID>,
     /// In the public catalogue.
     pub is_published: Option<bool>,
     /// What the project is.
@@ -81,8 +86,13 @@ pub struct UpdateProjectInput {
     pub department_id: MaybeUndefined<ID>,
     /// The park.
     pub park_id: MaybeUndefined<ID>,
-    /// The responsible person.
+    /// The responsible person's name.
+    #[graphql(
+        deprecation = "Name a staff member as `responsibleStaffId`; free text cannot be ranked or held to account."
+    )]
     pub responsible_person: MaybeUndefined<String>,
+    /// The responsible staff member (active; any department); `null` clears it.
+    pub responsible_staff_id: MaybeUndefined<ID>,
     /// In the public catalogue.
     pub is_published: Option<bool>,
     /// What the project is.
@@ -141,6 +151,9 @@ impl TryFrom<&CreateProjectInput> for ProjectFields {
             department_id: c.optional_id("departmentId", &input.department_id, Noun::Department).into(),
             park_id: c.optional_id("parkId", &input.park_id, Noun::Park).into(),
             responsible_person: c.optional_text("responsiblePerson", input.responsible_person.as_deref(), 100).into(),
+            responsible_staff_id: c
+                .optional_id("responsibleStaffId", &input.responsible_staff_id, Noun::StaffMember)
+                .into(),
             is_high_tech: input.is_high_tech,
             is_foreign_invested: input.is_foreign_invested,
             is_published: input.is_published,
@@ -167,6 +180,7 @@ impl TryFrom<&UpdateProjectInput> for Change<ProjectFields> {
             department_id: c.patch_id("departmentId", &input.department_id, Noun::Department),
             park_id: c.patch_id("parkId", &input.park_id, Noun::Park),
             responsible_person: c.patch_text("responsiblePerson", &input.responsible_person, 100),
+            responsible_staff_id: c.patch_id("responsibleStaffId", &input.responsible_staff_id, Noun::StaffMember),
             is_high_tech: input.is_high_tech,
             is_foreign_invested: input.is_foreign_invested,
             is_published: input.is_published,

@@ -45,7 +45,9 @@ fn referenced_type(column: &str) -> Option<&'static str> {
         "lead_id" | "duplicate_of_lead_id" => "Lead",
         "webhook_id" => "Webhook",
         "key_id" | "actor_key_id" | "changed_by_key_id" => "ApiKey",
-        "staff_member_id" | "actor_staff_id" | "changed_by_staff_id" | "assignee_id" => "StaffMember",
+        "staff_member_id" | "actor_staff_id" | "changed_by_staff_id" | "assignee_id" | "responsible_staff_id" => {
+            "StaffMember"
+        }
         _ => return None,
     })
 }

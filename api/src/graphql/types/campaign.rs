@@ -1,11 +1,12 @@
 //! `Campaign`, its quotas and its report.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use entity::{campaign, department, quota};
+use entity::{campaign, department, quota, staff_member};
 
 use super::catalog::{Department, Sector};
 use super::incentive::Event;
 use super::report::{DepartmentResult, SectorResult, WeekResult};
+use super::staff_member::StaffMember;
 use super::{load, page};
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
@@ -209,9 +210,15 @@ impl Quota {
     async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
         load::<department::Entity, _>(ctx, Some(self.0.department_id), Department).await
     }
-    /// The responsible person, for a quota split per person; null for the department's own.
+    /// The person's name, for a quota split per person (the staff member's
+    /// name when it names one); null for the department's own.
     async fn person(&self) -> Option<&str> {
         Some(self.0.person.as_str()).filter(|p| !p.is_empty())
+    }
+    /// The staff member whose share this is; null for the department's own
+    /// quota and for one split by free-text name.
+    async fn staff_member(&self, ctx: &Context<'_>) -> Result<Option<StaffMember>> {
+        load::<staff_member::Entity, _>(ctx, self.0.staff_member_id, StaffMember).await
     }
     /// Target number of signed agreements.
     async fn target_agreements(&self) -> i32 {

@@ -103,9 +103,20 @@ impl Project {
     async fn campaign(&self, ctx: &Context<'_>) -> Result<Option<Campaign>> {
         load::<campaign::Entity, _>(ctx, Self::internal(ctx, self.0.campaign_id).flatten(), Campaign).await
     }
-    /// The responsible person (staff only).
-    async fn responsible_person(&self, ctx: &Context<'_>) -> Option<&str> {
-        Self::internal(ctx, self.0.responsible_person.as_deref()).flatten()
+    /// The responsible person's name (staff only): the free text given, else
+    /// the responsible staff member's name.
+    #[graphql(deprecation = "Use `responsibleStaff`; free text cannot be ranked or held to account.")]
+    async fn responsible_person(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if let Some(name) = Self::internal(ctx, self.0.responsible_person.clone()).flatten() {
+            return Ok(Some(name));
+        }
+        let staff = load::<staff_member::Entity, _>(ctx, self.0.responsible_staff_id, |m| m.name).await?;
+        Ok(staff)
+    }
+    /// The staff member responsible for it (staff only): their person row in
+    /// the report counts its agreements.
+    async fn responsible_staff(&self, ctx: &Context<'_>) -> Result<Option<StaffMember>> {
+        load::<staff_member::Entity, _>(ctx, self.0.responsible_staff_id, StaffMember).await
     }
     /// Internal notes (staff only).
     async fn notes(&self, ctx: &Context<'_>) -> Option<&str> {

@@ -2,10 +2,11 @@
 //! and a partner's performance.
 
 use async_graphql::{Context, Object, Result, SimpleObject};
-use entity::sector;
+use entity::{sector, staff_member};
 
 use super::catalog::{Department, Sector};
 use super::load;
+use super::staff_member::StaffMember;
 use crate::graphql::scalars::{Date, Decimal};
 use crate::service::breakdown::{DepartmentRow, Performance, PersonRow, SectorRow, WeekRow};
 
@@ -55,7 +56,6 @@ impl DepartmentResult {
     async fn rank(&self) -> Option<i32> {
         self.0.rank
     }
-    /// The department's quota split per responsible person, matched on projects'
     /// Its projects at RED health today (督办), whatever the campaign.
     async fn red_projects(&self) -> i64 {
         self.0.supervision.red_projects
@@ -72,7 +72,10 @@ impl DepartmentResult {
     async fn overdue_leads(&self) -> i64 {
         self.0.supervision.overdue_leads
     }
-    /// `responsiblePerson`.
+    /// The department's quota split per person, in rank order (unranked last,
+    /// by name): each staff member's share matched on projects'
+    /// `responsibleStaff`, a free-text name's (deprecated) on the
+    /// `responsiblePerson` of projects without one.
     async fn persons(&self) -> Vec<PersonResult> {
         self.0.persons.iter().cloned().map(PersonResult).collect()
     }
@@ -84,9 +87,14 @@ pub struct PersonResult(pub PersonRow);
 /// A responsible person's result against their share of a department's quota.
 #[Object]
 impl PersonResult {
-    /// The person, as named on projects' `responsiblePerson`.
+    /// The person's name (the staff member's, where the quota names one).
     async fn person(&self) -> &str {
         &self.0.person
+    }
+    /// The staff member whose share this is; null for a quota split by
+    /// free-text name.
+    async fn staff_member(&self, ctx: &Context<'_>) -> Result<Option<StaffMember>> {
+        load::<staff_member::Entity, _>(ctx, self.0.staff_member_id, StaffMember).await
     }
     /// Target number of agreements.
     async fn target_agreements(&self) -> i32 {
@@ -104,9 +112,23 @@ impl PersonResult {
     async fn total_investment(&self) -> Decimal {
         self.0.actual.investment.into()
     }
-    /// The score, as for a department.
+    /// Target foreign capital.
+    async fn target_foreign_capital(&self) -> Decimal {
+        self.0.target.foreign_capital.into()
+    }
+    /// Foreign capital of the person's projects' agreements.
+    async fn foreign_capital(&self) -> Decimal {
+        self.0.actual.foreign_capital.into()
+    }
+    /// The score, as for a department: 1.0 = share met; null with both
+    /// targets 0.
     async fn score(&self) -> Option<f64> {
         self.0.score
+    }
+    /// 1 = best score among the department's persons (ties share a rank);
+    /// null when unscored.
+    async fn rank(&self) -> Option<i32> {
+        self.0.rank
     }
 }
 
@@ -187,6 +209,14 @@ pub struct PartnerPerformance {
     pub leads_duplicate: i32,
     /// Leads converted into projects.
     pub leads_converted: i32,
+    /// Leads it was owed an answer on by today: decided, or undecided past
+    /// their `feedbackDueOn` (withdrawn leads aside).
+    pub leads_due_for_answer: i32,
+    /// Of those, the ones decided on or before their `feedbackDueOn`.
+    pub leads_answered_on_time: i32,
+    /// `leadsAnsweredOnTime ÷ leadsDueForAnswer`, the city's promise to its
+    /// partners kept; null when none was due.
+    pub on_time_answer_rate: Option<f64>,
     /// Projects from its leads that have signed.
     pub projects_signed: i32,
     /// The total investment of those projects' agreements.
@@ -201,6 +231,9 @@ impl From<Performance> for PartnerPerformance {
             leads_rejected: p.rejected as i32,
             leads_duplicate: p.duplicate as i32,
             leads_converted: p.converted as i32,
+            leads_due_for_answer: p.answers_due as i32,
+            leads_answered_on_time: p.answered_on_time as i32,
+            on_time_answer_rate: (p.answers_due > 0).then(|| p.answered_on_time as f64 / p.answers_due as f64),
             projects_signed: p.projects_signed as i32,
             signed_investment: p.signed_investment.into(),
         }

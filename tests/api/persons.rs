@@ -1,0 +1,160 @@
+//! Persons as staff members: a project's responsible staff member, quotas per
+//! staff member, and the report's person rows scored and ranked.
+
+use entity::enums::{AgreementKind, ProjectStage, Role};
+use serde_json::{Value, json};
+
+use crate::builders::Build;
+use crate::helpers::{Fixtures, TestApp, assert_user_error, gid, mutate, payload, spawn_app};
+
+const YI: i64 = 100_000_000 * 100;
+const QUOTA: &str = "quota { id person staffMember { name } targetAgreements } userErrors { field code message }";
+
+async fn staff_member(app: &TestApp, admin: &str, name: &str, department: i64) -> Value {
+    let input = json!({ "name": name, "departmentId": gid("Department", department) });
+    let r = mutate(app, Some(admin), "createStaffMember", input, "staffMember { id } userErrors { code }").await;
+    let p = payload(&r, "createStaffMember");
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    p["staffMember"]["id"].clone()
+}
+
+/// `setDepartmentQuota` over HTTP: (agreements, investment in 亿) for `who`
+/// (`{}` for the department's own, `{ staffMemberId }` or `{ person }`).
+async fn set_quota(app: &TestApp, admin: &str, campaign: i64, department: i64, who: Value, n: i32, yi: i64) -> Value {
+    let mut input = json!({
+        "campaignId": gid("Campaign", campaign),
+        "departmentId": gid("Department", department),
+        "targetAgreements": n,
+        "targetInvestment": format!("{}", yi * 100_000_000),
+        "targetForeignCapital": "0",
+    });
+    for (k, v) in who.as_object().expect("who").clone() {
+        input[k] = v;
+    }
+    payload(&mutate(app, Some(admin), "setDepartmentQuota", input, QUOTA).await, "setDepartmentQuota").clone()
+}
+
+/// A signed project of `department` whose person is `responsible` (fields of
+/// `updateProject`), with a primary contract of `total_fen`.
+async fn signed(app: &TestApp, staff: &str, campaign: i64, department: i64, responsible: Value, total_fen: i64) -> i64 {
+    let f = Fixtures { db: &app.db };
+    let p = f.project(&format!("项目{total_fen}{responsible}"), total_fen, true, None, Some(campaign)).await;
+    Build::new(&app.db).assign(p, Some(department), None, ProjectStage::Negotiating).await;
+    let mut input = json!({ "projectId": gid("Project", p) });
+    for (k, v) in responsible.as_object().expect("fields").clone() {
+        input[k] = v;
+    }
+    let r = mutate(app, Some(staff), "updateProject", input, "userErrors { field code }").await;
+    assert_eq!(payload(&r, "updateProject")["userErrors"], json!([]), "{}", r.body);
+    f.agreement(p, campaign, AgreementKind::Contract, "2026-11-10", total_fen, 0, true).await;
+    p
+}
+
+#[tokio::test]
+async fn persons_are_staff_members_scored_and_ranked_within_their_department() {
+    let app = spawn_app().await;
+    let f = Fixtures { db: &app.db };
+    let build = Build::new(&app.db);
+    let (admin, staff) = (app.key(Role::Admin, None).await, app.key(Role::Staff, None).await);
+    let c = f.campaign("11月", "2026-11-01", "2026-11-30", (10, 10 * YI, 0)).await;
+    let zone = build.department("高新区").await.id;
+    let (wang, li) = (staff_member(&app, &admin, "王海涛", zone).await, staff_member(&app, &admin, "李雯", zone).await);
+
+    set_quota(&app, &admin, c, zone, json!({}), 4, 4).await;
+    let q = set_quota(&app, &admin, c, zone, json!({ "staffMemberId": wang }), 2, 2).await;
+    assert_eq!((&q["quota"]["person"], &q["quota"]["staffMember"]["name"]), (&json!("王海涛"), &json!("王海涛")));
+    set_quota(&app, &admin, c, zone, json!({ "staffMemberId": li }), 1, 1).await;
+    let legacy = set_quota(&app, &admin, c, zone, json!({ "person": "赵磊" }), 1, 1).await;
+    assert_eq!(legacy["quota"]["staffMember"], Value::Null);
+    // Setting a staff member's quota again replaces it.
+    let again = set_quota(&app, &admin, c, zone, json!({ "staffMemberId": wang }), 2, 2).await;
+    assert_eq!(again["quota"]["id"], q["quota"]["id"]);
+
+    let mine = signed(&app, &staff, c, zone, json!({ "responsibleStaffId": wang }), YI).await;
+    signed(&app, &staff, c, zone, json!({ "responsibleStaffId": li }), YI).await;
+    signed(&app, &staff, c, zone, json!({ "responsiblePerson": "赵磊" }), YI / 2).await;
+    // A free-text name is not the staff member of the same name.
+    signed(&app, &staff, c, zone, json!({ "responsiblePerson": "王海涛" }), YI).await;
+
+    let query = "query($id: ID!) { campaign(id: $id) { report { byDepartment { department { name } agreementsSigned
+        persons { person staffMember { name } agreementsSigned totalInvestment score rank } } } } }";
+    let data = app.query(Some(&staff), query, json!({ "id": gid("Campaign", c) })).await;
+    let row = &data["campaign"]["report"]["byDepartment"][0];
+    assert_eq!((&row["department"]["name"], &row["agreementsSigned"]), (&json!("高新区"), &json!(4)));
+    // 李雯 1/1 and 1亿/1亿 = 1.0; 赵磊 1/1·½ + 0.5/1·½ = 0.75; 王海涛 1/2·½ + 1/2·½ = 0.5.
+    let persons: Vec<(Value, Value, Value, Option<f64>, Value)> = row["persons"]
+        .as_array()
+        .expect("persons")
+        .iter()
+        .map(|p| {
+            let (name, staff, n) =
+                (p["person"].clone(), p["staffMember"]["name"].clone(), p["agreementsSigned"].clone());
+            (name, staff, n, p["score"].as_f64(), p["rank"].clone())
+        })
+        .collect();
+    assert_eq!(
+        persons,
+        vec![
+            (json!("李雯"), json!("李雯"), json!(1), Some(1.0), json!(1)),
+            (json!("赵磊"), Value::Null, json!(1), Some(0.75), json!(2)),
+            (json!("王海涛"), json!("王海涛"), json!(1), Some(0.5), json!(3)),
+        ]
+    );
+
+    // The project names its staff member; the deprecated name follows it.
+    let q = "query($id: ID!) { node(id: $id) { ... on Project { responsibleStaff { name } responsiblePerson } } }";
+    let id = gid("Project", mine);
+    let seen = app.query(Some(&staff), q, json!({ "id": id })).await;
+    assert_eq!(seen["node"], json!({ "responsibleStaff": { "name": "王海涛" }, "responsiblePerson": "王海涛" }));
+    let pid = build.partner("协会甲").await.id;
+    let partner = app.key(Role::Partner, Some(pid)).await;
+    for key in [None, Some(partner.as_str())] {
+        let seen = app.query(key, q, json!({ "id": id })).await;
+        assert_eq!(seen["node"], json!({ "responsibleStaff": null, "responsiblePerson": null }), "{key:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_persons_quota_names_an_active_staff_member_of_its_department_or_a_name_not_both() {
+    let app = spawn_app().await;
+    let f = Fixtures { db: &app.db };
+    let build = Build::new(&app.db);
+    let (admin, staff) = (app.key(Role::Admin, None).await, app.key(Role::Staff, None).await);
+    let c = f.campaign("11月", "2026-11-01", "2026-11-30", (10, 10 * YI, 0)).await;
+    let (zone, bureau) = (build.department("高新区").await.id, build.department("商务局").await.id);
+    let wang = staff_member(&app, &admin, "王海涛", zone).await;
+
+    let p = set_quota(&app, &admin, c, bureau, json!({ "staffMemberId": wang }), 1, 1).await;
+    assert_user_error(&p, "OUT_OF_RANGE", &["input", "staffMemberId"]);
+    let p = set_quota(&app, &admin, c, zone, json!({ "staffMemberId": wang, "person": "王海涛" }), 1, 1).await;
+    assert_user_error(&p, "OUT_OF_RANGE", &["input", "person"]);
+    let p = set_quota(&app, &admin, c, zone, json!({ "staffMemberId": gid("StaffMember", 999) }), 1, 1).await;
+    assert_user_error(&p, "NOT_FOUND", &["input", "staffMemberId"]);
+    let q = "query($id: ID!) { campaign(id: $id) { quotas { totalCount } } }";
+    let quotas = app.query(Some(&admin), q, json!({ "id": gid("Campaign", c) })).await;
+    assert_eq!(quotas["campaign"]["quotas"]["totalCount"], 0, "a refused quota writes nothing");
+
+    // A departed staff member answers for nothing new.
+    let r = mutate(
+        &app,
+        Some(&admin),
+        "updateStaffMember",
+        json!({ "staffMemberId": wang, "isActive": false }),
+        "userErrors { code }",
+    )
+    .await;
+    assert_eq!(payload(&r, "updateStaffMember")["userErrors"], json!([]));
+    let project = f.project("氢能项目", YI, false, None, Some(c)).await;
+    let input = json!({ "projectId": gid("Project", project), "responsibleStaffId": wang });
+    let r = mutate(
+        &app,
+        Some(&staff),
+        "updateProject",
+        input,
+        "project { responsibleStaff { name } } userErrors { field code }",
+    )
+    .await;
+    assert_user_error(payload(&r, "updateProject"), "FORBIDDEN_TRANSITION", &["input", "responsibleStaffId"]);
+    let p = set_quota(&app, &admin, c, zone, json!({ "staffMemberId": wang }), 1, 1).await;
+    assert_user_error(&p, "FORBIDDEN_TRANSITION", &["input", "staffMemberId"]);
+}
