@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use entity::enums::Role;
+use sea_orm::EntityTrait;
 
 use crate::config::Config;
 use crate::graphql::ids;
@@ -249,11 +250,17 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
                 // same database leaves no trail of live ADMIN keys. Keys go to
                 // standard output only, never to the log.
                 let expires = Utc::now() + chrono::Duration::days(DEMO_KEY_DAYS);
-                let admin = api_keys::create(app.db(), "demo admin", Role::Admin, None, None, Some(expires)).await?;
+                let staff = s.admin_staff_member_id;
+                let admin = api_keys::create(app.db(), "demo admin", Role::Admin, None, staff, Some(expires)).await?;
                 println!();
                 println!("  GraphiQL:        http://{}:{}/graphql", config.listen.ip(), app.port());
                 println!("  demo ADMIN key:  {}", admin.secret);
                 println!("  (send it as the header  Authorization: Bearer {})", admin.secret);
+                if let Some(id) = staff {
+                    let member = entity::staff_member::Entity::find_by_id(id).one(app.db()).await?;
+                    let name = member.map(|m| m.name).unwrap_or_default();
+                    println!("  (bound to the staff member {name}: the changes made with it name them)");
+                }
                 println!(
                     "  (it expires on {}; `zhaoshang keys create --role ADMIN --name me` makes a lasting one)",
                     expires.date_naive()

@@ -158,3 +158,30 @@ async fn a_persons_quota_names_an_active_staff_member_of_its_department_or_a_nam
     let p = set_quota(&app, &admin, c, zone, json!({ "staffMemberId": wang }), 1, 1).await;
     assert_user_error(&p, "FORBIDDEN_TRANSITION", &["input", "staffMemberId"]);
 }
+
+#[tokio::test]
+async fn the_demos_person_rows_are_named_staff_members_with_real_numbers() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let admin = app.key(Role::Admin, None).await;
+    let q = r#"{ campaigns(first: 1, filter: { region: "长三角" }) { nodes { report { byDepartment { department { name }
+        persons { person staffMember { name department { name } } agreementsSigned score rank } } } } } }"#;
+    let data = app.query(Some(&admin), q, json!({})).await;
+    let rows = data["campaigns"]["nodes"][0]["report"]["byDepartment"].as_array().expect("rows").clone();
+    let persons: Vec<&Value> = rows.iter().flat_map(|r| r["persons"].as_array().expect("persons").iter()).collect();
+    assert!(persons.len() >= 2, "{rows:?}");
+    for p in &persons {
+        assert_eq!(p["staffMember"]["name"], p["person"], "{p}");
+    }
+    let row = rows.iter().find(|r| r["persons"].as_array().is_some_and(|p| !p.is_empty())).expect("a split quota");
+    assert_eq!(row["persons"][0]["staffMember"]["department"]["name"], row["department"]["name"]);
+    assert_eq!(row["persons"][0]["rank"], 1);
+    let signed: i64 = persons.iter().map(|p| p["agreementsSigned"].as_i64().expect("count")).sum();
+    assert!(signed > 0, "the demo's persons have signed agreements: {persons:?}");
+
+    let q = "{ projects(first: 100) { nodes { responsibleStaff { name } } } }";
+    let data = app.query(Some(&admin), q, json!({})).await;
+    let named =
+        data["projects"]["nodes"].as_array().expect("nodes").iter().filter(|p| !p["responsibleStaff"].is_null());
+    assert!(named.count() > 0, "the demo's projects name their responsible staff");
+}

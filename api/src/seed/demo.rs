@@ -21,6 +21,8 @@ pub struct DemoSummary {
     pub projects: usize,
     pub enterprises: usize,
     pub agreements: usize,
+    /// The staff member the demo's ADMIN key is bound to.
+    pub admin_staff_member_id: Option<i64>,
 }
 
 pub(super) fn ts(day: NaiveDate, minute: i64) -> chrono::DateTime<Utc> {
@@ -452,7 +454,7 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
 
     seed_incentives(db, &sectors).await?;
     let partner_ids = seed_partners(db, &sectors, &enterprise_ids, &mut rng).await?;
-    super::demo_daily::seed_daily_work(db, today, &departments, &project_rows).await?;
+    let admin_staff_member_id = super::demo_daily::seed_daily_work(db, today, &departments, &project_rows).await?;
 
     Ok(DemoSummary {
         campaign_id: november,
@@ -460,5 +462,6 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
         projects: project_rows.len(),
         enterprises: enterprise_ids.len(),
         agreements: agreement_count,
+        admin_staff_member_id,
     })
 }

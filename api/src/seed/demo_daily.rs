@@ -5,14 +5,16 @@
 use chrono::{Duration, NaiveDate};
 use entity::enums::*;
 use entity::*;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::demo::ts;
 use crate::domain::text::fold;
 use crate::error::AppResult;
 
+/// Staff member `i` works in department `i % 7`: 张磊 and 孙浩 in 市商务局,
+/// 王海涛 and 李雯 in 高新区管委会 (whose quota is split between them), …
 const STAFF: [&str; 12] =
-    ["王海涛", "李雯", "张磊", "陈静", "刘洋", "赵敏", "周杰", "吴芳", "孙浩", "郑丽", "黄强", "何欣"];
+    ["张磊", "陈静", "王海涛", "刘洋", "赵敏", "周杰", "吴芳", "孙浩", "郑丽", "李雯", "黄强", "何欣"];
 
 const REQUESTS: [(ServiceRequestCategory, &str); 12] = [
     (ServiceRequestCategory::Land, "二期用地指标尚未下达"),
@@ -29,13 +31,14 @@ const REQUESTS: [(ServiceRequestCategory, &str); 12] = [
     (ServiceRequestCategory::Financing, "出口信用保险"),
 ];
 
-/// Seeds the daily work; `today` is the demo's office date.
+/// Seeds the daily work; `today` is the demo's office date. Answers the staff
+/// member the demo's ADMIN key is bound to (the first of 市商务局).
 pub(super) async fn seed_daily_work<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
     departments: &[i64],
     projects: &[project::Model],
-) -> AppResult<()> {
+) -> AppResult<Option<i64>> {
     staff_member::Entity::insert_many(STAFF.iter().enumerate().map(|(i, name)| staff_member::ActiveModel {
         name: Set((*name).into()),
         search_name: Set(fold(name)),
@@ -50,6 +53,7 @@ pub(super) async fn seed_daily_work<C: ConnectionTrait>(
     .await?;
     let staff = staff_member::Entity::find().order_by_asc(staff_member::Column::Id).all(db).await?;
     let of_department = |d: i64| staff.iter().filter(move |s| s.department_id == d).map(|s| s.id);
+    bind_persons(db, &staff, projects).await?;
 
     // Service requests: three in each status, pending ones alternately overdue,
     // on the projects most recently added (those a list shows first).
@@ -162,6 +166,40 @@ pub(super) async fn seed_daily_work<C: ConnectionTrait>(
             m.assigned_at = Set(Some(l.created_at + Duration::hours(4)));
         }
         lead::Entity::update(m).exec(db).await?;
+    }
+    Ok(of_department(departments[0]).next())
+}
+
+/// Persons are staff members: each quota split per person names the staff
+/// member of that name in its department, and each project with a responsible
+/// person names a staff member of its department (the one of that name where
+/// there is one) instead of the free text.
+async fn bind_persons<C: ConnectionTrait>(
+    db: &C,
+    staff: &[staff_member::Model],
+    projects: &[project::Model],
+) -> AppResult<()> {
+    let member = |department: i64, name: &str, k: usize| {
+        let mut of = staff.iter().filter(|s| s.department_id == department).peekable();
+        of.peek()?;
+        let named = staff.iter().find(|s| s.department_id == department && s.name == name);
+        named.or_else(|| of.cycle().nth(k)).map(|s| s.id)
+    };
+    for q in quota::Entity::find().filter(quota::Column::Person.ne("")).all(db).await? {
+        if let Some(id) = member(q.department_id, &q.person, 0) {
+            let mut m: quota::ActiveModel = q.clone().into();
+            m.staff_member_id = Set(Some(id));
+            m.person = Set(staff.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or(q.person));
+            m.update(db).await?;
+        }
+    }
+    for (k, p) in projects.iter().enumerate() {
+        let (Some(name), Some(department)) = (&p.responsible_person, p.department_id) else { continue };
+        let Some(id) = member(department, name, k) else { continue };
+        let mut m: project::ActiveModel = p.clone().into();
+        m.responsible_staff_id = Set(Some(id));
+        m.responsible_person = Set(None);
+        m.update(db).await?;
     }
     Ok(())
 }
