@@ -11,6 +11,9 @@
 //! The added columns carry no foreign key (SQLite cannot add one to an existing
 //! table); the service checks them on write.
 //!
+//! An index on stage changes by target stage serves the health rules that ask
+//! when construction started.
+//!
 //! Leads decided (ACCEPTED, REJECTED, DUPLICATE) before this migration get the
 //! UTC date of their last change as `decided_on`: the best the rows still tell.
 
@@ -39,6 +42,8 @@ fn indexes() -> Vec<(&'static str, IndexCreateStatement)> {
     vec![
         ("projects", index("projects", &["responsible_staff_id"])),
         ("leads", index("leads", &["partner_id", "decided_on"])),
+        // Project health's "construction started before" rules, counted over all projects.
+        ("project_stage_changes", index("project_stage_changes", &["to_stage", "project_id", "created_at"])),
     ]
 }
 

@@ -123,11 +123,11 @@ pub async fn supervision<C: ConnectionTrait>(
             .await
     }
     let mut out: HashMap<Option<i64>, Supervision> = HashMap::new();
-    let red = checkup.level_is(Level::Red);
+    let red = checkup.counted_at(Level::Red);
     for (d, n) in counts::<_, project::Entity>(db, project::Column::DepartmentId, red).await? {
         out.entry(d).or_default().red_projects = n;
     }
-    let amber = checkup.level_is(Level::Amber);
+    let amber = checkup.counted_at(Level::Amber);
     for (d, n) in counts::<_, project::Entity>(db, project::Column::DepartmentId, amber).await? {
         out.entry(d).or_default().amber_projects = n;
     }

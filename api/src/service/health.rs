@@ -127,7 +127,7 @@ impl Checkup {
             }
             Reason::NoCapitalAfterStart => Condition::all()
                 .add(project::Column::Stage.eq(ProjectStage::UnderConstruction))
-                .add(Expr::exists(started_before(self.end_of(t.no_capital_days))))
+                .add(started_before(self.end_of(t.no_capital_days)))
                 .add(Expr::exists(arrived_since(self.day(t.no_capital_days))).not())
                 .into(),
             Reason::OverdueRequests => {
@@ -161,7 +161,7 @@ impl Checkup {
                 let (arrived, total) = (sum_of(arrived), sum_of(total));
                 Condition::all()
                     .add(project::Column::Stage.is_in([ProjectStage::UnderConstruction, ProjectStage::InProduction]))
-                    .add(Expr::exists(started_before(self.end_of(t.low_funds_days))))
+                    .add(started_before(self.end_of(t.low_funds_days)))
                     .add(arrived.mul(10_000).lt(total.mul(i64::from(t.low_funds_basis_points))))
                     .into()
             }
@@ -201,6 +201,41 @@ impl Checkup {
         }
     }
 
+    /// The ids of the projects for which a rule of `level` holds, as a
+    /// subquery for counting: the union of one query per rule, each of whose
+    /// EXISTS the planner can join, where [`Self::level_is`]'s OR of them is
+    /// evaluated row by row (the better plan for walking a page, the worse for
+    /// counting them all).
+    fn flagged(&self, level: Level) -> SelectStatement {
+        let mut rules = Reason::ALL.into_iter().filter(|r| r.level() == level).map(|r| {
+            Query::select()
+                .column((project::Entity, project::Column::Id))
+                .from(project::Entity)
+                .and_where(self.holds(r))
+                .to_owned()
+        });
+        let mut union = rules.next().unwrap_or_else(|| Query::select().expr(Expr::val(0)).to_owned());
+        for rule in rules {
+            union.union(sea_orm::sea_query::UnionType::Distinct, rule);
+        }
+        union
+    }
+
+    /// The condition on `projects` that a project is at exactly `level`, in the
+    /// counting form of [`Self::flagged`].
+    pub fn counted_at(&self, level: Level) -> Condition {
+        let id = project::Column::Id;
+        match level {
+            Level::Red => Condition::all().add(id.in_subquery(self.flagged(Level::Red))),
+            Level::Amber => Condition::all()
+                .add(id.in_subquery(self.flagged(Level::Amber)))
+                .add(id.not_in_subquery(self.flagged(Level::Red))),
+            Level::Green => Condition::all()
+                .add(id.not_in_subquery(self.flagged(Level::Amber)))
+                .add(id.not_in_subquery(self.flagged(Level::Red))),
+        }
+    }
+
     /// The reasons of each of `ids`: one statement per rule.
     pub async fn reasons<C: ConnectionTrait>(
         &self,
@@ -228,7 +263,7 @@ impl Checkup {
 /// The supervision list (督办清单): every RED project with its reasons, by
 /// department name, then project name. Seven statements.
 pub async fn red_list<C: ConnectionTrait>(db: &C, checkup: &Checkup) -> Result<Vec<RedProject>, sea_orm::DbErr> {
-    let red = project::Entity::find().filter(checkup.level_is(Level::Red)).all(db).await?;
+    let red = project::Entity::find().filter(checkup.counted_at(Level::Red)).all(db).await?;
     let ids: Vec<i64> = red.iter().map(|p| p.id).collect();
     let mut reasons = checkup.reasons(db, &ids).await?;
     let mut out: Vec<RedProject> = red
@@ -265,18 +300,22 @@ fn outer<C: ColumnTrait>(column: C) -> SimpleExpr {
     Expr::col((column.entity_name(), column)).equals((project::Entity, project::Column::Id))
 }
 
-/// The project's latest move to UNDER_CONSTRUCTION was before `cutoff`.
-fn started_before(cutoff: chrono::DateTime<chrono::Utc>) -> SelectStatement {
-    let latest = Query::select()
-        .expr(Expr::col(project_stage_change::Column::CreatedAt).max())
-        .from(project_stage_change::Entity)
-        .and_where(outer(project_stage_change::Column::ProjectId))
-        .and_where(project_stage_change::Column::ToStage.eq(ProjectStage::UnderConstruction))
-        .to_owned();
-    Query::select()
-        .expr(Expr::val(1))
-        .and_where(SimpleExpr::SubQuery(None, Box::new(latest.into_sub_query_statement())).lt(cutoff))
-        .to_owned()
+/// The project's latest move to UNDER_CONSTRUCTION was before `cutoff`: one
+/// before it and none since, two conditions the planner turns into a semi-join
+/// and an anti-join (a correlated MAX would be a subquery per project).
+fn started_before(cutoff: chrono::DateTime<chrono::Utc>) -> SimpleExpr {
+    let moved = |when: SimpleExpr| {
+        Query::select()
+            .expr(Expr::val(1))
+            .from(project_stage_change::Entity)
+            .and_where(outer(project_stage_change::Column::ProjectId))
+            .and_where(project_stage_change::Column::ToStage.eq(ProjectStage::UnderConstruction))
+            .and_where(when)
+            .to_owned()
+    };
+    let before = moved(project_stage_change::Column::CreatedAt.lt(cutoff));
+    let since = moved(project_stage_change::Column::CreatedAt.gte(cutoff));
+    Condition::all().add(Expr::exists(before)).add(Expr::exists(since).not()).into()
 }
 
 /// A capital arrival of the project after `day`.
