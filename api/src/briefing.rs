@@ -35,7 +35,8 @@ pub async fn load(
 ) -> AppResult<Briefing> {
     let campaign = campaign::Entity::find_by_id(campaign_id).one(db).await?.ok_or(AppError::NotFound)?;
     let figures = report::figures(db, &[campaign_id]).await?.remove(&campaign_id).unwrap_or_default();
-    let breakdown = breakdown::breakdowns(db, &[campaign_id], checkup).await?.remove(&campaign_id).unwrap_or_default();
+    let breakdown =
+        breakdown::breakdowns(db, &[campaign_id], Some(checkup)).await?.remove(&campaign_id).unwrap_or_default();
     let sector_names = sector::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.name)).collect();
     let red = crate::service::health::red_list(db, checkup).await?;
     let department_names =

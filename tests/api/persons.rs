@@ -172,6 +172,7 @@ async fn the_demos_person_rows_are_named_staff_members_with_real_numbers() {
     assert!(persons.len() >= 2, "{rows:?}");
     for p in &persons {
         assert_eq!(p["staffMember"]["name"], p["person"], "{p}");
+        assert!(p["agreementsSigned"].as_i64() > Some(0), "each person has signed something: {p}");
     }
     let row = rows.iter().find(|r| r["persons"].as_array().is_some_and(|p| !p.is_empty())).expect("a split quota");
     assert_eq!(row["persons"][0]["staffMember"]["department"]["name"], row["department"]["name"]);

@@ -173,3 +173,21 @@ async fn each_daily_work_field_of_a_project_page_costs_the_same_statements_at_20
     assert!(nodes.iter().any(|p| p["followUps"]["nodes"][0]["staff"]["nodes"][0]["name"].is_string()));
     assert!(nodes.iter().any(|p| p["serviceRequests"]["nodes"][0]["assignee"]["name"].is_string()));
 }
+
+#[tokio::test]
+async fn the_reports_supervision_counts_cost_four_statements_and_only_when_selected() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let staff = app.key(Role::Staff, None).await;
+    app.query(Some(&staff), "{ viewer { role } }", json!({})).await;
+    let report = |columns: &str| {
+        format!(
+            "query($id: ID!) {{ campaign(id: $id) {{ report {{ byDepartment {{ department {{ name }} score {columns} }} }} }} }}"
+        )
+    };
+    let id = json!({ "id": crate::helpers::gid("Campaign", 2) });
+    let plain = statements_of(&app, &staff, &report(""), id.clone()).await;
+    let red = statements_of(&app, &staff, &report("redProjects"), id.clone()).await;
+    let all = statements_of(&app, &staff, &report("redProjects amberProjects overdueRequests overdueLeads"), id).await;
+    assert_eq!((red, all), (plain + 4, plain + 4), "plain report: {plain} statements");
+}

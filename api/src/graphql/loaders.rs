@@ -159,9 +159,13 @@ impl Loader<EligibleKey> for AppLoader {
     }
 }
 
-/// A campaign's breakdowns (departments, sectors, weeks, rates).
+/// A campaign's breakdowns (departments, sectors, weeks, rates), with the
+/// department rows' supervision counts when `supervised`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct BreakdownKey(pub i64);
+pub struct BreakdownKey {
+    pub campaign_id: i64,
+    pub supervised: bool,
+}
 
 impl Loader<BreakdownKey> for AppLoader {
     type Value = Arc<crate::service::breakdown::Breakdown>;
@@ -169,9 +173,17 @@ impl Loader<BreakdownKey> for AppLoader {
 
     async fn load(&self, keys: &[BreakdownKey]) -> LoadResult<BreakdownKey, Self::Value> {
         super::gate::batch_started();
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let all = crate::service::breakdown::breakdowns(&self.db, &ids, &self.checkup).await?;
-        Ok(all.into_iter().map(|(id, b)| (BreakdownKey(id), Arc::new(b))).collect())
+        let mut out = HashMap::new();
+        for supervised in [false, true] {
+            let ids: Vec<i64> = keys.iter().filter(|k| k.supervised == supervised).map(|k| k.campaign_id).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let checkup = supervised.then_some(&self.checkup);
+            let all = crate::service::breakdown::breakdowns(&self.db, &ids, checkup).await?;
+            out.extend(all.into_iter().map(|(id, b)| (BreakdownKey { campaign_id: id, supervised }, Arc::new(b))));
+        }
+        Ok(out)
     }
 }
 

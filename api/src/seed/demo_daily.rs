@@ -193,9 +193,12 @@ async fn bind_persons<C: ConnectionTrait>(
             m.update(db).await?;
         }
     }
-    for (k, p) in projects.iter().enumerate() {
+    // Names without a staff member go to the department's people in turn.
+    let mut turn = 0;
+    for p in projects {
         let (Some(name), Some(department)) = (&p.responsible_person, p.department_id) else { continue };
-        let Some(id) = member(department, name, k) else { continue };
+        turn += 1;
+        let Some(id) = member(department, name, turn) else { continue };
         let mut m: project::ActiveModel = p.clone().into();
         m.responsible_staff_id = Set(Some(id));
         m.responsible_person = Set(None);

@@ -188,17 +188,22 @@ fn actual(row: &sea_orm::QueryResult) -> Result<Actual, sea_orm::DbErr> {
     })
 }
 
-/// The breakdown of each campaign in `campaign_ids`.
+/// The breakdown of each campaign in `campaign_ids`; with each department's
+/// [`Supervision`] on `checkup`'s date when given (four statements that scan
+/// every project, whatever the campaign).
 pub async fn breakdowns(
     db: &DatabaseConnection,
     campaign_ids: &[i64],
-    checkup: &Checkup,
+    checkup: Option<&Checkup>,
 ) -> AppResult<HashMap<i64, Breakdown>> {
     let mut out: HashMap<i64, Breakdown> = campaign_ids.iter().map(|id| (*id, Breakdown::default())).collect();
     if campaign_ids.is_empty() {
         return Ok(out);
     }
-    let supervised = supervision(db, checkup).await?;
+    let supervised = match checkup {
+        Some(checkup) => supervision(db, checkup).await?,
+        None => HashMap::new(),
+    };
 
     // Actuals per campaign, department and responsible person.
     let sql = format!(

@@ -122,7 +122,18 @@ pub struct CampaignReport {
 
 impl CampaignReport {
     async fn breakdown(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<crate::service::breakdown::Breakdown>> {
-        Ok(ctx.loader().load_one(BreakdownKey(self.campaign.id)).await.gql()?.unwrap_or_default())
+        self.breakdown_with(ctx, false).await
+    }
+
+    /// `supervised`: with the department rows' supervision counts, which scan
+    /// every project and so are computed only when asked for.
+    async fn breakdown_with(
+        &self,
+        ctx: &Context<'_>,
+        supervised: bool,
+    ) -> Result<std::sync::Arc<crate::service::breakdown::Breakdown>> {
+        let key = BreakdownKey { campaign_id: self.campaign.id, supervised };
+        Ok(ctx.loader().load_one(key).await.gql()?.unwrap_or_default())
     }
 }
 
@@ -164,8 +175,15 @@ impl CampaignReport {
         report::completion(self.figures.foreign_capital.fen(), self.campaign.target_foreign_capital_fen)
     }
     /// Each department against its quota, in rank order (unranked ones after).
+    /// The row of projects without a department is listed when they have
+    /// agreements in the campaign, or when supervision counts
+    /// (`redProjects`, `amberProjects`, `overdueRequests`, `overdueLeads`) are
+    /// selected and it has something to supervise.
     async fn by_department(&self, ctx: &Context<'_>) -> Result<Vec<DepartmentResult>> {
-        Ok(self.breakdown(ctx).await?.departments.iter().cloned().map(DepartmentResult).collect())
+        let look = ctx.look_ahead();
+        let supervised =
+            ["redProjects", "amberProjects", "overdueRequests", "overdueLeads"].iter().any(|f| look.field(f).exists());
+        Ok(self.breakdown_with(ctx, supervised).await?.departments.iter().cloned().map(DepartmentResult).collect())
     }
     /// Each sector's agreements, largest investment first.
     async fn by_sector(&self, ctx: &Context<'_>) -> Result<Vec<SectorResult>> {
