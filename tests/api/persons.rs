@@ -130,6 +130,11 @@ async fn a_persons_quota_names_an_active_staff_member_of_its_department_or_a_nam
     assert_user_error(&p, "OUT_OF_RANGE", &["input", "person"]);
     let p = set_quota(&app, &admin, c, zone, json!({ "staffMemberId": gid("StaffMember", 999) }), 1, 1).await;
     assert_user_error(&p, "NOT_FOUND", &["input", "staffMemberId"]);
+    // Every missing reference at once.
+    let p = set_quota(&app, &admin, 999, 998, json!({ "staffMemberId": gid("StaffMember", 999) }), 1, 1).await;
+    for field in ["campaignId", "departmentId", "staffMemberId"] {
+        assert_user_error(&p, "NOT_FOUND", &["input", field]);
+    }
     let q = "query($id: ID!) { campaign(id: $id) { quotas { totalCount } } }";
     let quotas = app.query(Some(&admin), q, json!({ "id": gid("Campaign", c) })).await;
     assert_eq!(quotas["campaign"]["quotas"]["totalCount"], 0, "a refused quota writes nothing");

@@ -9,7 +9,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::audit;
-use super::refs::{Ref, check_refs};
+use super::refs::Ref;
 use super::tx::{begin, now};
 use super::write::{Actor, Problem, WriteResult, refuse};
 use crate::domain::money::Money;
@@ -39,9 +39,9 @@ pub async fn set_quota(db: &DatabaseConnection, actor: &Actor, cmd: SetQuota) ->
     }
     let txn = begin(db).await?;
     let (campaign_id, department_id) = (cmd.campaign_id, cmd.department_id);
-    check_refs(&txn, &[("campaign_id", Some(campaign_id), Ref::Campaign)]).await?;
-    let member =
-        super::staff_member::check_member(&txn, department_id, ("staff_member_id", cmd.staff_member_id)).await?;
+    let campaign = [("campaign_id", Some(campaign_id), Ref::Campaign)];
+    let person_at = ("staff_member_id", cmd.staff_member_id);
+    let member = super::staff_member::check_member(&txn, department_id, person_at, &campaign).await?;
     let person = member.map(|s| s.name).unwrap_or(cmd.person);
     let same_person = match cmd.staff_member_id {
         Some(id) => Condition::all().add(quota::Column::StaffMemberId.eq(id)),

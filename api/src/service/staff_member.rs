@@ -150,18 +150,21 @@ pub(crate) async fn check_assignment<C: ConnectionTrait>(
     department_id: i64,
     assignee_id: Option<i64>,
 ) -> WriteResult<()> {
-    check_member(db, department_id, ("assignee_id", assignee_id)).await.map(|_| ())
+    check_member(db, department_id, ("assignee_id", assignee_id), &[]).await.map(|_| ())
 }
 
-/// [`check_assignment`] with the person at any field: the department exists
-/// and the staff member named at `field` is an active member of it; answers
-/// the staff member.
+/// [`check_assignment`] with the person at any field: the department (and
+/// the command's `other` references, reported together) exists and the staff
+/// member named at `field` is an active member of it; answers the staff
+/// member.
 pub(crate) async fn check_member<C: ConnectionTrait>(
     db: &C,
     department_id: i64,
     (field, staff_member_id): (&str, Option<i64>),
+    other: &[(&str, Option<i64>, Ref)],
 ) -> WriteResult<Option<staff_member::Model>> {
-    let refs = [("department_id", Some(department_id), Ref::Department), (field, staff_member_id, Ref::StaffMember)];
+    let mut refs = other.to_vec();
+    refs.extend([("department_id", Some(department_id), Ref::Department), (field, staff_member_id, Ref::StaffMember)]);
     check_refs(db, &refs).await?;
     let Some(id) = staff_member_id else { return Ok(None) };
     match staff_member::Entity::find_by_id(id).one(db).await? {
