@@ -50,13 +50,18 @@ async fn signed(app: &TestApp, staff: &str, campaign: i64, department: i64, resp
     p
 }
 
+/// An admin key, a staff key and a November campaign (10 agreements, 10 亿).
+async fn office(app: &TestApp) -> (String, String, i64) {
+    let (admin, staff) = (app.key(Role::Admin, None).await, app.key(Role::Staff, None).await);
+    let campaign = Fixtures { db: &app.db }.campaign("11月", "2026-11-01", "2026-11-30", (10, 10 * YI, 0)).await;
+    (admin, staff, campaign)
+}
+
 #[tokio::test]
 async fn persons_are_staff_members_scored_and_ranked_within_their_department() {
     let app = spawn_app().await;
-    let f = Fixtures { db: &app.db };
     let build = Build::new(&app.db);
-    let (admin, staff) = (app.key(Role::Admin, None).await, app.key(Role::Staff, None).await);
-    let c = f.campaign("11月", "2026-11-01", "2026-11-30", (10, 10 * YI, 0)).await;
+    let (admin, staff, c) = office(&app).await;
     let zone = build.department("高新区").await.id;
     let (wang, li) = (staff_member(&app, &admin, "王海涛", zone).await, staff_member(&app, &admin, "李雯", zone).await);
 
@@ -117,10 +122,8 @@ async fn persons_are_staff_members_scored_and_ranked_within_their_department() {
 #[tokio::test]
 async fn a_persons_quota_names_an_active_staff_member_of_its_department_or_a_name_not_both() {
     let app = spawn_app().await;
-    let f = Fixtures { db: &app.db };
-    let build = Build::new(&app.db);
-    let (admin, staff) = (app.key(Role::Admin, None).await, app.key(Role::Staff, None).await);
-    let c = f.campaign("11月", "2026-11-01", "2026-11-30", (10, 10 * YI, 0)).await;
+    let (f, build) = (Fixtures { db: &app.db }, Build::new(&app.db));
+    let (admin, staff, c) = office(&app).await;
     let (zone, bureau) = (build.department("高新区").await.id, build.department("商务局").await.id);
     let wang = staff_member(&app, &admin, "王海涛", zone).await;
 

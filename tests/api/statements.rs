@@ -33,6 +33,16 @@ const PAGE: &str = "edges { cursor node { id name stage plannedInvestment enterp
   sector { id name } park { id name } agreements(first: 5) { nodes { id kind totalInvestment signedOn } } } }
   pageInfo { hasNextPage endCursor }";
 
+/// The demo with a STAFF key whose first use (its last-use stamp, written
+/// once a minute) is behind it, so that counts see only the query's statements.
+async fn demo_with_staff() -> (crate::helpers::TestApp, String) {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let staff = app.key(Role::Staff, None).await;
+    app.query(Some(&staff), "{ viewer { role } }", json!({})).await;
+    (app, staff)
+}
+
 async fn statements_of(app: &crate::helpers::TestApp, key: &str, query: &str, variables: serde_json::Value) -> usize {
     let before = app.statements();
     app.query(Some(key), query, variables).await;
@@ -41,10 +51,7 @@ async fn statements_of(app: &crate::helpers::TestApp, key: &str, query: &str, va
 
 #[tokio::test]
 async fn every_query_of_the_benchmark_mix_costs_a_constant_number_of_statements() {
-    let app = spawn_app().await;
-    app.load_demo().await;
-    let staff = app.key(Role::Staff, None).await;
-    app.query(Some(&staff), "{ viewer { role } }", json!({})).await;
+    let (app, staff) = demo_with_staff().await;
     // A negotiating project: its sector, and two words of its name to search for.
     let probe = "{ projects(first: 1, filter: { stage: NEGOTIATING }) { nodes { name sector { id } } } }";
     let probe = app.query(Some(&staff), probe, json!({})).await["projects"]["nodes"][0].clone();
@@ -145,10 +152,7 @@ async fn concurrent_nested_pages_on_a_small_pool_all_complete() {
 /// has rows). Selected all together, they do not yet (see the README).
 #[tokio::test]
 async fn each_daily_work_field_of_a_project_page_costs_the_same_statements_at_20_and_50_rows() {
-    let app = spawn_app().await;
-    app.load_demo().await;
-    let key = app.key(Role::Staff, None).await;
-    app.query(Some(&key), "{ viewer { role } }", json!({})).await;
+    let (app, key) = demo_with_staff().await;
     for (name, selection, most) in [
         ("health", "health { level reasons }", 8),
         ("lastFollowUpOn", "lastFollowUpOn enterprise { lastFollowUpOn }", 5),
@@ -176,10 +180,7 @@ async fn each_daily_work_field_of_a_project_page_costs_the_same_statements_at_20
 
 #[tokio::test]
 async fn the_reports_supervision_counts_cost_four_statements_and_only_when_selected() {
-    let app = spawn_app().await;
-    app.load_demo().await;
-    let staff = app.key(Role::Staff, None).await;
-    app.query(Some(&staff), "{ viewer { role } }", json!({})).await;
+    let (app, staff) = demo_with_staff().await;
     let report = |columns: &str| {
         format!(
             "query($id: ID!) {{ campaign(id: $id) {{ report {{ byDepartment {{ department {{ name }} score {columns} }} }} }} }}"
