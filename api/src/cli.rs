@@ -159,6 +159,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
             let s = crate::seed::scale::seed(&conn, n).await?;
+            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            crate::service::health_dates::ensure(&conn, &state.checkup()).await?;
             println!(
                 "seeded {} projects, {} enterprises, {} agreements ({} in campaign {}): {} rows in {:.1} s ({:.0} rows/s)",
                 s.projects,
@@ -176,8 +178,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&config);
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
-            let today = AppState { db: conn.clone(), config: config.clone().into() }.today();
-            match demo::seed(&conn, today).await? {
+            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            let loaded = demo::seed(&conn, state.today()).await?;
+            crate::service::health_dates::ensure(&conn, &state.checkup()).await?;
+            match loaded {
                 Some(s) => println!(
                     "demo loaded: campaign {}, {} enterprises, {} projects, {} agreements",
                     ids::encode("Campaign", s.campaign_id).0,

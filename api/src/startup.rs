@@ -62,6 +62,9 @@ impl App {
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let header_read_timeout = std::time::Duration::from_secs(config.header_read_timeout_secs);
         let app = AppState { db: db.clone(), config: Arc::new(config) };
+        if crate::service::health_dates::ensure(&db, &app.checkup()).await? {
+            tracing::info!("project health dates computed with the configured thresholds and time zone");
+        }
         let budgets = Arc::new(crate::budget::Budgets::new(&app.config));
         let background = db::connect_background(&app.config).await?;
         let bus = crate::realtime::bus::EventBus::start(background.clone()).await;

@@ -15,9 +15,12 @@ mod m20261130_000007_service_requests;
 mod m20261130_000008_follow_ups;
 mod m20261130_000009_lead_assignment;
 mod m20261206_000010_responsible_staff;
+pub mod m20261206_000011_campaign_totals;
+mod m20261206_000012_project_health;
 mod support;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
+pub use m20261206_000011_campaign_totals as campaign_totals;
 
 pub struct Migrator;
 
@@ -35,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_follow_ups::Migration),
             Box::new(m20261130_000009_lead_assignment::Migration),
             Box::new(m20261206_000010_responsible_staff::Migration),
+            Box::new(m20261206_000011_campaign_totals::Migration),
+            Box::new(m20261206_000012_project_health::Migration),
         ]
     }
 }

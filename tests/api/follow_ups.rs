@@ -88,4 +88,5 @@ async fn a_follow_up_names_the_staff_present_and_dates_the_last_contact() {
             (&Value::Null, &json!(0))
         );
     }
+    crate::totals::assert_totals_kept(&app, "a follow up names the staff present and dates the last contact").await;
 }

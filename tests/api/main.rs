@@ -30,4 +30,5 @@ mod service_requests;
 mod snapshots;
 mod staff;
 mod statements;
+mod totals;
 mod visibility;

@@ -10,7 +10,7 @@ use crate::helpers::{Fixtures, TestApp, assert_user_error, gid, mutate, payload,
 const YI: i64 = 100_000_000 * 100;
 const QUOTA: &str = "quota { id person staffMember { name } targetAgreements } userErrors { field code message }";
 
-async fn staff_member(app: &TestApp, admin: &str, name: &str, department: i64) -> Value {
+pub(crate) async fn staff_member(app: &TestApp, admin: &str, name: &str, department: i64) -> Value {
     let input = json!({ "name": name, "departmentId": gid("Department", department) });
     let r = mutate(app, Some(admin), "createStaffMember", input, "staffMember { id } userErrors { code }").await;
     let p = payload(&r, "createStaffMember");

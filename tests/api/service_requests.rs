@@ -120,6 +120,7 @@ async fn a_request_walks_to_closed_and_a_dissatisfied_enterprise_reopens_it() {
     ];
     assert_eq!(moves, expected.iter().map(|(f, t)| (f.clone(), json!(t))).collect::<Vec<_>>());
     assert_eq!(data["node"]["history"]["nodes"][3]["note"], "指标仍未到位");
+    crate::totals::assert_totals_kept(&app, "a request walks to closed and a dissatisfied enterprise reopens it").await;
 }
 
 #[tokio::test]

@@ -60,6 +60,9 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> AppResult<Option
     // on SQLite if another writer (the webhook deliverer) commits meanwhile.
     let txn = crate::service::tx::begin(db).await?;
     let summary = seed_in(&txn, today).await?;
+    // The demo inserts its agreements directly: the report's totals from them.
+    crate::service::totals::refill(&txn).await?;
+    crate::service::health_dates::recompute_all(&txn).await?;
     txn.commit().await?;
     Ok(Some(summary))
 }

@@ -455,6 +455,9 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
     .await?;
     bar.finish_and_clear();
 
+    // The rows went in directly: the report's totals from them.
+    crate::service::totals::refill(db).await?;
+    crate::service::health_dates::recompute_all(db).await?;
     // Explicit ids leave PostgreSQL's sequences behind; then fresh statistics.
     let big = ["enterprises", "projects", "project_stage_changes", "agreements", "capital_arrivals", "leads"];
     match db.get_database_backend() {

@@ -13,6 +13,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::audit;
+use super::totals::Tally;
 use super::filter::{all, eq, gte, lte};
 use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
@@ -171,6 +172,7 @@ pub async fn record_agreement(
         _ => {}
     }
     let campaign_id = campaign_for(&txn, cmd.campaign_id, cmd.signed_on).await?;
+    let tally = Tally::before(&txn, &[project.id]).await?;
     let t = now();
     let a = agreement::ActiveModel {
         project_id: Set(project.id),
@@ -219,6 +221,7 @@ pub async fn record_agreement(
     } else {
         project
     };
+    tally.settle(&txn).await?;
     audit::record(&txn, actor, "recordAgreement", "Agreement", a.id, None, Some(&a)).await?;
     super::outbox::agreement_recorded(&txn, &a, &project_now).await?;
     idempotency::complete(&txn, claimed, "Agreement", a.id).await?;
@@ -239,6 +242,9 @@ pub async fn upgrade_agreement(
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
     let current = super::tx::locked::<agreement::Entity>(&txn, agreement_id, "agreement_id", Noun::Agreement).await?;
+    // The project is locked too: its totals are settled below.
+    super::tx::locked::<project::Entity>(&txn, current.project_id, "agreement_id", Noun::Agreement).await?;
+    let tally = Tally::before(&txn, &[current.project_id]).await?;
     if current.kind != AgreementKind::Framework {
         return Err(refuse("agreement_id", Problem::NotFramework));
     }
@@ -257,6 +263,7 @@ pub async fn upgrade_agreement(
     m.foreign_capital_fen = Set(foreign);
     m.updated_at = Set(now());
     let after = m.update(&txn).await?;
+    tally.settle(&txn).await?;
     audit::record(&txn, actor, "upgradeAgreement", "Agreement", after.id, Some(&current), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
-use entity::{department, lead, project, quota, service_request};
+use entity::{department, lead, quota, service_request};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -101,8 +101,8 @@ pub struct Supervision {
     pub overdue_leads: i64,
 }
 
-/// [`Supervision`] of every department (None: projects without one): four
-/// GROUP BY statements.
+/// [`Supervision`] of every department (None: projects without one): three
+/// GROUP BY statements, the projects' levels from the kept health tallies.
 pub async fn supervision<C: ConnectionTrait>(
     db: &C,
     checkup: &Checkup,
@@ -123,13 +123,12 @@ pub async fn supervision<C: ConnectionTrait>(
             .await
     }
     let mut out: HashMap<Option<i64>, Supervision> = HashMap::new();
-    let red = checkup.counted_at(Level::Red);
-    for (d, n) in counts::<_, project::Entity>(db, project::Column::DepartmentId, red).await? {
-        out.entry(d).or_default().red_projects = n;
-    }
-    let amber = checkup.counted_at(Level::Amber);
-    for (d, n) in counts::<_, project::Entity>(db, project::Column::DepartmentId, amber).await? {
-        out.entry(d).or_default().amber_projects = n;
+    for ((d, level), n) in super::health_dates::counts(db, checkup.today).await? {
+        let row = out.entry(d).or_default();
+        match level {
+            Level::Red => row.red_projects = n,
+            _ => row.amber_projects = n,
+        }
     }
     let late = super::service_request::overdue(checkup.today, true);
     for (d, n) in counts::<_, service_request::Entity>(db, service_request::Column::DepartmentId, late).await? {
@@ -166,12 +165,8 @@ pub struct Breakdown {
     pub funds_in_place_rate: Option<f64>,
 }
 
-const COUNT: &str = "CAST(COALESCE(SUM(CASE WHEN a.is_increase THEN 0 ELSE 1 END), 0) AS BIGINT)";
-const INVESTMENT: &str = "CAST(COALESCE(SUM(a.total_investment_fen), 0) AS BIGINT)";
-const FOREIGN: &str = "CAST(COALESCE(SUM(a.foreign_capital_fen), 0) AS BIGINT)";
-
 /// `SELECT … WHERE a.campaign_id IN (…)` with the backend's placeholders.
-fn statement(db: &DatabaseConnection, sql: &str, ids: &[i64]) -> Statement {
+pub(crate) fn statement(db: &DatabaseConnection, sql: &str, ids: &[i64]) -> Statement {
     let backend = db.get_database_backend();
     let placeholders: Vec<String> = (1..=ids.len())
         .map(|i| if backend == sea_orm::DatabaseBackend::Postgres { format!("${i}") } else { "?".into() })
@@ -180,11 +175,13 @@ fn statement(db: &DatabaseConnection, sql: &str, ids: &[i64]) -> Statement {
     Statement::from_sql_and_values(backend, sql, ids.iter().map(|i| Value::from(*i)))
 }
 
+/// A row of the campaign totals (see [`super::totals`]).
 fn actual(row: &sea_orm::QueryResult) -> Result<Actual, sea_orm::DbErr> {
+    let a = super::totals::Amounts::from_row(row)?;
     Ok(Actual {
-        agreements: row.try_get("", "n")?,
-        investment: Money::from_fen(row.try_get("", "x")?),
-        foreign_capital: Money::from_fen(row.try_get("", "y")?),
+        agreements: a.agreements,
+        investment: Money::from_fen(a.investment_fen),
+        foreign_capital: Money::from_fen(a.foreign_capital_fen),
     })
 }
 
@@ -205,17 +202,15 @@ pub async fn breakdowns(
         None => HashMap::new(),
     };
 
-    // Actuals per campaign, department and responsible person.
-    let sql = format!(
-        "SELECT a.campaign_id AS c, p.department_id AS d, p.responsible_staff_id AS s, p.responsible_person AS r, \
-         {COUNT} AS n, {INVESTMENT} AS x, {FOREIGN} AS y \
-         FROM agreements a JOIN projects p ON p.id = a.project_id WHERE a.campaign_id IN ({{ids}}) \
-         GROUP BY a.campaign_id, p.department_id, p.responsible_staff_id, p.responsible_person"
-    );
+    // Actuals per campaign, department and responsible person, from the kept
+    // totals (0 and '' stand for none; rows a write emptied are left out).
+    let sql = "SELECT * FROM campaign_person_totals WHERE campaign_id IN ({ids}) AND (agreements <> 0 OR investment_fen <> 0)";
     let mut by_person: HashMap<(i64, Option<i64>), Vec<(Responsible, Actual)>> = HashMap::new();
-    for row in db.query_all_raw(statement(db, &sql, campaign_ids)).await? {
-        let key = (row.try_get::<i64>("", "c")?, row.try_get::<Option<i64>>("", "d")?);
-        let who = (row.try_get("", "s")?, row.try_get("", "r")?);
+    let some = |id: i64| (id != 0).then_some(id);
+    for row in db.query_all_raw(statement(db, sql, campaign_ids)).await? {
+        let key = (row.try_get::<i64>("", "campaign_id")?, some(row.try_get("", "department_id")?));
+        let person: String = row.try_get("", "person")?;
+        let who = (some(row.try_get("", "staff_member_id")?), (!person.is_empty()).then_some(person));
         by_person.entry(key).or_default().push((who, actual(&row)?));
     }
     let quotas = quota::Entity::find().filter(quota::Column::CampaignId.is_in(campaign_ids.to_vec())).all(db).await?;
@@ -291,27 +286,21 @@ pub async fn breakdowns(
         b.departments = rows;
     }
 
-    let sql = format!(
-        "SELECT a.campaign_id AS c, p.sector_id AS s, {COUNT} AS n, {INVESTMENT} AS x, {FOREIGN} AS y \
-         FROM agreements a JOIN projects p ON p.id = a.project_id WHERE a.campaign_id IN ({{ids}}) \
-         GROUP BY a.campaign_id, p.sector_id ORDER BY 5 DESC"
-    );
-    for row in db.query_all_raw(statement(db, &sql, campaign_ids)).await? {
-        let c: i64 = row.try_get("", "c")?;
+    let sql = "SELECT * FROM campaign_sector_totals WHERE campaign_id IN ({ids}) \
+         AND (agreements <> 0 OR investment_fen <> 0) ORDER BY investment_fen DESC, sector_id";
+    for row in db.query_all_raw(statement(db, sql, campaign_ids)).await? {
+        let c: i64 = row.try_get("", "campaign_id")?;
         if let Some(b) = out.get_mut(&c) {
-            b.sectors.push(SectorRow { sector_id: row.try_get("", "s")?, actual: actual(&row)? });
+            b.sectors.push(SectorRow { sector_id: row.try_get("", "sector_id")?, actual: actual(&row)? });
         }
     }
 
     // Signing dates are the office's calendar dates: ISO weeks are counted on them.
-    let sql = format!(
-        "SELECT a.campaign_id AS c, a.signed_on AS d, {COUNT} AS n, {INVESTMENT} AS x, {FOREIGN} AS y \
-         FROM agreements a WHERE a.campaign_id IN ({{ids}}) GROUP BY a.campaign_id, a.signed_on"
-    );
+    let sql = "SELECT * FROM campaign_day_totals WHERE campaign_id IN ({ids}) AND (agreements <> 0 OR investment_fen <> 0)";
     let mut days: HashMap<i64, BTreeMap<NaiveDate, Actual>> = HashMap::new();
-    for row in db.query_all_raw(statement(db, &sql, campaign_ids)).await? {
-        let c: i64 = row.try_get("", "c")?;
-        let d: NaiveDate = row.try_get("", "d")?;
+    for row in db.query_all_raw(statement(db, sql, campaign_ids)).await? {
+        let c: i64 = row.try_get("", "campaign_id")?;
+        let d: NaiveDate = row.try_get("", "signed_on")?;
         let week_start = d - Duration::days(d.weekday().num_days_from_monday() as i64);
         *days.entry(c).or_default().entry(week_start).or_default() += actual(&row)?;
     }
@@ -331,18 +320,12 @@ pub async fn breakdowns(
     }
 
     // 开工率 and 资金到位率, over the projects whose primary agreement counts here.
-    let sql = "SELECT a.campaign_id AS c, COUNT(*) AS n, \
-         CAST(COALESCE(SUM(CASE WHEN p.stage IN ('UNDER_CONSTRUCTION', 'IN_PRODUCTION') THEN 1 ELSE 0 END), 0) AS BIGINT) AS started, \
-         CAST(COALESCE(SUM((SELECT COALESCE(SUM(ca.amount_fen), 0) FROM capital_arrivals ca WHERE ca.project_id = a.project_id)), 0) AS BIGINT) AS arrived, \
-         CAST(COALESCE(SUM((SELECT COALESCE(SUM(t.total_investment_fen), 0) FROM agreements t \
-              WHERE t.project_id = a.project_id AND t.campaign_id = a.campaign_id)), 0) AS BIGINT) AS invested \
-         FROM agreements a JOIN projects p ON p.id = a.project_id \
-         WHERE a.campaign_id IN ({ids}) AND NOT a.is_increase GROUP BY a.campaign_id";
+    let sql = "SELECT * FROM campaign_fund_totals WHERE campaign_id IN ({ids})";
     for row in db.query_all_raw(statement(db, sql, campaign_ids)).await? {
-        let c: i64 = row.try_get("", "c")?;
+        let c: i64 = row.try_get("", "campaign_id")?;
         let Some(b) = out.get_mut(&c) else { continue };
-        let (n, started): (i64, i64) = (row.try_get("", "n")?, row.try_get("", "started")?);
-        let (arrived, invested): (i64, i64) = (row.try_get("", "arrived")?, row.try_get("", "invested")?);
+        let (n, started): (i64, i64) = (row.try_get("", "primaries")?, row.try_get("", "started")?);
+        let (arrived, invested): (i64, i64) = (row.try_get("", "arrived_fen")?, row.try_get("", "invested_fen")?);
         b.start_rate = (n > 0).then(|| started as f64 / n as f64);
         b.funds_in_place_rate = (invested > 0).then(|| arrived as f64 / invested as f64);
     }

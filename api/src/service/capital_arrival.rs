@@ -8,6 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Pa
 use serde::Serialize;
 
 use super::audit;
+use super::totals::Tally;
 use super::idempotency::{self, Claimed, Key};
 use super::tx::{content_hash, load, now};
 use super::write::{Actor, Noun, Problem, WriteResult, refuse};
@@ -42,6 +43,7 @@ pub async fn record_arrival(
     if !signed {
         return Err(refuse("project_id", Problem::NotSigned));
     }
+    let tally = Tally::before(&txn, &[project.id]).await?;
     let a = capital_arrival::ActiveModel {
         project_id: Set(project.id),
         arrived_on: Set(cmd.arrived_on),
@@ -51,6 +53,7 @@ pub async fn record_arrival(
     }
     .insert(&txn)
     .await?;
+    tally.settle(&txn).await?;
     audit::record(&txn, actor, "recordCapitalArrival", "CapitalArrival", a.id, None, Some(&a)).await?;
     idempotency::complete(&txn, claimed, "CapitalArrival", a.id).await?;
     txn.commit().await?;

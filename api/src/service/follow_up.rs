@@ -200,6 +200,12 @@ pub async fn record(
     if found as usize != staff.len() {
         return Err(refuse("staff_ids", Problem::NotFound(super::write::Noun::StaffMember)));
     }
+    // The project's health dates move with its follow-ups.
+    let projects: Vec<i64> = cmd.project_id.into_iter().collect();
+    if let Some(pid) = cmd.project_id {
+        super::tx::locked::<project::Entity>(&txn, pid, "project_id", super::write::Noun::Project).await?;
+    }
+    let tally = super::totals::Tally::before(&txn, &projects).await?;
     let t = now();
     let f = follow_up::ActiveModel {
         enterprise_id: Set(cmd.enterprise_id),
@@ -221,6 +227,7 @@ pub async fn record(
     )
     .exec(&txn)
     .await?;
+    tally.settle(&txn).await?;
     finish(txn, actor, claim, "recordFollowUp", "FollowUp", f.id, &f).await?;
     Ok(f)
 }

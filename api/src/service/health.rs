@@ -1,8 +1,9 @@
 //! Project health (项目体检, the basis of 督办): six rules over a project's
-//! data, each one SQL condition on `projects`, so that a list filtered by
-//! health pages and counts in the database, and a page's reasons cost one
-//! statement per rule whatever its size. The level is the worst reason's;
-//! GREEN with none. Days are the office's calendar days.
+//! data, each one SQL condition on `projects`, so that a page's reasons cost
+//! one statement per rule whatever its size. The level is the worst reason's;
+//! GREEN with none. Days are the office's calendar days. Lists filtered by
+//! level and the report's counts read the same rules kept as dates
+//! ([`super::health_dates`]).
 
 use std::collections::HashMap;
 
@@ -60,7 +61,7 @@ impl Reason {
 }
 
 /// The rules' thresholds (ZHAOSHANG_HEALTH_*).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Thresholds {
     pub signed_not_started_days: u32,
     pub no_capital_days: u32,
@@ -189,53 +190,6 @@ impl Checkup {
         }
     }
 
-    /// The SQL condition that a project's level is `level`.
-    pub fn level_is(&self, level: Level) -> Condition {
-        let any = |l: Level| {
-            Reason::ALL.into_iter().filter(|r| r.level() == l).fold(Condition::any(), |c, r| c.add(self.holds(r)))
-        };
-        match level {
-            Level::Red => any(Level::Red),
-            Level::Amber => Condition::all().add(any(Level::Amber)).add(any(Level::Red).not()),
-            Level::Green => Condition::all().add(any(Level::Amber).not()).add(any(Level::Red).not()),
-        }
-    }
-
-    /// The ids of the projects for which a rule of `level` holds, as a
-    /// subquery for counting: the union of one query per rule, each of whose
-    /// EXISTS the planner can join, where [`Self::level_is`]'s OR of them is
-    /// evaluated row by row (the better plan for walking a page, the worse for
-    /// counting them all).
-    fn flagged(&self, level: Level) -> SelectStatement {
-        let mut rules = Reason::ALL.into_iter().filter(|r| r.level() == level).map(|r| {
-            Query::select()
-                .column((project::Entity, project::Column::Id))
-                .from(project::Entity)
-                .and_where(self.holds(r))
-                .to_owned()
-        });
-        let mut union = rules.next().unwrap_or_else(|| Query::select().expr(Expr::val(0)).to_owned());
-        for rule in rules {
-            union.union(sea_orm::sea_query::UnionType::Distinct, rule);
-        }
-        union
-    }
-
-    /// The condition on `projects` that a project is at exactly `level`, in the
-    /// counting form of [`Self::flagged`].
-    pub fn counted_at(&self, level: Level) -> Condition {
-        let id = project::Column::Id;
-        match level {
-            Level::Red => Condition::all().add(id.in_subquery(self.flagged(Level::Red))),
-            Level::Amber => Condition::all()
-                .add(id.in_subquery(self.flagged(Level::Amber)))
-                .add(id.not_in_subquery(self.flagged(Level::Red))),
-            Level::Green => Condition::all()
-                .add(id.not_in_subquery(self.flagged(Level::Amber)))
-                .add(id.not_in_subquery(self.flagged(Level::Red))),
-        }
-    }
-
     /// The reasons of each of `ids`: one statement per rule.
     pub async fn reasons<C: ConnectionTrait>(
         &self,
@@ -261,9 +215,10 @@ impl Checkup {
 }
 
 /// The supervision list (督办清单): every RED project with its reasons, by
-/// department name, then project name. Seven statements.
+/// department name, then project name. Seven statements, the first reading
+/// the kept health dates.
 pub async fn red_list<C: ConnectionTrait>(db: &C, checkup: &Checkup) -> Result<Vec<RedProject>, sea_orm::DbErr> {
-    let red = project::Entity::find().filter(checkup.counted_at(Level::Red)).all(db).await?;
+    let red = project::Entity::find().filter(super::health_dates::level_is(Level::Red, checkup.today)).all(db).await?;
     let ids: Vec<i64> = red.iter().map(|p| p.id).collect();
     let mut reasons = checkup.reasons(db, &ids).await?;
     let mut out: Vec<RedProject> = red

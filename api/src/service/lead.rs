@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use entity::enums::{EnterpriseStatus, LeadStatus, Priority, ProjectStage};
-use entity::{enterprise, lead, project, project_stage_change, sector};
+use entity::{enterprise, lead, project, sector};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveEnum as _, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -427,19 +427,8 @@ pub async fn convert(
     }
     .insert(&txn)
     .await?;
-    project_stage_change::ActiveModel {
-        project_id: Set(project.id),
-        from_stage: Set(None),
-        to_stage: Set(ProjectStage::Lead),
-        changed_by_key_id: Set(actor.principal.key_id),
-        changed_by_staff_id: Set(actor.principal.staff_member_id),
-        changed_by_role: Set(actor.principal.role),
-        note: Set(Some("由线索转化".into())),
-        created_at: Set(t),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    super::project::record_stage(&txn, actor, project.id, None, ProjectStage::Lead, Some("由线索转化".into())).await?;
+    super::totals::Tally::fresh(&[project.id]).settle(&txn).await?;
     audit::record(&txn, actor, "convertLead", "Project", project.id, None, Some(&project)).await?;
     let before = lead.clone();
     let mut m = lead.into_active_model();

@@ -10,6 +10,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::audit;
+use super::totals::Tally;
 use super::filter::{all, eq, gte, lte, search};
 use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
@@ -83,7 +84,7 @@ pub fn condition(
         major,
         eq(C::IsForeignInvested, f.is_foreign_invested),
         eq(C::IsPublished, f.is_published),
-        f.health.map(|level| checkup.level_is(level).into()),
+        f.health.map(|level| super::health_dates::level_is(level, checkup.today).into()),
         gte(C::PlannedInvestmentFen, f.min_investment.map(Money::fen)),
         lte(C::PlannedInvestmentFen, f.max_investment.map(Money::fen)),
     ]))
@@ -247,6 +248,7 @@ pub async fn create_project(
     .insert(&txn)
     .await?;
     record_stage(&txn, actor, p.id, None, ProjectStage::Lead, None).await?;
+    Tally::fresh(&[p.id]).settle(&txn).await?;
     audit::record(&txn, actor, "createProject", "Project", p.id, None, Some(&p)).await?;
     idempotency::complete(&txn, claimed, "Project", p.id).await?;
     txn.commit().await?;
@@ -264,6 +266,7 @@ pub async fn update_project(
     let current = super::tx::locked::<project::Entity>(&txn, id, "project_id", Noun::Project).await?;
     check_fresh(current.updated_at, expected)?;
     check_refs(&txn, &f.refs()).await?;
+    let tally = Tally::before(&txn, &[current.id]).await?;
     super::staff_member::check_active(&txn, "responsible_staff_id", f.responsible_staff_id.set().copied()).await?;
     let planned = f.planned_investment.map(Money::fen).unwrap_or(current.planned_investment_fen);
     let foreign = f.foreign_capital.map(Money::fen).unwrap_or(current.foreign_capital_fen);
@@ -304,6 +307,7 @@ pub async fn update_project(
     )
     .await?;
     let after = load::<project::Entity>(&txn, current.id).await?;
+    tally.settle(&txn).await?;
     audit::record(&txn, actor, "updateProject", "Project", after.id, Some(&current), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
@@ -353,12 +357,14 @@ pub async fn move_stage(
         };
         return Err(refuse("stage", problem));
     }
+    let tally = Tally::before(&txn, &[current.id]).await?;
     let mut m = current.clone().into_active_model();
     m.paused_from_stage = Set(if stage::is_paused(to) { Some(current.stage) } else { None });
     m.stage = Set(to);
     m.updated_at = Set(now());
     let after = m.update(&txn).await?;
     record_stage(&txn, actor, after.id, Some(current.stage), to, note).await?;
+    tally.settle(&txn).await?;
     audit::record(&txn, actor, "moveProjectStage", "Project", after.id, Some(&current), Some(&after)).await?;
     super::outbox::project_stage_changed(&txn, current.stage, &after).await?;
     txn.commit().await?;

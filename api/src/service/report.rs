@@ -1,10 +1,11 @@
 //! A campaign's figures, per the counting rules of domain.md, computed by the
-//! database: one GROUP BY statement for any number of campaigns.
+//! database from the kept totals: one statement for any number of campaigns.
 
 use std::collections::HashMap;
 
-use entity::agreement;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use super::totals::Amounts;
 
 use crate::domain::money::Money;
 use crate::error::AppResult;
@@ -23,36 +24,29 @@ pub struct Figures {
     pub contract_foreign_capital: Money,
 }
 
-/// `SUM` of a BIGINT is NUMERIC on PostgreSQL and INTEGER on SQLite: the cast
-/// gives both the same exact integer type.
-fn sum(expr: &str) -> Expr {
-    Expr::cust(format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)"))
-}
-
+/// The figures of each of `campaign_ids`: one statement over the kept totals
+/// (see [`super::totals`]), whatever the number of agreements.
 pub async fn figures(db: &DatabaseConnection, campaign_ids: &[i64]) -> AppResult<HashMap<i64, Figures>> {
-    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = agreement::Entity::find()
-        .select_only()
-        .column(agreement::Column::CampaignId)
-        .expr(sum("CASE WHEN is_increase THEN 0 ELSE 1 END"))
-        .expr(sum("total_investment_fen"))
-        .expr(sum("foreign_capital_fen"))
-        .expr(sum("CASE WHEN kind = 'CONTRACT' AND NOT is_increase THEN 1 ELSE 0 END"))
-        .expr(sum("CASE WHEN kind = 'CONTRACT' THEN foreign_capital_fen ELSE 0 END"))
-        .filter(agreement::Column::CampaignId.is_in(campaign_ids.to_vec()))
-        .group_by(agreement::Column::CampaignId)
-        .into_tuple()
-        .all(db)
-        .await?;
     let mut out: HashMap<i64, Figures> = campaign_ids.iter().map(|id| (*id, Figures::default())).collect();
-    for (id, n, total, foreign, m, contract_foreign) in rows {
+    if campaign_ids.is_empty() {
+        return Ok(out);
+    }
+    // `SUM` of a BIGINT is NUMERIC on PostgreSQL and INTEGER on SQLite: the
+    // cast gives both the same exact integer type.
+    let sums = Amounts::COLUMNS.map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT) AS {c}")).join(", ");
+    let sql = format!(
+        "SELECT campaign_id, {sums} FROM campaign_person_totals WHERE campaign_id IN ({{ids}}) GROUP BY campaign_id"
+    );
+    for row in db.query_all_raw(super::breakdown::statement(db, &sql, campaign_ids)).await? {
+        let a = Amounts::from_row(&row)?;
         out.insert(
-            id,
+            row.try_get("", "campaign_id")?,
             Figures {
-                agreements_signed: n,
-                total_investment: Money::from_fen(total),
-                foreign_capital: Money::from_fen(foreign),
-                contract_projects: m,
-                contract_foreign_capital: Money::from_fen(contract_foreign),
+                agreements_signed: a.agreements,
+                total_investment: Money::from_fen(a.investment_fen),
+                foreign_capital: Money::from_fen(a.foreign_capital_fen),
+                contract_projects: a.contract_agreements,
+                contract_foreign_capital: Money::from_fen(a.contract_foreign_capital_fen),
             },
         );
     }

@@ -175,6 +175,7 @@ pub async fn open(
         }
     }
     super::staff_member::check_assignment(&txn, cmd.department_id, cmd.assignee_id).await?;
+    let tally = project_tally(&txn, cmd.project_id).await?;
     let t = now();
     let r = service_request::ActiveModel {
         enterprise_id: Set(cmd.enterprise_id),
@@ -199,6 +200,7 @@ pub async fn open(
     .insert(&txn)
     .await?;
     record(&txn, actor, &r, None, None).await?;
+    tally.settle(&txn).await?;
     finish(txn, actor, claim, "openServiceRequest", "ServiceRequest", r.id, &r).await?;
     Ok(r)
 }
@@ -231,10 +233,20 @@ impl Step {
 
 /// Takes one step on request `id`; a step its status does not allow is
 /// FORBIDDEN_TRANSITION.
+/// A request's project moves to RED when the request falls overdue: its
+/// health dates follow every change of the request, with the project locked.
+async fn project_tally(txn: &sea_orm::DatabaseTransaction, project_id: Option<i64>) -> WriteResult<super::totals::Tally> {
+    if let Some(pid) = project_id {
+        locked::<project::Entity>(txn, pid, "project_id", Noun::Project).await?;
+    }
+    Ok(super::totals::Tally::before(txn, &project_id.into_iter().collect::<Vec<_>>()).await?)
+}
+
 pub async fn step(db: &DatabaseConnection, actor: &Actor, id: i64, step: Step) -> WriteResult<service_request::Model> {
     actor.require_staff()?;
     let txn = super::tx::begin(db).await?;
     let current = locked::<service_request::Entity>(&txn, id, "service_request_id", Noun::ServiceRequest).await?;
+    let tally = project_tally(&txn, current.project_id).await?;
     let forbidden = || refuse("service_request_id", Problem::RequestStatus { status: status_name(current.status) });
     let t = now();
     let mut m = current.clone().into_active_model();
@@ -288,6 +300,7 @@ pub async fn step(db: &DatabaseConnection, actor: &Actor, id: i64, step: Step) -
     m.updated_at = Set(t);
     let after = m.update(&txn).await?;
     record(&txn, actor, &after, Some(current.status), note).await?;
+    tally.settle(&txn).await?;
     super::audit::record(&txn, actor, step.action(), "ServiceRequest", after.id, Some(&current), Some(&after)).await?;
     txn.commit().await?;
     load::<service_request::Entity>(db, after.id).await
