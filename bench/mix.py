@@ -1,4 +1,4 @@
-"""Writes the benchmark mix as wrk scripts (q1.lua .. q6.lua) into a folder.
+"""Writes the benchmark mix as wrk scripts (q1.lua .. q7.lua) into a folder.
 
 Usage: mix.py WORK_DIR PROJECTS URL STAFF_KEY PARTNER_KEY DB DATABASE_URL
 
@@ -89,8 +89,11 @@ mix = {
         {
             "query": "query Q5($id: ID!) { campaign(id: $id) { name report { agreementsSigned totalInvestment "
             "foreignCapital contractProjects contractForeignCapital agreementsCompletion summary startRate "
-            "fundsInPlaceRate byDepartment { department { name } agreementsSigned totalInvestment score rank } "
-            "bySector { sector { name } agreementsSigned totalInvestment } } } }",
+            "fundsInPlaceRate byDepartment { department { name } agreementsSigned totalInvestment score rank "
+            "redProjects amberProjects overdueRequests overdueLeads "
+            "persons { person staffMember { name } agreementsSigned score rank } } "
+            "bySector { sector { name } agreementsSigned totalInvestment } "
+            "weekly { week agreementsSigned totalInvestment } } } }",
             "variables": {"id": gid("Campaign", 11)},
         },
     ),
@@ -108,6 +111,13 @@ mix = {
                     "estimatedInvestment": "50000000",
                 }
             },
+        },
+    ),
+    7: (
+        staff,
+        {
+            "query": "query Q7 { projects(first: 50, filter: { health: RED }) { totalCount "
+            "nodes { id name health { level reasons } } } }",
         },
     ),
 }

@@ -79,13 +79,18 @@ const FILL: [&str; 4] = [
     "INSERT INTO campaign_sector_totals SELECT a.campaign_id, p.sector_id, {SUMS} \
      FROM agreements a JOIN projects p ON p.id = a.project_id GROUP BY 1, 2",
     "INSERT INTO campaign_day_totals SELECT a.campaign_id, a.signed_on, {SUMS} FROM agreements a GROUP BY 1, 2",
+    // Joined to per-project sums rather than correlated subqueries: one hash
+    // join each instead of a lookup per agreement.
     "INSERT INTO campaign_fund_totals \
      SELECT a.campaign_id, COUNT(*), \
      SUM(CASE WHEN p.stage IN ('UNDER_CONSTRUCTION', 'IN_PRODUCTION') THEN 1 ELSE 0 END), \
-     COALESCE(SUM((SELECT SUM(ca.amount_fen) FROM capital_arrivals ca WHERE ca.project_id = a.project_id)), 0), \
-     COALESCE(SUM((SELECT SUM(t.total_investment_fen) FROM agreements t \
-         WHERE t.project_id = a.project_id AND t.campaign_id = a.campaign_id)), 0) \
-     FROM agreements a JOIN projects p ON p.id = a.project_id WHERE NOT a.is_increase GROUP BY 1",
+     COALESCE(SUM(ca.arrived), 0), COALESCE(SUM(t.invested), 0) \
+     FROM agreements a JOIN projects p ON p.id = a.project_id \
+     LEFT JOIN (SELECT project_id, SUM(amount_fen) AS arrived FROM capital_arrivals GROUP BY project_id) ca \
+         ON ca.project_id = a.project_id \
+     LEFT JOIN (SELECT project_id, campaign_id, SUM(total_investment_fen) AS invested FROM agreements \
+         GROUP BY project_id, campaign_id) t ON t.project_id = a.project_id AND t.campaign_id = a.campaign_id \
+     WHERE NOT a.is_increase GROUP BY 1",
 ];
 
 const SUMS: &str = "SUM(CASE WHEN a.is_increase THEN 0 ELSE 1 END), SUM(a.total_investment_fen), \

@@ -455,9 +455,6 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
     .await?;
     bar.finish_and_clear();
 
-    // The rows went in directly: the report's totals from them.
-    crate::service::totals::refill(db).await?;
-    crate::service::health_dates::recompute_all(db).await?;
     // Explicit ids leave PostgreSQL's sequences behind; then fresh statistics.
     let big = ["enterprises", "projects", "project_stage_changes", "agreements", "capital_arrivals", "leads"];
     match db.get_database_backend() {
@@ -474,6 +471,11 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
             db.execute_unprepared("ANALYZE").await?;
         }
     }
+    // The rows went in directly: the report's totals and the health dates from
+    // them (with the statistics above for their plans), then their own.
+    crate::service::totals::refill(db).await?;
+    crate::service::health_dates::recompute_all(db).await?;
+    db.execute_unprepared("ANALYZE").await?;
     Ok(ScaleSummary {
         projects: n,
         enterprises,
