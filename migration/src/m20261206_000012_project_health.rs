@@ -1,15 +1,20 @@
 //! Project health kept as dates (`service::health_dates`): per project, the
 //! first office day on which a RED rule holds and the first on which an AMBER
-//! one does, as its data stand (`project_health`); per department, how many
-//! projects turn RED or AMBER on each day (`health_tallies`, +1 when one turns,
-//! -1 when an AMBER one turns RED), whose sum up to a date is the count on it;
-//! and the thresholds and time zone they were computed with (`health_basis`).
-//! Filled at the first start after this migration (the dates need the
-//! configuration), kept by the writes from then on.
+//! one does, as its data stand (`projects.red_from`, `projects.amber_from`);
+//! per department, how many projects turn RED or AMBER on each day
+//! (`health_tallies`, +1 when one turns, -1 when an AMBER one turns RED),
+//! whose sum up to a date is the count on it; and the thresholds and time
+//! zone they were computed with (`health_basis`). Filled at the first start
+//! after this migration (the dates need the configuration), kept by the
+//! writes from then on.
+//!
+//! The list's default order index gains the two dates as trailing columns:
+//! a page filtered by level walks it without reading the table, however the
+//! projects at that level lie in the order (RED ones are mostly the oldest).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::support::{Tables, create_all, drop_all, fk, index};
+use crate::support::{Tables, create_all, drop_all, index};
 
 pub struct Migration;
 
@@ -20,16 +25,6 @@ impl MigrationName for Migration {
 }
 
 fn tables() -> Tables {
-    let health = Table::create()
-        .table("project_health")
-        .if_not_exists()
-        .col(big_integer("project_id").primary_key())
-        .col(big_integer("department_id").default(0))
-        .col(date_null("red_from"))
-        .col(date_null("amber_from"))
-        .foreign_key(&mut fk("project_health", "project_id", "projects"))
-        .to_owned();
-    let health_indexes = vec![index("project_health", &["red_from"]), index("project_health", &["amber_from"])];
     let tallies = Table::create()
         .table("health_tallies")
         .if_not_exists()
@@ -41,16 +36,33 @@ fn tables() -> Tables {
         .to_owned();
     let basis =
         Table::create().table("health_basis").if_not_exists().col(integer("id").primary_key()).col(text("basis")).to_owned();
-    vec![(health, health_indexes), (tallies, vec![]), (basis, vec![])]
+    vec![(tallies, vec![]), (basis, vec![])]
 }
+
+const ORDER_INDEX: &str = "ix_projects_created_at_id";
+const ORDER_WITH_DATES: &str = "ix_projects_created_at_id_health";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in ["red_from", "amber_from"] {
+            manager.alter_table(Table::alter().table("projects").add_column(date_null(column)).to_owned()).await?;
+            manager.create_index(index("projects", &[column])).await?;
+        }
+        manager.drop_index(Index::drop().name(ORDER_INDEX).table("projects").to_owned()).await?;
+        let mut order = index("projects", &["created_at", "id", "red_from", "amber_from"]);
+        manager.create_index(order.name(ORDER_WITH_DATES).to_owned()).await?;
         create_all(manager, tables()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_all(manager, tables()).await
+        drop_all(manager, tables()).await?;
+        manager.drop_index(Index::drop().name(ORDER_WITH_DATES).table("projects").to_owned()).await?;
+        manager.create_index(index("projects", &["created_at", "id"])).await?;
+        for column in ["red_from", "amber_from"] {
+            manager.drop_index(Index::drop().name(format!("ix_projects_{column}")).table("projects").to_owned()).await?;
+            manager.alter_table(Table::alter().table("projects").drop_column(column).to_owned()).await?;
+        }
+        Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! The report's kept totals (`campaign_*_totals`) and the projects' kept
-//! health dates (`project_health`, `health_tallies`): after every kind of
+//! health dates (`projects.red_from`, `amber_from`, `health_tallies`): after every kind of
 //! write that changes them, and between concurrent writers, they equal what
 //! is computed afresh from the data.
 

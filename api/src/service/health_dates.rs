@@ -3,8 +3,8 @@
 //!
 //! Every rule of [`super::health`], once it holds, holds on every later day
 //! until the project's data change: so a project's data give the first
-//! office day on which a RED rule holds (`red_from`) and the first on which an
-//! AMBER one does (`amber_from`). On day `t` the project is RED if
+//! office day on which a RED rule holds (`projects.red_from`) and the first on
+//! which an AMBER one does (`projects.amber_from`). On day `t` the project is RED if
 //! `red_from <= t`, else AMBER if `amber_from <= t`, else GREEN: the same as
 //! the rules evaluated on `t`, which a test checks. The dates are recomputed
 //! by every write that changes a project's data (see [`super::totals::Tally`]),
@@ -185,9 +185,7 @@ pub async fn ensure(db: &sea_orm::DatabaseConnection, checkup: &Checkup) -> Resu
 /// kept dates to.
 pub async fn recompute_all<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     let Some(basis) = stored_basis(db).await? else { return Ok(()) };
-    for table in ["project_health", "health_tallies"] {
-        db.execute_unprepared(&format!("DELETE FROM {table}")).await?;
-    }
+    db.execute_unprepared("DELETE FROM health_tallies").await?;
     let mut tallies: HashMap<(i64, Level, NaiveDate), i64> = HashMap::new();
     let mut after = 0i64;
     loop {
@@ -242,36 +240,43 @@ pub async fn load<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<HashMap<i64
         return Ok(HashMap::new());
     }
     let stmt = Query::select()
-        .columns(["project_id", "department_id", "red_from", "amber_from"].map(Alias::new))
-        .from(Alias::new("project_health"))
-        .and_where(Expr::col(Alias::new("project_id")).is_in(ids.iter().copied()))
+        .columns(["id", "department_id", "red_from", "amber_from"].map(Alias::new))
+        .from(project::Entity)
+        .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
         .to_owned();
     let mut out = HashMap::new();
     for row in db.query_all_raw(db.get_database_backend().build(&stmt)).await? {
         let dates = Dates { red_from: row.try_get("", "red_from")?, amber_from: row.try_get("", "amber_from")? };
-        out.insert(row.try_get::<i64>("", "project_id")?, (row.try_get("", "department_id")?, dates));
+        let department: Option<i64> = row.try_get("", "department_id")?;
+        out.insert(row.try_get::<i64>("", "id")?, (department.unwrap_or(0), dates));
     }
     Ok(out)
 }
 
+/// `UPDATE projects SET red_from, amber_from FROM (VALUES …)`: one statement
+/// for any number of projects, the same on both databases.
 async fn store<C: ConnectionTrait>(db: &C, computed: &HashMap<i64, (i64, Dates)>) -> Result<(), DbErr> {
     if computed.is_empty() {
         return Ok(());
     }
-    let columns = ["project_id", "department_id", "red_from", "amber_from"].map(Alias::new);
-    let mut stmt = Query::insert();
-    stmt.into_table(Alias::new("project_health")).columns(columns.clone()).on_conflict(
-        OnConflict::column(Alias::new("project_id")).update_columns(columns[1..].to_vec()).to_owned(),
-    );
-    for (id, (department, d)) in computed {
-        stmt.values_panic([
-            Expr::val(*id).into(),
-            Expr::val(*department).into(),
-            Expr::val(Value::ChronoDate(d.red_from)).into(),
-            Expr::val(Value::ChronoDate(d.amber_from)).into(),
-        ]);
+    let postgres = db.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
+    let mut values = Vec::with_capacity(computed.len() * 3);
+    let mut rows = Vec::with_capacity(computed.len());
+    for (id, (_, d)) in computed {
+        let n = values.len();
+        rows.push(if postgres {
+            format!("(${}::bigint, ${}::date, ${}::date)", n + 1, n + 2, n + 3)
+        } else {
+            "(?, ?, ?)".to_owned()
+        });
+        values.extend([Value::from(*id), Value::ChronoDate(d.red_from), Value::ChronoDate(d.amber_from)]);
     }
-    db.execute_raw(db.get_database_backend().build(&stmt)).await?;
+    let sql = format!(
+        "UPDATE projects SET red_from = v.column2, amber_from = v.column3 FROM (VALUES {}) AS v \
+         WHERE projects.id = v.column1",
+        rows.join(", ")
+    );
+    db.execute_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, values)).await?;
     Ok(())
 }
 
@@ -425,19 +430,16 @@ pub async fn counts<C: ConnectionTrait>(
 }
 
 /// The condition on `projects` that a project is at `level` on `today`, read
-/// from the stored dates (an index range for RED and AMBER).
+/// from the stored dates (an index range for RED and AMBER; a page in the
+/// default order walks the order index, which holds the dates too).
 pub fn level_is(level: Level, today: NaiveDate) -> sea_orm::Condition {
-    let ids_where = |cond: sea_orm::sea_query::SimpleExpr| {
-        Query::select().column(Alias::new("project_id")).from(Alias::new("project_health")).and_where(cond).to_owned()
-    };
-    let col = |c: &str| Expr::col(Alias::new(c));
-    let red = ids_where(col("red_from").lte(today));
-    let amber = ids_where(col("amber_from").lte(today));
-    let id = project::Column::Id;
+    let col = |c: &str| Expr::col((project::Entity, Alias::new(c)));
+    let on = |c: &str| col(c).lte(today);
+    let not_yet = |c: &str| sea_orm::Condition::any().add(col(c).is_null()).add(col(c).gt(today));
     match level {
-        Level::Red => sea_orm::Condition::all().add(id.in_subquery(red)),
-        Level::Amber => sea_orm::Condition::all().add(id.in_subquery(amber)).add(id.not_in_subquery(red)),
-        Level::Green => sea_orm::Condition::all().add(id.not_in_subquery(amber)).add(id.not_in_subquery(red)),
+        Level::Red => sea_orm::Condition::all().add(on("red_from")),
+        Level::Amber => sea_orm::Condition::all().add(on("amber_from")).add(not_yet("red_from")),
+        Level::Green => sea_orm::Condition::all().add(not_yet("amber_from")).add(not_yet("red_from")),
     }
 }
 
@@ -446,12 +448,12 @@ pub fn level_is(level: Level, today: NaiveDate) -> sea_orm::Condition {
 pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> {
     let backend = db.get_database_backend();
     let mut lines = Vec::new();
-    let sql = "SELECT project_id, department_id, red_from, amber_from FROM project_health ORDER BY project_id";
+    let sql = "SELECT id, department_id, red_from, amber_from FROM projects ORDER BY id";
     for row in db.query_all_raw(Statement::from_string(backend, sql)).await? {
         let (red, amber): (Option<NaiveDate>, Option<NaiveDate>) =
             (row.try_get("", "red_from")?, row.try_get("", "amber_from")?);
-        let (id, department): (i64, i64) = (row.try_get("", "project_id")?, row.try_get("", "department_id")?);
-        lines.push(format!("project {id} of {department}: red from {red:?}, amber from {amber:?}"));
+        let (id, department): (i64, Option<i64>) = (row.try_get("", "id")?, row.try_get("", "department_id")?);
+        lines.push(format!("project {id} of {department:?}: red from {red:?}, amber from {amber:?}"));
     }
     let sql = "SELECT department_id, level, on_date, delta FROM health_tallies WHERE delta <> 0 \
                ORDER BY department_id, level, on_date";
