@@ -190,6 +190,8 @@ for q, (key, body) in mix.items():
         json.dumps(body).replace("@ID@", gid("Project", max(1, projects // 2))).replace("@KEY@", f"{run}-probe")
     )
     post(key, probe)
+    with open(f"{work}/q{q}.json", "w") as f:
+        json.dump(probe, f, ensure_ascii=False)
     kind = "node" if q == 4 else "lead" if q == 6 else "static"
     script = LUA_COMMON % {
         "key": key,
