@@ -8,6 +8,7 @@ use sea_orm::EntityTrait;
 use crate::config::Config;
 use crate::graphql::ids;
 use crate::seed::demo;
+use crate::service::{health_dates, totals};
 use crate::service::api_key as api_keys;
 use crate::startup::AppState;
 use crate::{App, briefing, db, telemetry};
@@ -42,6 +43,10 @@ pub enum Command {
         #[arg(long, value_parser = parse_count)]
         scale: Option<u64>,
     },
+    /// Rebuild the report's kept totals and the projects' health dates from
+    /// the data, in one transaction (after rows were changed by hand, or to
+    /// check them: prints whether anything differed).
+    Recompute,
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Write a campaign's briefing for the office.
@@ -152,6 +157,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchFloor { query, connections, seconds } => {
             let r = crate::bench_floor::run(&config.database_url, query, connections, seconds).await?;
             println!("requests={} rps={:.1} p50_ms={:.2} p99_ms={:.2}", r.requests, r.per_second, r.p50_ms, r.p99_ms);
+            Ok(())
+        }
+        Command::Recompute => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            crate::service::health_dates::ensure(&conn, &state.checkup()).await?;
+            let txn = crate::service::tx::begin(&conn).await?;
+            let before = (totals::snapshot(&txn).await?, health_dates::snapshot(&txn).await?);
+            totals::refill(&txn).await?;
+            health_dates::recompute_all(&txn).await?;
+            let after = (totals::snapshot(&txn).await?, health_dates::snapshot(&txn).await?);
+            txn.commit().await?;
+            let changed = |a: &[String], b: &[String]| {
+                let b: std::collections::HashSet<&String> = b.iter().collect();
+                a.iter().filter(|l| !b.contains(l)).count()
+            };
+            println!(
+                "recomputed: {} total rows and {} health rows differed from the data",
+                changed(&after.0, &before.0),
+                changed(&after.1, &before.1)
+            );
             Ok(())
         }
         Command::Seed { scale: Some(n), .. } => {

@@ -128,3 +128,39 @@ async fn concurrent_agreements_in_one_department_all_count() {
     assert_eq!(data["campaign"]["report"], json!({ "agreementsSigned": 8, "totalInvestment": "800000000.00" }));
     assert_totals_kept(&app, "eight concurrent signings").await;
 }
+
+#[tokio::test]
+async fn signings_and_stage_moves_at_once_in_one_department_all_land() {
+    let app = spawn_app().await;
+    let (f, build) = (Fixtures { db: &app.db }, Build::new(&app.db));
+    let staff = app.key(Role::Staff, None).await;
+    let november = f.campaign("11月", "2026-11-01", "2026-11-30", (10, 10 * YI, 0)).await;
+    let east = build.department("东区招商局").await.id;
+    let (mut unsigned, mut signed) = (Vec::new(), Vec::new());
+    for i in 0..8 {
+        let p = f.project(&format!("项目{i}"), YI, true, None, Some(november)).await;
+        build.assign(p, Some(east), None, ProjectStage::Negotiating).await;
+        if i % 2 == 0 {
+            f.agreement(p, november, AgreementKind::Contract, "2026-11-10", YI, 0, true).await;
+            signed.push(p);
+        } else {
+            unsigned.push(p);
+        }
+    }
+    // Each signing queues a stage event and each move too: they share the
+    // department's health tally of today and the campaign's fund totals.
+    let sign = unsigned.iter().map(|p| {
+        let input = json!({ "projectId": gid("Project", *p), "kind": "CONTRACT", "signedOn": "2026-11-12",
+                            "totalInvestment": "100000000", "foreignCapital": "0" });
+        ("recordAgreement", input, "agreement { id }")
+    });
+    let mv = signed.iter().map(|p| {
+        ("moveProjectStage", json!({ "projectId": gid("Project", *p), "stage": "REGISTERED" }), "project { stage }")
+    });
+    let writes = sign.chain(mv).map(|(name, input, selection)| {
+        let (app, staff) = (&app, staff.clone());
+        async move { accepted(app, &staff, name, input, selection).await }
+    });
+    futures::future::join_all(writes).await;
+    assert_totals_kept(&app, "four signings and four stage moves at once").await;
+}

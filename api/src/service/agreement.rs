@@ -206,9 +206,9 @@ pub async fn record_agreement(
         .exec(&txn)
         .await?;
     }
-    let project_now = if !cmd.is_increase {
+    let signed = if !cmd.is_increase {
         let before = project.clone();
-        let mut m = project.into_active_model();
+        let mut m = project.clone().into_active_model();
         m.stage = Set(ProjectStage::Signed);
         m.paused_from_stage = Set(None);
         m.updated_at = Set(t);
@@ -216,14 +216,18 @@ pub async fn record_agreement(
         record_stage(&txn, actor, after.id, Some(before.stage), ProjectStage::Signed, Some("登记主协议".into()))
             .await?;
         audit::record(&txn, actor, "recordAgreement", "Project", after.id, Some(&before), Some(&after)).await?;
-        super::outbox::project_stage_changed(&txn, before.stage, &after).await?;
-        after
+        Some(after)
     } else {
-        project
+        None
     };
+    // Totals before events: every writer takes the totals' rows before the
+    // outbox's lock, so that two writers never wait on each other in turn.
     tally.settle(&txn).await?;
+    if let Some(after) = &signed {
+        super::outbox::project_stage_changed(&txn, project.stage, after).await?;
+    }
     audit::record(&txn, actor, "recordAgreement", "Agreement", a.id, None, Some(&a)).await?;
-    super::outbox::agreement_recorded(&txn, &a, &project_now).await?;
+    super::outbox::agreement_recorded(&txn, &a, signed.as_ref().unwrap_or(&project)).await?;
     idempotency::complete(&txn, claimed, "Agreement", a.id).await?;
     txn.commit().await?;
     Ok(a)

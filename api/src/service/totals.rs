@@ -9,7 +9,9 @@
 //! transaction: its health dates are recomputed ([`super::health_dates`]) and
 //! the difference is added to the totals and the health tallies.
 //! The project's row is locked first, so two writes to one project settle one
-//! after the other. Migration 000011 fills the tables from the agreements;
+//! after the other; rows are upserted in one fixed order, and before any event
+//! is queued (the outbox's lock comes last), so writers sharing rows queue
+//! rather than deadlock. `zhaoshang recompute` rebuilds both from the data. Migration 000011 fills the tables from the agreements;
 //! [`refill`] does the same after a bulk load, and a test holds the two ways
 //! equal.
 
@@ -121,7 +123,7 @@ impl std::ops::AddAssign for Funds {
 }
 
 /// A row key of one of the amount tables.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Cell {
     /// `campaign_person_totals`: department 0 is none; a staff member, else a
     /// free-text person ('' for none).
@@ -274,6 +276,11 @@ impl Tally {
                 }
             }
         }
+        // In one order for every writer (cells, campaigns, then tallies, each
+        // by key), so that two writers sharing rows lock them in the same
+        // order and queue instead of deadlocking.
+        let cells: std::collections::BTreeMap<Cell, [i64; 5]> = cells.into_iter().collect();
+        let funds: std::collections::BTreeMap<i64, [i64; 4]> = funds.into_iter().collect();
         for (cell, delta) in cells.into_iter().filter(|(_, d)| d.iter().any(|v| *v != 0)) {
             let (table, key) = cell.table_and_key();
             add(db, table, key, Amounts::COLUMNS.into_iter().zip(delta).collect()).await?;
@@ -286,6 +293,7 @@ impl Tally {
         for (key, n) in self.before.health {
             *health.entry(key).or_default() -= n;
         }
+        let health: std::collections::BTreeMap<(i64, Level, NaiveDate), i64> = health.into_iter().collect();
         for ((department, level, day), delta) in health.into_iter().filter(|(_, d)| *d != 0) {
             let key = vec![
                 ("department_id", department.into()),
