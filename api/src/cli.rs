@@ -49,11 +49,14 @@ pub enum Command {
     Recompute,
     /// Print the GraphQL schema (SDL).
     Schema,
-    /// Write a campaign's briefing for the office.
+    /// List the campaigns with their ids (newest first), for `report --campaign`.
+    Campaigns,
+    /// Write a campaign's briefing for the office (without `--campaign`: list
+    /// the campaigns to choose from).
     Report {
-        /// The campaign's GraphQL id.
+        /// The campaign's GraphQL id, as `zhaoshang campaigns` lists it.
         #[arg(long)]
-        campaign: String,
+        campaign: Option<String>,
         /// html (a self-contained page with charts), csv (one row per
         /// department) or json.
         #[arg(long, value_enum, default_value = "html")]
@@ -239,16 +242,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => None,
             };
             let key = api_keys::create(&conn, &name, role.into(), partner_id, staff_member_id, expires_at).await?;
-            println!("created {:?} key {} ({})", key.key.role, ids::encode("ApiKey", key.key.id).0, key.key.name);
+            let role = sea_orm::ActiveEnum::to_value(&key.key.role);
+            println!("created {role} key {} ({})", ids::encode("ApiKey", key.key.id).0, key.key.name);
             println!("{}", key.secret);
+            Ok(())
+        }
+        Command::Campaigns => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            print!("{}", campaign_list(&conn).await?);
             Ok(())
         }
         Command::Report { campaign, format, out } => {
             telemetry::init(&config);
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
-            let id = ids::decode_as(&campaign, "Campaign")
-                .ok_or_else(|| anyhow::anyhow!("`{campaign}` is not a campaign's id"))?;
+            let Some(campaign) = campaign else {
+                eprint!("{}", campaign_list(&conn).await?);
+                anyhow::bail!("say which campaign to report on: --campaign ID, with an id listed above");
+            };
+            let unknown = || {
+                anyhow::anyhow!("no campaign has the id `{campaign}`; `zhaoshang campaigns` lists the campaigns and their ids")
+            };
+            let id = ids::decode_as(&campaign, "Campaign").ok_or_else(unknown)?;
+            if entity::campaign::Entity::find_by_id(id).one(&conn).await?.is_none() {
+                return Err(unknown());
+            }
             let state = AppState { db: conn.clone(), config: config.clone().into() };
             let b = briefing::load(&conn, id, &state.checkup()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let bytes = match format {
@@ -265,6 +285,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { demo } => serve(config, demo).await,
     }
+}
+
+/// The campaigns, newest first: id, dates, name, and whether active; a line
+/// each, for a person choosing one.
+async fn campaign_list(db: &sea_orm::DatabaseConnection) -> anyhow::Result<String> {
+    use sea_orm::QueryOrder;
+    let campaigns = entity::campaign::Entity::find()
+        .order_by_desc(entity::campaign::Column::StartsOn)
+        .order_by_desc(entity::campaign::Column::Id)
+        .all(db)
+        .await?;
+    if campaigns.is_empty() {
+        return Ok("no campaigns yet (`zhaoshang seed --demo` loads the demo's)\n".into());
+    }
+    let mut out = String::from("ID                    FROM        TO          NAME\n");
+    for c in campaigns {
+        let active = if c.is_active { "" } else { " (inactive)" };
+        let id = ids::encode("Campaign", c.id).0;
+        out.push_str(&format!("{id:<21} {} {} {}{active}\n", c.starts_on, c.ends_on, c.name));
+    }
+    Ok(out)
 }
 
 /// Days a demo ADMIN key stays valid.

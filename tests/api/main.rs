@@ -7,6 +7,7 @@ mod helpers;
 
 mod auth;
 mod breakdown;
+mod cli;
 mod budgets;
 mod faults;
 mod follow_ups;
