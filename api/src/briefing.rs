@@ -375,7 +375,10 @@ pub fn csv(b: &Briefing) -> AppResult<Vec<u8>> {
     Ok(out)
 }
 
+/// A row of `byDepartment`, named as `DepartmentResult` in the API (the
+/// department by its name).
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct JsonDepartment {
     rank: Option<i32>,
     department: String,
@@ -384,9 +387,16 @@ struct JsonDepartment {
     total_investment: String,
     target_investment: Option<String>,
     score: Option<f64>,
+    red_projects: i64,
+    amber_projects: i64,
+    overdue_requests: i64,
+    overdue_leads: i64,
 }
 
+/// `report --format json`: the campaign, then `CampaignReport`'s fields as
+/// the API names them.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct JsonReport {
     campaign: String,
     region: String,
@@ -400,7 +410,7 @@ struct JsonReport {
     contract_foreign_capital: String,
     start_rate: Option<f64>,
     funds_in_place_rate: Option<f64>,
-    departments: Vec<JsonDepartment>,
+    by_department: Vec<JsonDepartment>,
 }
 
 /// The figures as JSON; amounts are strings with two decimals, as in the API.
@@ -419,7 +429,7 @@ pub fn json(b: &Briefing) -> AppResult<String> {
         contract_foreign_capital: f.contract_foreign_capital.to_string(),
         start_rate: b.breakdown.start_rate,
         funds_in_place_rate: b.breakdown.funds_in_place_rate,
-        departments: b
+        by_department: b
             .breakdown
             .departments
             .iter()
@@ -431,6 +441,10 @@ pub fn json(b: &Briefing) -> AppResult<String> {
                 total_investment: r.actual.investment.to_string(),
                 target_investment: r.target.map(|t| t.investment.to_string()),
                 score: r.score,
+                red_projects: r.supervision.red_projects,
+                amber_projects: r.supervision.amber_projects,
+                overdue_requests: r.supervision.overdue_requests,
+                overdue_leads: r.supervision.overdue_leads,
             })
             .collect(),
     };

@@ -36,6 +36,34 @@ async fn the_cli_lists_campaigns_and_names_an_unknown_one_with_the_way_to_list_t
     assert!(!ok && err.contains(&november) && err.contains("--campaign"), "{err}");
     let (ok, csv, _) = zhaoshang(&app, &["report", "--campaign", &november, "--format", "csv"]).await;
     assert!(ok && csv.lines().count() > 1, "{csv}");
+
+    // The JSON names its fields as the API does, with the API's figures.
+    let (ok, json, err) = zhaoshang(&app, &["report", "--campaign", &november, "--format", "json"]).await;
+    assert!(ok, "{err}");
+    let cli: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let staff = app.key(entity::enums::Role::Staff, None).await;
+    let q = "query($id: ID!) { campaign(id: $id) { report { agreementsSigned totalInvestment
+             byDepartment { department { name } agreementsSigned redProjects amberProjects } } } }";
+    let api = app.query(Some(&staff), q, serde_json::json!({ "id": november })).await["campaign"]["report"].clone();
+    assert_eq!(cli["agreementsSigned"], api["agreementsSigned"], "{json}");
+    assert_eq!(cli["totalInvestment"], api["totalInvestment"]);
+    let rows = |v: &serde_json::Value, name: &dyn Fn(&serde_json::Value) -> serde_json::Value| {
+        v["byDepartment"]
+            .as_array()
+            .expect("byDepartment")
+            .iter()
+            .map(|d| (name(d), d["agreementsSigned"].clone(), d["redProjects"].clone(), d["amberProjects"].clone()))
+            .collect::<Vec<_>>()
+    };
+    let by_name = |d: &serde_json::Value| d["department"]["name"].clone();
+    let api_rows = rows(&api, &by_name);
+    let cli_rows = rows(&cli, &|d: &serde_json::Value| d["department"].clone());
+    assert_eq!(cli_rows.len(), api_rows.len(), "{cli_rows:?} vs {api_rows:?}");
+    // Each named department's row alike (the row without one is named by the CLI).
+    for row in api_rows.iter().filter(|r| !r.0.is_null()) {
+        let same = cli_rows.iter().find(|r| r.0 == row.0).unwrap_or_else(|| panic!("{row:?} in {cli_rows:?}"));
+        assert_eq!(same, row);
+    }
 }
 
 #[tokio::test]
