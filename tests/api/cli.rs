@@ -77,3 +77,27 @@ async fn keys_are_printed_with_the_apis_role_and_recompute_finds_the_kept_rows_r
     assert!(ok, "{err}");
     assert_eq!(out.trim(), "recomputed: 0 total rows and 0 health rows differed from the data");
 }
+
+#[tokio::test]
+async fn settings_come_from_a_dotenv_file_and_piped_logs_carry_no_colour_codes() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let dir = std::env::temp_dir().join(format!("zhaoshang-dotenv-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    std::fs::write(dir.join(".env"), format!("ZHAOSHANG_DATABASE_URL={}\nZHAOSHANG_LOG=info\n", app.config.database_url))
+        .expect("a .env");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
+        .arg("campaigns")
+        .current_dir(&dir)
+        .env_remove("ZHAOSHANG_DATABASE_URL")
+        .env_remove("ZHAOSHANG_LOG")
+        .output()
+        .await
+        .expect("run zhaoshang");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("2026年11月长三角招商月"), "the demo's campaigns, from the .env's database: {stdout}");
+    assert!(stderr.contains("INFO"), "info logs, as the .env asks: {stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no terminal escape codes in a pipe: {stderr:?}");
+}
