@@ -101,3 +101,23 @@ async fn settings_come_from_a_dotenv_file_and_piped_logs_carry_no_colour_codes()
     assert!(stderr.contains("INFO"), "info logs, as the .env asks: {stderr}");
     assert!(!stderr.contains('\u{1b}'), "no terminal escape codes in a pipe: {stderr:?}");
 }
+
+#[tokio::test]
+async fn the_readmes_curl_example_answers_against_the_demo() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let admin = app.key(entity::enums::Role::Admin, None).await;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let start = readme.find("```sh\ncurl ").expect("the README's curl example") + "```sh\n".len();
+    let command = &readme[start..start + readme[start..].find("```").expect("its end")];
+    let command = command.replace("zs_…", &admin).replace("http://127.0.0.1:8080", &app.address);
+    // Asynchronously: the server answers on this test's runtime.
+    let out = tokio::process::Command::new("sh").arg("-c").arg(&command).output().await.expect("sh and curl");
+    assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON answer");
+    assert_eq!(answer["data"]["viewer"]["role"], "ADMIN", "{answer}");
+    let november = &answer["data"]["campaigns"]["nodes"][0];
+    assert_eq!(november["name"], "2026年11月长三角招商月", "{answer}");
+    let summary = november["report"]["summary"].as_str().expect("summary");
+    assert!(summary.starts_with("共签订合同、协议64个，总投资148.28亿元，"), "{summary}");
+}
