@@ -63,14 +63,14 @@ fn draw_error<E: std::fmt::Debug>(e: E) -> AppError {
 }
 
 /// A horizontal gauge: actual against target, with the completion printed.
-fn gauge(title: &str, actual: f64, target: f64, label: &str) -> AppResult<String> {
+fn gauge(title: &str, actual: f64, target: f64, label: &str, size: (u32, u32)) -> AppResult<String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (360, 90)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
         let max = target.max(actual).max(1e-9) * 1.1;
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{title}  {label}"), (FONT, 15))
+            .caption(format!("{title}  {label}"), (FONT, size.1 as f64 / 6.0))
             .margin(8)
             .x_label_area_size(18)
             .build_cartesian_2d(0f64..max, 0f64..1f64)
@@ -96,13 +96,14 @@ fn gauge(title: &str, actual: f64, target: f64, label: &str) -> AppResult<String
 
 /// Departments in rank order: agreements signed (red) against the quota (grey
 /// outline), one bar per department.
-fn departments_chart(b: &Briefing) -> AppResult<String> {
+fn departments_chart(b: &Briefing, size: Option<(u32, u32)>) -> AppResult<String> {
     let rows = &b.breakdown.departments;
     let n = rows.len().max(1) as i32;
     let mut svg = String::new();
     {
         let width = (120 + rows.len() * 110) as u32;
-        let root = SVGBackend::with_string(&mut svg, (width.max(480), 380)).into_drawing_area();
+        let size = size.unwrap_or((width.max(480), 380));
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
         let max = rows
             .iter()
@@ -155,12 +156,12 @@ fn departments_chart(b: &Briefing) -> AppResult<String> {
 }
 
 /// Cumulative investment per ISO week against the campaign's target.
-fn weekly_chart(b: &Briefing) -> AppResult<String> {
+fn weekly_chart(b: &Briefing, size: (u32, u32)) -> AppResult<String> {
     let weeks = &b.breakdown.weeks;
     let target = yi(Money::from_fen(b.campaign.target_investment_fen));
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
         let max = weeks.iter().map(|w| yi(w.cumulative.investment)).fold(target, f64::max).max(1e-9) * 1.1;
         let labels: Vec<String> = weeks.iter().map(|w| w.week.clone()).collect();
@@ -216,11 +217,11 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The briefing as one self-contained HTML page: no script, no fetch.
-pub fn html(b: &Briefing) -> AppResult<String> {
+/// The three target gauges: agreements, total investment, foreign capital.
+fn gauges(b: &Briefing, size: (u32, u32)) -> AppResult<[String; 3]> {
     let c = &b.campaign;
     let f = &b.figures;
-    let gauges = [
+    Ok([
         gauge(
             "签约数",
             f.agreements_signed as f64,
@@ -231,6 +232,7 @@ pub fn html(b: &Briefing) -> AppResult<String> {
                 c.target_agreements,
                 percent(report::completion(f.agreements_signed, c.target_agreements as i64))
             ),
+            size,
         )?,
         gauge(
             "总投资（亿元）",
@@ -242,6 +244,7 @@ pub fn html(b: &Briefing) -> AppResult<String> {
                 Money::from_fen(c.target_investment_fen).yi_yuan(),
                 percent(report::completion(f.total_investment.fen(), c.target_investment_fen))
             ),
+            size,
         )?,
         gauge(
             "合同、协议外资（亿元）",
@@ -253,8 +256,16 @@ pub fn html(b: &Briefing) -> AppResult<String> {
                 Money::from_fen(c.target_foreign_capital_fen).yi_yuan(),
                 percent(report::completion(f.foreign_capital.fen(), c.target_foreign_capital_fen))
             ),
+            size,
         )?,
-    ];
+    ])
+}
+
+/// The briefing as one self-contained HTML page: no script, no fetch.
+pub fn html(b: &Briefing) -> AppResult<String> {
+    let c = &b.campaign;
+    let f = &b.figures;
+    let gauges = gauges(b, (360, 90))?;
     let mut rows = String::new();
     for r in &b.breakdown.departments {
         rows.push_str(&format!(
@@ -336,8 +347,8 @@ td:nth-child(2), th:nth-child(2) {{ text-align: left; }}
         g2 = gauges[2],
         start_rate = percent(b.breakdown.start_rate),
         funds_rate = percent(b.breakdown.funds_in_place_rate),
-        departments_chart = departments_chart(b)?,
-        weekly_chart = weekly_chart(b)?,
+        departments_chart = departments_chart(b, None)?,
+        weekly_chart = weekly_chart(b, (640, 320))?,
     ))
 }
 
@@ -449,4 +460,331 @@ pub fn json(b: &Briefing) -> AppResult<String> {
             .collect(),
     };
     serde_json::to_string_pretty(&report).map_err(AppError::internal)
+}
+
+/// The forms a briefing is downloaded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Csv,
+    Json,
+    Xlsx,
+    Png,
+}
+
+impl Format {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Html => "text/html; charset=utf-8",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Json => "application/json",
+            Format::Xlsx => crate::http::downloads::XLSX,
+            Format::Png => "image/png",
+        }
+    }
+}
+
+/// The briefing in `format`: CPU work, to run off the async threads.
+pub fn render(b: &Briefing, format: Format) -> AppResult<Vec<u8>> {
+    match format {
+        Format::Html => html(b).map(String::into_bytes),
+        Format::Csv => csv(b),
+        Format::Json => json(b).map(String::into_bytes),
+        Format::Xlsx => xlsx(b),
+        Format::Png => png(b),
+    }
+}
+
+/// The width of the PNG briefing, in pixels.
+pub const PNG_WIDTH: u32 = 1600;
+
+/// The fonts the PNG is drawn with, built in so that it renders the same on
+/// any machine: DejaVu Sans for Latin letters and digits, Droid Sans Fallback
+/// (Apache-2.0) for Chinese, which the renderer falls back to glyph by glyph.
+/// Licences in `assets/fonts/`.
+static LATIN_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf");
+const FONT_FAMILY: &str = "DejaVu Sans";
+
+fn svg_options() -> &'static resvg::usvg::Options<'static> {
+    static OPTIONS: std::sync::OnceLock<resvg::usvg::Options<'static>> = std::sync::OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut opt = resvg::usvg::Options { font_family: FONT_FAMILY.into(), ..Default::default() };
+        let db = opt.fontdb_mut();
+        db.load_font_data(LATIN_FONT.to_vec());
+        db.load_font_data(CJK_FONT.to_vec());
+        for set in [
+            resvg::usvg::fontdb::Database::set_sans_serif_family,
+            resvg::usvg::fontdb::Database::set_serif_family,
+            resvg::usvg::fontdb::Database::set_monospace_family,
+        ] {
+            set(db, FONT_FAMILY);
+        }
+        opt
+    })
+}
+
+/// `text` cut into lines of at most `width` display columns (a CJK
+/// character is two), for SVG, which does not wrap.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = crate::ledger::export::display_width(ch.encode_utf8(&mut [0; 4]));
+        if used + w > width {
+            lines.push(String::new());
+            used = 0;
+        }
+        lines.last_mut().map(|l| l.push(ch));
+        used += w;
+    }
+    lines
+}
+
+/// How much larger than drawn the PNG shows its charts, so that their labels
+/// read at slide size.
+const CHART_SCALE: f64 = 1.5;
+
+/// A chart drawn by `draw` at `size` / [`CHART_SCALE`], shown at `size` at
+/// (x, y) inside the page.
+fn placed(x: u32, y: u32, size: (u32, u32), draw: impl FnOnce((u32, u32)) -> AppResult<String>) -> AppResult<String> {
+    let drawn = ((size.0 as f64 / CHART_SCALE) as u32, (size.1 as f64 / CHART_SCALE) as u32);
+    let svg = draw(drawn)?;
+    let from = format!("<svg width=\"{}\" height=\"{}\"", drawn.0, drawn.1);
+    let to = format!("<svg x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\"", size.0, size.1);
+    Ok(svg.replacen(&from, &to, 1))
+}
+
+/// The briefing as one SVG page [`PNG_WIDTH`] wide: title, summary sentence,
+/// gauges, the department chart and the weekly curve.
+pub fn page_svg(b: &Briefing) -> AppResult<(String, u32)> {
+    let c = &b.campaign;
+    let margin = 30;
+    let inner = PNG_WIDTH - 2 * margin;
+    let mut body = String::new();
+    let mut y = 60;
+    body.push_str(&format!(
+        "<text x=\"{margin}\" y=\"{y}\" font-size=\"36\" fill=\"#222\">{} · 招商工作简报</text>",
+        escape(&c.name)
+    ));
+    y += 40;
+    body.push_str(&format!(
+        "<text x=\"{margin}\" y=\"{y}\" font-size=\"20\" fill=\"#666\">{} · {} 至 {}</text>",
+        escape(&c.region),
+        c.starts_on,
+        c.ends_on
+    ));
+    y += 25;
+    let lines = wrap(&report::summary(&b.figures), 116);
+    let box_height = lines.len() as u32 * 36 + 24;
+    body.push_str(&format!(
+        "<rect x=\"{margin}\" y=\"{y}\" width=\"{inner}\" height=\"{box_height}\" fill=\"#FDF2E9\"/>\
+         <rect x=\"{margin}\" y=\"{y}\" width=\"6\" height=\"{box_height}\" fill=\"#C0392B\"/>"
+    ));
+    for (i, line) in lines.iter().enumerate() {
+        let ty = y + 40 + i as u32 * 36;
+        body.push_str(&format!(
+            "<text x=\"{}\" y=\"{ty}\" font-size=\"24\" fill=\"#222\">{}</text>",
+            margin + 20,
+            escape(line)
+        ));
+    }
+    y += box_height + 20;
+    let gauge_width = (inner - 40) / 3;
+    for i in 0..3 {
+        let x = margin + i as u32 * (gauge_width + 20);
+        body.push_str(&placed(x, y, (gauge_width, 120), |size| Ok(gauges(b, size)?[i].clone()))?);
+    }
+    y += 140;
+    body.push_str(&format!(
+        "<text x=\"{margin}\" y=\"{}\" font-size=\"20\" fill=\"#444\">开工率 {} · 资金到位率 {}</text>",
+        y + 10,
+        percent(b.breakdown.start_rate),
+        percent(b.breakdown.funds_in_place_rate)
+    ));
+    y += 30;
+    body.push_str(&placed(margin, y, (inner, 460), |size| departments_chart(b, Some(size)))?);
+    y += 480;
+    body.push_str(&placed(margin, y, (inner, 420), |size| weekly_chart(b, size))?);
+    y += 440;
+    let height = y;
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PNG_WIDTH}\" height=\"{height}\" \
+         viewBox=\"0 0 {PNG_WIDTH} {height}\" font-family=\"{FONT_FAMILY}\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>{body}</svg>"
+    );
+    Ok((svg, height))
+}
+
+/// The briefing as one PNG image [`PNG_WIDTH`] pixels wide, drawn here with the
+/// built-in CJK font: no browser, no system fonts.
+pub fn png(b: &Briefing) -> AppResult<Vec<u8>> {
+    let (svg, _) = page_svg(b)?;
+    let tree = resvg::usvg::Tree::from_str(&svg, svg_options()).map_err(draw_error)?;
+    let size = tree.size().to_int_size();
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| draw_error("empty image"))?;
+    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(draw_error)
+}
+
+/// The briefing as a workbook: figures, departments (with the supervision
+/// columns), persons, sectors and weeks, one sheet each; amounts in yuan.
+pub fn xlsx(b: &Briefing) -> AppResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format as Cells, Workbook};
+    let x = |e: rust_xlsxwriter::XlsxError| AppError::internal(anyhow::anyhow!("xlsx: {e}"));
+    let bold = Cells::new().set_bold();
+    let money = Cells::new().set_num_format("#,##0.00");
+    let ratio = Cells::new().set_num_format("0.0%");
+    let yuan = |m: Money| m.fen() as f64 / 100.0;
+    let mut wb = Workbook::new();
+    let c = &b.campaign;
+    let f = &b.figures;
+    {
+        let ws = wb.add_worksheet().set_name("概况").map_err(x)?;
+        let rows: [(&str, Option<f64>, Option<String>, bool); 12] = [
+            ("招商活动", None, Some(c.name.clone()), false),
+            ("区域", None, Some(c.region.clone()), false),
+            ("期间", None, Some(format!("{} 至 {}", c.starts_on, c.ends_on)), false),
+            ("简报", None, Some(report::summary(f)), false),
+            ("签约数（个）", Some(f.agreements_signed as f64), None, false),
+            ("任务签约数（个）", Some(c.target_agreements as f64), None, false),
+            ("总投资（元）", Some(yuan(f.total_investment)), None, true),
+            ("任务总投资（元）", Some(yuan(Money::from_fen(c.target_investment_fen))), None, true),
+            ("外资（元）", Some(yuan(f.foreign_capital)), None, true),
+            ("任务外资（元）", Some(yuan(Money::from_fen(c.target_foreign_capital_fen))), None, true),
+            ("合同项目数（个）", Some(f.contract_projects as f64), None, false),
+            ("合同外资（元）", Some(yuan(f.contract_foreign_capital)), None, true),
+        ];
+        for (i, (k, n, s, is_money)) in rows.iter().enumerate() {
+            let r = i as u32;
+            ws.write_string_with_format(r, 0, *k, &bold).map_err(x)?;
+            match (n, s) {
+                (Some(n), _) if *is_money => ws.write_number_with_format(r, 1, *n, &money).map(|_| ()),
+                (Some(n), _) => ws.write_number(r, 1, *n).map(|_| ()),
+                (None, Some(s)) => ws.write_string(r, 1, s).map(|_| ()),
+                (None, None) => Ok(()),
+            }
+            .map_err(x)?;
+        }
+        for (i, (k, v)) in
+            [("开工率", b.breakdown.start_rate), ("资金到位率", b.breakdown.funds_in_place_rate)].iter().enumerate()
+        {
+            let r = rows.len() as u32 + i as u32;
+            ws.write_string_with_format(r, 0, *k, &bold).map_err(x)?;
+            if let Some(v) = v {
+                ws.write_number_with_format(r, 1, *v, &ratio).map_err(x)?;
+            }
+        }
+        ws.set_column_width(0, 20).map_err(x)?;
+        ws.set_column_width(1, 80).map_err(x)?;
+    }
+    fn header(
+        ws: &mut rust_xlsxwriter::Worksheet,
+        names: &[&str],
+        bold: &Cells,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
+        for (i, n) in names.iter().enumerate() {
+            ws.write_string_with_format(0, i as u16, *n, bold)?;
+            ws.set_column_width(i as u16, (crate::ledger::export::display_width(n) + 4).max(10) as f64)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(())
+    }
+    {
+        let ws = wb.add_worksheet().set_name("部门排名").map_err(x)?;
+        header(
+            ws,
+            &[
+                "排名",
+                "部门",
+                "签约数",
+                "任务签约数",
+                "总投资（元）",
+                "任务总投资（元）",
+                "外资（元）",
+                "得分",
+                "红色项目",
+                "黄色项目",
+                "逾期诉求",
+                "逾期线索",
+            ],
+            &bold,
+        )
+        .map_err(x)?;
+        for (i, d) in b.breakdown.departments.iter().enumerate() {
+            let r = i as u32 + 1;
+            if let Some(rank) = d.rank {
+                ws.write_number(r, 0, rank).map_err(x)?;
+            }
+            ws.write_string(r, 1, department_name(d)).map_err(x)?;
+            ws.write_number(r, 2, d.actual.agreements as f64).map_err(x)?;
+            if let Some(t) = d.target {
+                ws.write_number(r, 3, t.agreements).map_err(x)?;
+                ws.write_number_with_format(r, 5, yuan(t.investment), &money).map_err(x)?;
+            }
+            ws.write_number_with_format(r, 4, yuan(d.actual.investment), &money).map_err(x)?;
+            ws.write_number_with_format(r, 6, yuan(d.actual.foreign_capital), &money).map_err(x)?;
+            if let Some(s) = d.score {
+                ws.write_number(r, 7, s).map_err(x)?;
+            }
+            let s = &d.supervision;
+            for (j, v) in [s.red_projects, s.amber_projects, s.overdue_requests, s.overdue_leads].iter().enumerate() {
+                ws.write_number(r, 8 + j as u16, *v as f64).map_err(x)?;
+            }
+        }
+    }
+    {
+        let ws = wb.add_worksheet().set_name("人员").map_err(x)?;
+        header(
+            ws,
+            &["部门", "排名", "人员", "签约数", "任务签约数", "总投资（元）", "任务总投资（元）", "得分"],
+            &bold,
+        )
+        .map_err(x)?;
+        let mut r = 0u32;
+        for d in &b.breakdown.departments {
+            for p in &d.persons {
+                r += 1;
+                ws.write_string(r, 0, department_name(d)).map_err(x)?;
+                if let Some(rank) = p.rank {
+                    ws.write_number(r, 1, rank).map_err(x)?;
+                }
+                ws.write_string(r, 2, &p.person).map_err(x)?;
+                ws.write_number(r, 3, p.actual.agreements as f64).map_err(x)?;
+                ws.write_number(r, 4, p.target.agreements).map_err(x)?;
+                ws.write_number_with_format(r, 5, yuan(p.actual.investment), &money).map_err(x)?;
+                ws.write_number_with_format(r, 6, yuan(p.target.investment), &money).map_err(x)?;
+                if let Some(s) = p.score {
+                    ws.write_number(r, 7, s).map_err(x)?;
+                }
+            }
+        }
+    }
+    {
+        let ws = wb.add_worksheet().set_name("行业").map_err(x)?;
+        header(ws, &["行业", "签约数", "总投资（元）", "外资（元）"], &bold).map_err(x)?;
+        for (i, s) in b.breakdown.sectors.iter().enumerate() {
+            let r = i as u32 + 1;
+            ws.write_string(r, 0, b.sector_names.get(&s.sector_id).map(String::as_str).unwrap_or("—")).map_err(x)?;
+            ws.write_number(r, 1, s.actual.agreements as f64).map_err(x)?;
+            ws.write_number_with_format(r, 2, yuan(s.actual.investment), &money).map_err(x)?;
+            ws.write_number_with_format(r, 3, yuan(s.actual.foreign_capital), &money).map_err(x)?;
+        }
+    }
+    {
+        let ws = wb.add_worksheet().set_name("逐周").map_err(x)?;
+        header(ws, &["周", "起始日", "签约数", "总投资（元）", "累计签约数", "累计总投资（元）"], &bold).map_err(x)?;
+        let date = Cells::new().set_num_format("yyyy-mm-dd");
+        for (i, w) in b.breakdown.weeks.iter().enumerate() {
+            let r = i as u32 + 1;
+            ws.write_string(r, 0, &w.week).map_err(x)?;
+            ws.write_datetime_with_format(r, 1, &w.starts_on, &date).map_err(x)?;
+            ws.write_number(r, 2, w.actual.agreements as f64).map_err(x)?;
+            ws.write_number_with_format(r, 3, yuan(w.actual.investment), &money).map_err(x)?;
+            ws.write_number(r, 4, w.cumulative.agreements as f64).map_err(x)?;
+            ws.write_number_with_format(r, 5, yuan(w.cumulative.investment), &money).map_err(x)?;
+        }
+    }
+    wb.save_to_buffer().map_err(x)
 }

@@ -5,11 +5,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use entity::enums::Role;
 use sea_orm::EntityTrait;
 
+use crate::auth::Principal;
 use crate::config::Config;
 use crate::graphql::ids;
+use crate::ledger::Ledger;
+use crate::ledger::export::{self, Export, Scope};
 use crate::seed::demo;
-use crate::service::{health_dates, totals};
 use crate::service::api_key as api_keys;
+use crate::service::{health_dates, totals};
 use crate::startup::AppState;
 use crate::{App, briefing, db, telemetry};
 
@@ -57,13 +60,33 @@ pub enum Command {
         /// The campaign's GraphQL id, as `zhaoshang campaigns` lists it.
         #[arg(long)]
         campaign: Option<String>,
-        /// html (a self-contained page with charts), csv (one row per
-        /// department) or json.
+        /// html (a self-contained page with charts), png (one image of the
+        /// figures and charts), xlsx (a sheet each for figures, departments,
+        /// persons, sectors and weeks), csv (one row per department) or json.
         #[arg(long, value_enum, default_value = "html")]
         format: ReportFormat,
         /// Where to write it; standard output if absent.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+    },
+    /// Write a ledger (台账) as an .xlsx workbook, with the office's rights:
+    /// the file `GET /exports/{ledger}.xlsx` gives.
+    Export {
+        #[arg(value_enum)]
+        ledger: LedgerArg,
+        /// Only the rows of this campaign (its GraphQL id; projects and agreements).
+        #[arg(long)]
+        campaign: Option<String>,
+        /// Further filters, as the download's query string takes them: the
+        /// fields of the GraphQL list's filter, e.g. `stage=SIGNED&isMajor=true`.
+        #[arg(long)]
+        filter: Option<String>,
+        /// The empty import template: the header row only.
+        #[arg(long)]
+        template: bool,
+        /// The .xlsx file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// The benchmark's floor (PostgreSQL): one query of the mix as hand-written
     /// SQL over sqlx, at the given concurrency; used by `bench/run`.
@@ -108,8 +131,44 @@ pub enum KeysCommand {
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum ReportFormat {
     Html,
+    Png,
+    Xlsx,
     Csv,
     Json,
+}
+
+impl From<ReportFormat> for briefing::Format {
+    fn from(f: ReportFormat) -> Self {
+        match f {
+            ReportFormat::Html => briefing::Format::Html,
+            ReportFormat::Png => briefing::Format::Png,
+            ReportFormat::Xlsx => briefing::Format::Xlsx,
+            ReportFormat::Csv => briefing::Format::Csv,
+            ReportFormat::Json => briefing::Format::Json,
+        }
+    }
+}
+
+/// A ledger, as the command line names it.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum LedgerArg {
+    Enterprises,
+    Projects,
+    Agreements,
+    Leads,
+    ServiceRequests,
+}
+
+impl From<LedgerArg> for Ledger {
+    fn from(l: LedgerArg) -> Self {
+        match l {
+            LedgerArg::Enterprises => Ledger::Enterprises,
+            LedgerArg::Projects => Ledger::Projects,
+            LedgerArg::Agreements => Ledger::Agreements,
+            LedgerArg::Leads => Ledger::Leads,
+            LedgerArg::ServiceRequests => Ledger::ServiceRequests,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -263,7 +322,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("say which campaign to report on: --campaign ID, with an id listed above");
             };
             let unknown = || {
-                anyhow::anyhow!("no campaign has the id `{campaign}`; `zhaoshang campaigns` lists the campaigns and their ids")
+                anyhow::anyhow!(
+                    "no campaign has the id `{campaign}`; `zhaoshang campaigns` lists the campaigns and their ids"
+                )
             };
             let id = ids::decode_as(&campaign, "Campaign").ok_or_else(unknown)?;
             if entity::campaign::Entity::find_by_id(id).one(&conn).await?.is_none() {
@@ -271,16 +332,52 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let state = AppState { db: conn.clone(), config: config.clone().into() };
             let b = briefing::load(&conn, id, &state.checkup()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let bytes = match format {
-                ReportFormat::Html => briefing::html(&b).map(String::into_bytes),
-                ReportFormat::Csv => briefing::csv(&b),
-                ReportFormat::Json => briefing::json(&b).map(String::into_bytes),
-            }
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let bytes = briefing::render(&b, format.into()).map_err(|e| anyhow::anyhow!("{e}"))?;
             match out {
                 Some(path) => std::fs::write(&path, bytes)?,
                 None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
             }
+            Ok(())
+        }
+        Command::Export { ledger, campaign, filter, template, out } => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let ledger = Ledger::from(ledger);
+            let mut pairs: Vec<(String, String)> = match &filter {
+                Some(q) => serde_urlencoded::from_str(q).map_err(|_| {
+                    anyhow::anyhow!("--filter is not a query string such as `stage=SIGNED&isMajor=true`")
+                })?,
+                None => Vec::new(),
+            };
+            if let Some(c) = campaign {
+                pairs.push(("campaignId".into(), c));
+            }
+            let filter = crate::http::downloads::filter(ledger, &pairs).map_err(|m| anyhow::anyhow!("{m}"))?;
+            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            let checkup = state.checkup();
+            let office = Principal { role: Role::Admin, ..Principal::PUBLIC };
+            let scope = Scope {
+                db: &conn,
+                principal: &office,
+                checkup: &checkup,
+                major_threshold: config.major_project_threshold,
+            };
+            let by = format!("命令行（{}）", std::env::var("USER").unwrap_or_else(|_| "本机".into()));
+            let filter_text = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let started = std::time::Instant::now();
+            let job = Export { ledger, filter, template, filter_text, by };
+            let (workbook, rows) = export::workbook(&scope, &job).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+            tokio::task::spawn_blocking(move || export::save(workbook, file))
+                .await?
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!(
+                "{}: {rows} rows written to {} in {:.1} s",
+                ledger.title(),
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Serve { demo } => serve(config, demo).await,

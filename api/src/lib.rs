@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod ledger;
 pub mod messages;
 pub mod seed;
 pub mod service;

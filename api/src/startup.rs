@@ -78,6 +78,7 @@ impl App {
             budgets,
             bus,
             connections: Default::default(),
+            downloads: Arc::new(tokio::sync::Semaphore::new(crate::http::downloads::CONCURRENT)),
         });
         Ok(App { listener, router, db, grace, header_read_timeout })
     }

@@ -37,8 +37,12 @@ fn tables() -> Tables {
         .col(big_integer("delta").default(0))
         .primary_key(Index::create().col("department_id").col("level").col("on_date"))
         .to_owned();
-    let basis =
-        Table::create().table("health_basis").if_not_exists().col(integer("id").primary_key()).col(text("basis")).to_owned();
+    let basis = Table::create()
+        .table("health_basis")
+        .if_not_exists()
+        .col(integer("id").primary_key())
+        .col(text("basis"))
+        .to_owned();
     vec![(tallies, vec![]), (basis, vec![])]
 }
 
@@ -65,7 +69,9 @@ impl MigrationTrait for Migration {
         manager.drop_index(Index::drop().name(ORDER_WITH_DATES).table("projects").to_owned()).await?;
         manager.create_index(index("projects", &["created_at", "id"])).await?;
         for column in ["red_from", "amber_from"] {
-            manager.drop_index(Index::drop().name(format!("ix_projects_{column}")).table("projects").to_owned()).await?;
+            manager
+                .drop_index(Index::drop().name(format!("ix_projects_{column}")).table("projects").to_owned())
+                .await?;
             manager.alter_table(Table::alter().table("projects").drop_column(column).to_owned()).await?;
         }
         Ok(())

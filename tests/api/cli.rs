@@ -84,8 +84,11 @@ async fn settings_come_from_a_dotenv_file_and_piped_logs_carry_no_colour_codes()
     app.load_demo().await;
     let dir = std::env::temp_dir().join(format!("zhaoshang-dotenv-{}", rand::random::<u64>()));
     std::fs::create_dir_all(&dir).expect("a folder");
-    std::fs::write(dir.join(".env"), format!("ZHAOSHANG_DATABASE_URL={}\nZHAOSHANG_LOG=info\n", app.config.database_url))
-        .expect("a .env");
+    std::fs::write(
+        dir.join(".env"),
+        format!("ZHAOSHANG_DATABASE_URL={}\nZHAOSHANG_LOG=info\n", app.config.database_url),
+    )
+    .expect("a .env");
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_zhaoshang"))
         .arg("campaigns")
         .current_dir(&dir)

@@ -56,7 +56,11 @@ async fn a_project_turns_amber_without_follow_up_and_red_a_year_after_signing_wi
     let q = build.project("新材料基地", "120000000", None, None, false).await;
     build.assign(q.id, None, None, ProjectStage::Stalled).await;
     assert_eq!(health(&app, &staff, q.id).await, is("AMBER", &["STALLED"]));
-    crate::totals::assert_totals_kept(&app, "a project turns amber without follow up and red a year after signing without construction").await;
+    crate::totals::assert_totals_kept(
+        &app,
+        "a project turns amber without follow up and red a year after signing without construction",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -99,7 +103,8 @@ async fn funds_in_place_and_capital_after_start_are_judged_at_their_thresholds()
         !enough_reasons.as_array().expect("reasons").contains(&json!("LOW_FUNDS_IN_PLACE")),
         "15%: {enough_reasons}"
     );
-    crate::totals::assert_totals_kept(&app, "funds in place and capital after start are judged at their thresholds").await;
+    crate::totals::assert_totals_kept(&app, "funds in place and capital after start are judged at their thresholds")
+        .await;
 }
 
 #[tokio::test]
@@ -189,5 +194,9 @@ async fn an_overdue_request_makes_a_project_red_and_the_red_filter_pages_both_wa
         .await;
     assert_eq!(public["projects"]["totalCount"], 0);
     assert_eq!(public["all"]["nodes"][0]["health"], Value::Null);
-    crate::totals::assert_totals_kept(&app, "an overdue request makes a project red and the red filter pages both ways").await;
+    crate::totals::assert_totals_kept(
+        &app,
+        "an overdue request makes a project red and the red filter pages both ways",
+    )
+    .await;
 }

@@ -7,14 +7,15 @@ mod helpers;
 
 mod auth;
 mod breakdown;
-mod cli;
 mod budgets;
+mod cli;
 mod faults;
 mod follow_ups;
 mod fuzz;
 mod http;
 mod lead_deadlines;
 mod leads;
+mod ledgers;
 mod limits;
 mod lists;
 mod money;

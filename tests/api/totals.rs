@@ -74,7 +74,8 @@ async fn the_kept_totals_equal_the_agreements_totals_after_every_kind_of_write()
     }
     assert_totals_kept(&app, "the start of construction").await;
 
-    let other_sector = app.query(Some(&staff), "{ sectors { nodes { id } } }", json!({})).await["sectors"]["nodes"][1]["id"].clone();
+    let other_sector =
+        app.query(Some(&staff), "{ sectors { nodes { id } } }", json!({})).await["sectors"]["nodes"][1]["id"].clone();
     let input = json!({ "projectId": pid, "departmentId": gid("Department", west), "sectorId": other_sector });
     accepted(&app, &staff, "updateProject", input, "project { id }").await;
     assert_totals_kept(&app, "a move to another department and sector").await;

@@ -9,6 +9,7 @@ pub use crate::ids;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod query_input;
 pub mod scalars;
 pub mod schema;
 pub mod subscription;

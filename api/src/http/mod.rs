@@ -1,7 +1,8 @@
 //! The HTTP surface: the GraphQL endpoint, health checks, and the middleware
 //! around them (request ids, tracing, body limit).
 
-mod graphql;
+pub mod downloads;
+pub(crate) mod graphql;
 mod health;
 pub mod metrics;
 pub mod serve;
@@ -34,6 +35,8 @@ pub struct HttpState {
     pub budgets: std::sync::Arc<crate::budget::Budgets>,
     pub bus: crate::realtime::bus::EventBus,
     pub connections: std::sync::Arc<ws::Connections>,
+    /// Ledger exports and briefings in progress: each holds a permit.
+    pub downloads: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// CORS for the configured origins only; none by default.
@@ -121,6 +124,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .route("/exports/{file}", get(downloads::export))
+        .route("/reports/campaigns/{campaign}/{file}", get(downloads::briefing))
         .with_state(state)
         .layer(
             ServiceBuilder::new()

@@ -13,12 +13,12 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::audit;
-use super::totals::Tally;
 use super::filter::{all, eq, gte, lte};
 use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::refs::{Ref, check_refs};
+use super::totals::Tally;
 use super::tx::{content_hash, load, now};
 use super::write::{Actor, Noun, Problem, WriteResult, not_found, refuse};
 use crate::domain::money::Money;

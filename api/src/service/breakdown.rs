@@ -296,7 +296,8 @@ pub async fn breakdowns(
     }
 
     // Signing dates are the office's calendar dates: ISO weeks are counted on them.
-    let sql = "SELECT * FROM campaign_day_totals WHERE campaign_id IN ({ids}) AND (agreements <> 0 OR investment_fen <> 0)";
+    let sql =
+        "SELECT * FROM campaign_day_totals WHERE campaign_id IN ({ids}) AND (agreements <> 0 OR investment_fen <> 0)";
     let mut days: HashMap<i64, BTreeMap<NaiveDate, Actual>> = HashMap::new();
     for row in db.query_all_raw(statement(db, sql, campaign_ids)).await? {
         let c: i64 = row.try_get("", "campaign_id")?;

@@ -8,8 +8,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Pa
 use serde::Serialize;
 
 use super::audit;
-use super::totals::Tally;
 use super::idempotency::{self, Claimed, Key};
+use super::totals::Tally;
 use super::tx::{content_hash, load, now};
 use super::write::{Actor, Noun, Problem, WriteResult, refuse};
 use crate::domain::money::Money;

@@ -211,9 +211,8 @@ pub async fn recompute_all<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     let rows: Vec<_> = tallies.into_iter().filter(|(_, n)| *n != 0).collect();
     for chunk in rows.chunks(1000) {
         let mut stmt = Query::insert();
-        stmt.into_table(Alias::new("health_tallies")).columns(
-            ["department_id", "level", "on_date", "delta"].map(Alias::new),
-        );
+        stmt.into_table(Alias::new("health_tallies"))
+            .columns(["department_id", "level", "on_date", "delta"].map(Alias::new));
         for ((department, level, day), n) in chunk {
             stmt.values_panic([
                 Expr::val(*department).into(),
@@ -281,11 +280,7 @@ async fn store<C: ConnectionTrait>(db: &C, computed: &HashMap<i64, (i64, Dates)>
 }
 
 /// The (department, dates) of `ids` from their data: seven statements.
-async fn compute<C: ConnectionTrait>(
-    db: &C,
-    ids: &[i64],
-    basis: &Basis,
-) -> Result<HashMap<i64, (i64, Dates)>, DbErr> {
+async fn compute<C: ConnectionTrait>(db: &C, ids: &[i64], basis: &Basis) -> Result<HashMap<i64, (i64, Dates)>, DbErr> {
     let facts = facts(db, ids, basis.tz()).await?;
     Ok(facts.into_iter().map(|(id, (department, f))| (id, (department, dates(&f, &basis.thresholds)))).collect())
 }
@@ -406,10 +401,7 @@ pub async fn facts<C: ConnectionTrait>(
 
 /// Projects per department (None: without one) and level on `today`, from
 /// the tallies: one statement.
-pub async fn counts<C: ConnectionTrait>(
-    db: &C,
-    today: NaiveDate,
-) -> Result<HashMap<(Option<i64>, Level), i64>, DbErr> {
+pub async fn counts<C: ConnectionTrait>(db: &C, today: NaiveDate) -> Result<HashMap<(Option<i64>, Level), i64>, DbErr> {
     let stmt = Query::select()
         .columns(["department_id", "level"].map(Alias::new))
         .expr_as(Expr::cust("CAST(COALESCE(SUM(delta), 0) AS BIGINT)"), Alias::new("n"))
@@ -533,7 +525,11 @@ mod tests {
         let dates = Dates { red_from: Some(d("2026-12-01")), amber_from: Some(d("2026-11-01")) };
         assert_eq!(
             dates.tallies(),
-            vec![(Level::Red, d("2026-12-01"), 1), (Level::Amber, d("2026-11-01"), 1), (Level::Amber, d("2026-12-01"), -1)]
+            vec![
+                (Level::Red, d("2026-12-01"), 1),
+                (Level::Amber, d("2026-11-01"), 1),
+                (Level::Amber, d("2026-12-01"), -1)
+            ]
         );
         let red_first = Dates { red_from: Some(d("2026-10-01")), amber_from: Some(d("2026-11-01")) };
         assert_eq!(red_first.tallies(), vec![(Level::Red, d("2026-10-01"), 1)]);

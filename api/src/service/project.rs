@@ -10,12 +10,12 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::audit;
-use super::totals::Tally;
 use super::filter::{all, eq, gte, lte, search};
 use super::idempotency::{self, Claimed, Key};
 use super::listing::ChildList;
 use super::pagination::{Direction, Ordering, SortKey};
 use super::refs::{Ref, check_refs};
+use super::totals::Tally;
 use super::tx::{check_fresh, content_hash, guarded_update, load, now};
 use super::write::{Actor, Change, Noun, Patch, Problem, WriteResult, refuse};
 use crate::auth::Principal;

@@ -235,7 +235,10 @@ impl Step {
 /// FORBIDDEN_TRANSITION.
 /// A request's project moves to RED when the request falls overdue: its
 /// health dates follow every change of the request, with the project locked.
-async fn project_tally(txn: &sea_orm::DatabaseTransaction, project_id: Option<i64>) -> WriteResult<super::totals::Tally> {
+async fn project_tally(
+    txn: &sea_orm::DatabaseTransaction,
+    project_id: Option<i64>,
+) -> WriteResult<super::totals::Tally> {
     if let Some(pid) = project_id {
         locked::<project::Entity>(txn, pid, "project_id", Noun::Project).await?;
     }

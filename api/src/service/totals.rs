@@ -187,12 +187,8 @@ impl Contribution {
             }
             if !a.is_increase {
                 let invested = agreements.iter().filter(|t| t.campaign_id == campaign).map(|t| t.total_investment_fen);
-                *self.funds.entry(campaign).or_default() += Funds {
-                    primaries: 1,
-                    started: i64::from(started),
-                    arrived_fen,
-                    invested_fen: invested.sum(),
-                };
+                *self.funds.entry(campaign).or_default() +=
+                    Funds { primaries: 1, started: i64::from(started), arrived_fen, invested_fen: invested.sum() };
             }
         }
     }
@@ -316,10 +312,14 @@ async fn add<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let t = Alias::new(table);
     let columns = key.iter().map(|(c, _)| *c).chain(delta.iter().map(|(c, _)| *c)).map(Alias::new);
-    let values: Vec<SimpleExpr> =
-        key.iter().map(|(_, v)| Expr::val(v.clone()).into()).chain(delta.iter().map(|(_, v)| Expr::val(*v).into())).collect();
+    let values: Vec<SimpleExpr> = key
+        .iter()
+        .map(|(_, v)| Expr::val(v.clone()).into())
+        .chain(delta.iter().map(|(_, v)| Expr::val(*v).into()))
+        .collect();
     let sums = delta.iter().map(|(c, _)| {
-        let sum: SimpleExpr = Expr::col((t.clone(), Alias::new(*c))).add(Expr::col((Alias::new("excluded"), Alias::new(*c))));
+        let sum: SimpleExpr =
+            Expr::col((t.clone(), Alias::new(*c))).add(Expr::col((Alias::new("excluded"), Alias::new(*c))));
         (Alias::new(*c), sum)
     });
     let stmt = Query::insert()
@@ -361,8 +361,7 @@ pub async fn snapshot<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> 
                 }
                 _ => row.try_get::<i64>("", "campaign_id")?.to_string(),
             };
-            let columns: &[&str] =
-                if table == "campaign_fund_totals" { &Funds::COLUMNS } else { &Amounts::COLUMNS };
+            let columns: &[&str] = if table == "campaign_fund_totals" { &Funds::COLUMNS } else { &Amounts::COLUMNS };
             let values = columns.iter().map(|c| row.try_get::<i64>("", c)).collect::<Result<Vec<_>, _>>()?;
             if values.iter().any(|v| *v != 0) {
                 lines.push(format!("{table} {key} {values:?}"));

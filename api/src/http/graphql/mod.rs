@@ -17,7 +17,7 @@ use axum::{
     response::IntoResponse,
 };
 
-mod wire;
+pub(crate) mod wire;
 
 use wire::{
     GetParams, MediaType, auth_error, error_response, first_code, graphiql, negotiate, parse_body, read_body, status_of,
@@ -29,7 +29,7 @@ use crate::graphql::context::{Language, RequestContext};
 use crate::graphql::extensions::{Caller, Deadline, Operation, ResponseAllowance};
 use crate::http::{HttpState, RequestIds};
 
-async fn principal(state: &HttpState, headers: &HeaderMap) -> Result<Principal, AppError> {
+pub(crate) async fn principal(state: &HttpState, headers: &HeaderMap) -> Result<Principal, AppError> {
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
     auth::authenticate(&state.app.db, header).await
 }
@@ -233,6 +233,6 @@ pub async fn get(
 }
 
 /// The language of the client's messages, from `Accept-Language`.
-fn language(headers: &HeaderMap) -> Language {
+pub(crate) fn language(headers: &HeaderMap) -> Language {
     Language::from_header(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }

@@ -16,7 +16,7 @@ pub(super) const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 pub(super) const JSON: &str = "application/json";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum MediaType {
+pub(crate) enum MediaType {
     GraphqlResponse,
     Json,
 }
@@ -47,7 +47,7 @@ pub(super) fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
 }
 
 /// A response carrying only errors, each with its `extensions.code`.
-pub(super) fn error_response(
+pub(crate) fn error_response(
     status: StatusCode,
     media: MediaType,
     code: ErrorCode,
@@ -186,7 +186,7 @@ impl GetParams {
 }
 
 /// A refused key: 401 with `WWW-Authenticate: Bearer`.
-pub(super) fn auth_error(e: AppError, media: MediaType, language: Language) -> axum::response::Response {
+pub(crate) fn auth_error(e: AppError, media: MediaType, language: Language) -> axum::response::Response {
     match e {
         AppError::Unauthenticated => {
             let message = crate::messages::top_level(ErrorCode::Unauthenticated, language).unwrap_or_default();
