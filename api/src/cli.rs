@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::graphql::ids;
 use crate::ledger::Ledger;
 use crate::ledger::export::{self, Export, Scope};
+use crate::ledger::import;
 use crate::seed::demo;
 use crate::service::api_key as api_keys;
 use crate::service::{health_dates, totals};
@@ -88,6 +89,19 @@ pub enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Import a department's ledger (.xlsx, or CSV in UTF-8 or GB18030) in
+    /// the export's layout, with the office's rights: rows with errors are
+    /// listed and write nothing, the others are written (exit status 1 when
+    /// any row had an error).
+    Import {
+        #[arg(value_enum)]
+        ledger: ImportArg,
+        /// The .xlsx or .csv file.
+        file: std::path::PathBuf,
+        /// Check every row and count what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The benchmark's floor (PostgreSQL): one query of the mix as hand-written
     /// SQL over sqlx, at the given concurrency; used by `bench/run`.
     #[command(hide = true)]
@@ -145,6 +159,24 @@ impl From<ReportFormat> for briefing::Format {
             ReportFormat::Xlsx => briefing::Format::Xlsx,
             ReportFormat::Csv => briefing::Format::Csv,
             ReportFormat::Json => briefing::Format::Json,
+        }
+    }
+}
+
+/// A ledger the import reads.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ImportArg {
+    Enterprises,
+    Projects,
+    Agreements,
+}
+
+impl From<ImportArg> for Ledger {
+    fn from(l: ImportArg) -> Self {
+        match l {
+            ImportArg::Enterprises => Ledger::Enterprises,
+            ImportArg::Projects => Ledger::Projects,
+            ImportArg::Agreements => Ledger::Agreements,
         }
     }
 }
@@ -378,6 +410,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 out.display(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Import { ledger, file, dry_run } => {
+            telemetry::init(&config);
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            let ledger = Ledger::from(ledger);
+            let started = std::time::Instant::now();
+            let bytes = std::fs::read(&file)?;
+            let table = tokio::task::spawn_blocking(move || import::read(&bytes, ledger))
+                .await?
+                .map_err(|e| anyhow::anyhow!("{}: {e:?}", file.display()))?;
+            let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                indicatif::ProgressBar::new(table.rows.len() as u64)
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let actor = crate::service::write::Actor {
+                principal: Principal { role: Role::Admin, ..Principal::PUBLIC },
+                request_id: None,
+                via: None,
+            };
+            let progress = |done: u64, _total: u64| bar.set_position(done);
+            let language = crate::messages::Language::from_header(std::env::var("LANG").ok().as_deref().map(|l| if l.starts_with("en") { "en" } else { "zh" }));
+            let outcome = import::import(&conn, &actor, ledger, &table, dry_run, language, &progress)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .map_err(|e| match e {
+                    import::FileError::MissingColumn(h) => anyhow::anyhow!("the file has no column headed {h}"),
+                    other => anyhow::anyhow!("{other:?}"),
+                })?;
+            bar.finish_and_clear();
+            for e in &outcome.row_errors {
+                eprintln!("row {} [{}] {}: {}", e.row, e.column.as_deref().unwrap_or("-"), e.code.as_str(), e.message);
+            }
+            println!(
+                "{}{}: {} rows read, {} created, {} updated, {} unchanged, {} errors in {:.1} s",
+                ledger.title(),
+                if dry_run { " (dry run, nothing written)" } else { "" },
+                outcome.rows_read,
+                outcome.rows_created,
+                outcome.rows_updated,
+                outcome.rows_unchanged,
+                outcome.row_errors.len(),
+                started.elapsed().as_secs_f64()
+            );
+            if !outcome.row_errors.is_empty() {
+                anyhow::bail!("{} rows had errors and wrote nothing", outcome.row_errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len());
+            }
             Ok(())
         }
         Command::Serve { demo } => serve(config, demo).await,

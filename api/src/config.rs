@@ -138,6 +138,10 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
 
+    /// Largest file a GraphQL multipart request uploads (`importLedger`), in bytes.
+    #[arg(long, env = "ZHAOSHANG_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024, global = true)]
+    pub max_upload_bytes: usize,
+
     /// Longest a request may run, in seconds; then it is cancelled.
     #[arg(long, env = "ZHAOSHANG_REQUEST_TIMEOUT_SECS", default_value_t = 10, global = true)]
     pub request_timeout_secs: u64,
@@ -272,6 +276,7 @@ impl Config {
             body_read_timeout_secs: 10,
             max_batch: 100,
             max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 20 * 1024 * 1024,
             request_timeout_secs: 10,
             budgets_enabled: true,
             budget_partner: 500_000,

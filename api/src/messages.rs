@@ -98,6 +98,20 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
             "not an ISO 3166-1 alpha-2 code such as CN or DE".into(),
         ),
         Problem::Email => ("电子邮箱格式不正确".into(), "not an e-mail address".into()),
+        Problem::NotAChoice { choices } => {
+            (format!("{field}应为以下之一：{choices}"), format!("{field} is one of: {choices}"))
+        }
+        Problem::Unreadable => (
+            "文件既不是 .xlsx 工作簿，也不是 UTF-8 或 GB18030 编码的 CSV 文件".into(),
+            "the file is neither an .xlsx workbook nor a CSV file in UTF-8 or GB18030".into(),
+        ),
+        Problem::MissingColumn { header } => {
+            (format!("台账缺少“{header}”列"), format!("the ledger has no column headed {header}"))
+        }
+        Problem::NotImportable => ("该台账只能导出，不能导入".into(), "this ledger is exported only".into()),
+        Problem::NotADate => {
+            (format!("{field}不是日期（如 2026-11-05）"), format!("{field} is not a date such as 2026-11-05"))
+        }
         Problem::Code => {
             ("代码只能包含字母、数字和下划线".into(), "a code holds letters, digits and underscores only".into())
         }

@@ -24,6 +24,24 @@ pub enum UserErrorCode {
     NoCampaign,
 }
 
+impl UserErrorCode {
+    /// The code as the API spells it: `ALREADY_SIGNED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserErrorCode::Required => "REQUIRED",
+            UserErrorCode::InvalidFormat => "INVALID_FORMAT",
+            UserErrorCode::OutOfRange => "OUT_OF_RANGE",
+            UserErrorCode::NotFound => "NOT_FOUND",
+            UserErrorCode::AlreadyExists => "ALREADY_EXISTS",
+            UserErrorCode::AlreadySigned => "ALREADY_SIGNED",
+            UserErrorCode::ForbiddenTransition => "FORBIDDEN_TRANSITION",
+            UserErrorCode::Stale => "STALE",
+            UserErrorCode::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
+            UserErrorCode::NoCampaign => "NO_CAMPAIGN",
+        }
+    }
+}
+
 /// The kinds of object a command may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Noun {
@@ -92,6 +110,17 @@ pub enum Problem {
     UrlCredentials,
     /// A webhook target refused.
     UrlTarget(TargetRefused),
+    /// Not one of a closed list's values (an imported cell); `choices` lists them.
+    NotAChoice { choices: String },
+    /// Not a date (an imported cell).
+    NotADate,
+    /// An imported file that is neither an .xlsx workbook nor a CSV file in
+    /// UTF-8 or GB18030.
+    Unreadable,
+    /// An imported ledger without a column it needs.
+    MissingColumn { header: String },
+    /// A ledger that is exported only.
+    NotImportable,
 
     // OUT_OF_RANGE
     /// A text longer than `max` characters.
@@ -182,9 +211,11 @@ impl Problem {
         use Problem::*;
         use UserErrorCode as C;
         match self {
-            Required | ReasonRequired | PartnerRequired | SectorRequired | EventsRequired => C::Required,
+            Required | ReasonRequired | PartnerRequired | SectorRequired | EventsRequired | MissingColumn { .. } => {
+                C::Required
+            }
             ForbiddenCharacter | Uscc(_) | UsccOutsideChina | Country | Email | Code | UrlScheme | UrlCredentials
-            | UrlTarget(_) => C::InvalidFormat,
+            | UrlTarget(_) | NotAChoice { .. } | NotADate | Unreadable | NotImportable => C::InvalidFormat,
             Money(MoneyError::Syntax | MoneyError::TooPrecise) => C::InvalidFormat,
             Money(MoneyError::Negative | MoneyError::TooLarge) => C::OutOfRange,
             TooLong { .. }

@@ -56,7 +56,11 @@ impl RequestContext {
 
     /// The writer, for mutations.
     pub fn actor(&self) -> crate::service::write::Actor {
-        crate::service::write::Actor { principal: self.principal.clone(), request_id: self.request_id.clone() }
+        crate::service::write::Actor {
+            principal: self.principal.clone(),
+            request_id: self.request_id.clone(),
+            via: None,
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! unchanged.
 
 pub mod export;
+pub mod import;
 pub mod labels;
 pub mod layout;
 

@@ -134,8 +134,8 @@ pub(crate) async fn campaign_for<C: ConnectionTrait>(
 /// `recordAgreement`: a project's primary agreement moves it to SIGNED; a second
 /// primary one is `ALREADY_SIGNED`; an increase needs a primary agreement and
 /// leaves the stage alone.
-pub async fn record_agreement(
-    db: &DatabaseConnection,
+pub async fn record_agreement<C: super::tx::Db>(
+    db: &C,
     actor: &Actor,
     cmd: RecordAgreement,
     key: Option<&str>,

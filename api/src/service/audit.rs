@@ -53,7 +53,10 @@ pub async fn record<C: ConnectionTrait, M: Serialize>(
         actor_role: Set(actor.principal.role),
         actor_partner_id: Set(actor.principal.partner_id),
         actor_staff_id: Set(actor.principal.staff_member_id),
-        action: Set(action.to_owned()),
+        action: Set(match actor.via {
+            Some(via) => format!("{via}:{action}"),
+            None => action.to_owned(),
+        }),
         entity_type: Set(entity_type.to_owned()),
         entity_id: Set(entity_id),
         before: Set(redact(before.clone(), after.as_ref())),

@@ -4,7 +4,7 @@ use entity::enums::{EnterpriseSize, EnterpriseStatus, Priority};
 use entity::*;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationDef, Select,
 };
 use serde::Serialize;
@@ -136,8 +136,8 @@ pub(crate) fn uscc_exists() -> WriteError {
     refuse("uscc", Problem::UsccTaken)
 }
 
-pub async fn create_enterprise(
-    db: &DatabaseConnection,
+pub async fn create_enterprise<C: super::tx::Db>(
+    db: &C,
     actor: &Actor,
     f: EnterpriseFields,
     key: Option<&str>,
@@ -183,8 +183,8 @@ pub async fn create_enterprise(
     Ok(e)
 }
 
-pub async fn update_enterprise(
-    db: &DatabaseConnection,
+pub async fn update_enterprise<C: super::tx::Db>(
+    db: &C,
     actor: &Actor,
     change: Change<EnterpriseFields>,
 ) -> WriteResult<enterprise::Model> {

@@ -8,7 +8,7 @@
 
 use entity::idempotency_key;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::tx::{begin, is_unique_violation, now};
 use super::write::{Actor, Problem, WriteError, WriteResult, refuse};
@@ -49,7 +49,7 @@ fn check_key(key: &str) -> WriteResult<()> {
 }
 
 /// Begins the mutation's transaction and claims its key, if it has one.
-pub async fn claim(db: &DatabaseConnection, actor: &Actor, key: &Key<'_>) -> WriteResult<Claimed> {
+pub async fn claim<C: super::tx::Db>(db: &C, actor: &Actor, key: &Key<'_>) -> WriteResult<Claimed> {
     let k = key.key.map(str::trim);
     if let Some(k) = k {
         check_key(k)?;

@@ -199,8 +199,8 @@ impl ProjectFields {
     }
 }
 
-pub async fn create_project(
-    db: &DatabaseConnection,
+pub async fn create_project<C: super::tx::Db>(
+    db: &C,
     actor: &Actor,
     f: ProjectFields,
     key: Option<&str>,
@@ -255,8 +255,8 @@ pub async fn create_project(
     Ok(p)
 }
 
-pub async fn update_project(
-    db: &DatabaseConnection,
+pub async fn update_project<C: super::tx::Db>(
+    db: &C,
     actor: &Actor,
     change: Change<ProjectFields>,
 ) -> WriteResult<project::Model> {

@@ -15,10 +15,16 @@ use super::idempotency::{self, Claimed, Key};
 use super::pagination::Keyed;
 use super::write::{Actor, Noun, Problem, WriteError, WriteResult, not_found, refuse};
 
+/// What a write runs on: the pool, or a transaction it then nests in as a
+/// savepoint (an import's rows, all in the import's transaction).
+pub trait Db: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> {}
+impl<T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>> Db for T {}
+
 /// A write transaction. On SQLite it takes the write lock at BEGIN, so that two
 /// writers queue on the busy timeout instead of one failing when it upgrades a
-/// read lock; PostgreSQL ignores the mode.
-pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+/// read lock; PostgreSQL ignores the mode. Inside a transaction (an import's
+/// row), it is a savepoint.
+pub async fn begin<C: Db>(db: &C) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()

@@ -40,6 +40,9 @@ pub type WriteResult<T> = Result<T, WriteError>;
 pub struct Actor {
     pub principal: Principal,
     pub request_id: Option<String>,
+    /// The mutation a change is part of when it is not its own (`importLedger`):
+    /// the audit trail names both.
+    pub via: Option<&'static str>,
 }
 
 impl Actor {

@@ -34,7 +34,7 @@ impl<'a> Build<'a> {
     pub fn new(db: &'a DatabaseConnection) -> Self {
         let principal =
             Principal { role: Role::Admin, partner_id: None, key_id: None, staff_member_id: None, expires_at: None };
-        Build { db, actor: Actor { principal, request_id: None } }
+        Build { db, actor: Actor { principal, request_id: None, via: None } }
     }
 
     /// An active campaign over `starts..=ends` (`YYYY-MM-DD`) with targets of
@@ -221,7 +221,7 @@ impl<'a> Build<'a> {
             staff_member_id: None,
             expires_at: None,
         };
-        let submitter = Actor { principal, request_id: None };
+        let submitter = Actor { principal, request_id: None, via: None };
         let cmd = SubmitLead {
             enterprise_name: name.into(),
             uscc: None,

@@ -15,6 +15,7 @@ mod enterprise;
 mod follow_up;
 mod incentive;
 mod leads;
+mod ledger;
 mod partner;
 mod project;
 mod promotion_event;
@@ -36,6 +37,7 @@ pub struct Mutation(
     staff_member::StaffMemberMutation,
     service_request::ServiceRequestMutation,
     follow_up::FollowUpMutation,
+    ledger::LedgerMutation,
     super::webhooks::WebhookMutation,
 );
 

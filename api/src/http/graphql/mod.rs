@@ -173,6 +173,23 @@ pub async fn post(
     };
     let config = &state.app.config;
     let read = std::time::Duration::from_secs(config.body_read_timeout_secs);
+    if wire::is_multipart(&headers) {
+        // An upload (the GraphQL multipart request specification) needs a key:
+        // a browser sends a form cross-site without asking first, an
+        // Authorization header only after CORS allows it.
+        if headers.get(header::AUTHORIZATION).is_none() {
+            return auth_error(AppError::Unauthenticated, media, language(&headers));
+        }
+        let principal = match principal(&state, &headers).await {
+            Ok(p) => p,
+            Err(e) => return auth_error(e, media, language(&headers)),
+        };
+        let batch = match wire::read_multipart(&headers, body, config.max_upload_bytes, read, media).await {
+            Ok(b) => b,
+            Err(refused) => return refused,
+        };
+        return execute(&state, &headers, peer, &ids, principal, batch, media).await;
+    }
     let body = match read_body(&headers, body, config.max_body_bytes, read, media).await {
         Ok(b) => b,
         Err(refused) => return refused,

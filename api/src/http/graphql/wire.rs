@@ -202,6 +202,47 @@ pub(crate) fn auth_error(e: AppError, media: MediaType, language: Language) -> a
     }
 }
 
+/// Whether a POST is a GraphQL multipart request (a file upload).
+pub(super) fn is_multipart(headers: &HeaderMap) -> bool {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("multipart/form-data")
+}
+
+/// A GraphQL multipart request: its operations, with one file of at most
+/// `max_file` bytes (413 beyond), arriving within `read` (408).
+pub(super) async fn read_multipart(
+    headers: &HeaderMap,
+    body: axum::body::Body,
+    max_file: usize,
+    read: std::time::Duration,
+    media: MediaType,
+) -> Result<BatchRequest, axum::response::Response> {
+    use futures::TryStreamExt;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    // The file and the form's other fields (operations, map) together.
+    let limit = max_file + 64 * 1024;
+    let limited = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    let reader = limited.into_data_stream().map_err(std::io::Error::other).into_async_read();
+    let options = async_graphql::http::MultipartOptions::default().max_file_size(max_file).max_num_files(1);
+    let too_large = || {
+        let message = format!("the upload exceeds {max_file} bytes");
+        error_response(StatusCode::PAYLOAD_TOO_LARGE, media, ErrorCode::PayloadTooLarge, &message)
+    };
+    match tokio::time::timeout(read, async_graphql::http::receive_batch_body(content_type, reader, options)).await {
+        Ok(Ok(batch)) => Ok(batch),
+        Ok(Err(async_graphql::ParseRequestError::PayloadTooLarge)) => Err(too_large()),
+        Ok(Err(async_graphql::ParseRequestError::Io(e))) if e.to_string().contains("length limit") => Err(too_large()),
+        Ok(Err(e)) => {
+            let message = format!("not a GraphQL multipart request: {e}");
+            Err(error_response(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, &message))
+        }
+        Err(_) => {
+            let message = format!("the request body did not arrive within {} s", read.as_secs());
+            Err(error_response(StatusCode::REQUEST_TIMEOUT, media, ErrorCode::Timeout, &message))
+        }
+    }
+}
+
 /// The body of a POST: `application/json` itself (parameters such as
 /// `charset` aside; `application/jsonx` is not JSON, 415), at most `max` bytes
 /// (413), arriving within `read` (a body that trickles in is cut off, 408).
