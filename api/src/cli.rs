@@ -433,7 +433,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 via: None,
             };
             let progress = |done: u64, _total: u64| bar.set_position(done);
-            let language = crate::messages::Language::from_header(std::env::var("LANG").ok().as_deref().map(|l| if l.starts_with("en") { "en" } else { "zh" }));
+            let language = crate::messages::Language::from_header(
+                std::env::var("LANG").ok().as_deref().map(|l| if l.starts_with("en") { "en" } else { "zh" }),
+            );
             let outcome = import::import(&conn, &actor, ledger, &table, dry_run, language, &progress)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?
@@ -457,7 +459,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             if !outcome.row_errors.is_empty() {
-                anyhow::bail!("{} rows had errors and wrote nothing", outcome.row_errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len());
+                anyhow::bail!(
+                    "{} rows had errors and wrote nothing",
+                    outcome.row_errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len()
+                );
             }
             Ok(())
         }

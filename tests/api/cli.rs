@@ -124,3 +124,27 @@ async fn the_readmes_curl_example_answers_against_the_demo() {
     let summary = november["report"]["summary"].as_str().expect("summary");
     assert!(summary.starts_with("共签订合同、协议64个，总投资148.28亿元，"), "{summary}");
 }
+
+#[tokio::test]
+async fn the_cli_exports_a_ledger_and_imports_it_back_with_nothing_to_change() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let file = std::env::temp_dir().join(format!("zhaoshang-projects-{}.xlsx", rand::random::<u64>()));
+    let path = file.to_str().expect("a path");
+    let november = crate::helpers::gid("Campaign", 2);
+    let (ok, _, err) = zhaoshang(&app, &["export", "projects", "--campaign", &november, "--out", path]).await;
+    assert!(ok, "{err}");
+    let rows = crate::ledgers::sheet(&std::fs::read(&file).expect("the file"), "项目台账").len() - 1;
+    assert!(err.contains(&format!("项目台账: {rows} rows written")), "{err}");
+    let (ok, out, err) = zhaoshang(&app, &["import", "projects", path, "--dry-run"]).await;
+    let _ = std::fs::remove_file(&file);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!(
+            "(dry run, nothing written): {rows} rows read, 0 created, 0 updated, {rows} unchanged, 0 errors"
+        )),
+        "{out}"
+    );
+    let (ok, _, err) = zhaoshang(&app, &["export", "leads", "--campaign", &november, "--out", path]).await;
+    assert!(!ok && err.contains("`campaignId` is not a filter of this list"), "{err}");
+}

@@ -13,6 +13,7 @@ mod faults;
 mod follow_ups;
 mod fuzz;
 mod http;
+mod imports;
 mod lead_deadlines;
 mod leads;
 mod ledgers;

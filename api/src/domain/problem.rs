@@ -214,8 +214,19 @@ impl Problem {
             Required | ReasonRequired | PartnerRequired | SectorRequired | EventsRequired | MissingColumn { .. } => {
                 C::Required
             }
-            ForbiddenCharacter | Uscc(_) | UsccOutsideChina | Country | Email | Code | UrlScheme | UrlCredentials
-            | UrlTarget(_) | NotAChoice { .. } | NotADate | Unreadable | NotImportable => C::InvalidFormat,
+            ForbiddenCharacter
+            | Uscc(_)
+            | UsccOutsideChina
+            | Country
+            | Email
+            | Code
+            | UrlScheme
+            | UrlCredentials
+            | UrlTarget(_)
+            | NotAChoice { .. }
+            | NotADate
+            | Unreadable
+            | NotImportable => C::InvalidFormat,
             Money(MoneyError::Syntax | MoneyError::TooPrecise) => C::InvalidFormat,
             Money(MoneyError::Negative | MoneyError::TooLarge) => C::OutOfRange,
             TooLong { .. }

@@ -408,10 +408,8 @@ async fn find_enterprise(
     required: bool,
 ) -> Result<Option<enterprise::Model>, WriteError> {
     if let Some(uscc) = row.raw(h::USCC) {
-        let found = enterprise::Entity::find()
-            .filter(enterprise::Column::Uscc.eq(uscc.to_ascii_uppercase()))
-            .one(db)
-            .await?;
+        let found =
+            enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(uscc.to_ascii_uppercase())).one(db).await?;
         if found.is_none() {
             row.checks.add(h::USCC, Problem::NotFound(Noun::Enterprise));
         }

@@ -4,8 +4,8 @@ use entity::enums::{EnterpriseSize, EnterpriseStatus, Priority};
 use entity::*;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationDef, Select,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType, PaginatorTrait,
+    QueryFilter, QuerySelect, RelationDef, Select,
 };
 use serde::Serialize;
 

@@ -100,11 +100,12 @@ impl LedgerMutation {
         let upload = input.file.value(ctx)?;
         let result = async {
             let table = tokio::task::spawn_blocking(move || import::read(&upload.content, ledger))
-            .await
-            .map_err(|e| WriteError::App(crate::error::AppError::internal(e)))?;
+                .await
+                .map_err(|e| WriteError::App(crate::error::AppError::internal(e)))?;
             let outcome = match table {
-                Ok(table) => import::import(ctx.db(), &actor, ledger, &table, input.dry_run, language, &|_, _| {})
-                    .await?,
+                Ok(table) => {
+                    import::import(ctx.db(), &actor, ledger, &table, input.dry_run, language, &|_, _| {}).await?
+                }
                 Err(e) => Err(e),
             };
             outcome.map_err(|e| match e {
@@ -124,12 +125,7 @@ impl LedgerMutation {
             row_errors: o
                 .row_errors
                 .into_iter()
-                .map(|e| RowError {
-                    row: e.row as i32,
-                    column: e.column,
-                    code: e.code.into(),
-                    message: e.message,
-                })
+                .map(|e| RowError { row: e.row as i32, column: e.column, code: e.code.into(), message: e.message })
                 .collect(),
             user_errors,
         })
