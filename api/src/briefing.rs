@@ -352,22 +352,18 @@ td:nth-child(2), th:nth-child(2) {{ text-align: left; }}
     ))
 }
 
+/// The department ranking's columns, in the CSV and the workbook.
+const RANKING: [&str; 8] =
+    ["排名", "部门", "签约数", "任务签约数", "总投资（元）", "任务总投资（元）", "外资（元）", "得分"];
+/// The supervision columns the workbook adds (督办).
+const SUPERVISION: [&str; 4] = ["红色项目", "黄色项目", "逾期诉求", "逾期线索"];
+
 /// One CSV row per department, UTF-8 with a byte-order mark.
 pub fn csv(b: &Briefing) -> AppResult<Vec<u8>> {
     let mut out = "\u{FEFF}".as_bytes().to_vec();
     {
         let mut w = ::csv::Writer::from_writer(&mut out);
-        w.write_record([
-            "排名",
-            "部门",
-            "签约数",
-            "任务签约数",
-            "总投资（元）",
-            "任务总投资（元）",
-            "外资（元）",
-            "得分",
-        ])
-        .map_err(AppError::internal)?;
+        w.write_record(RANKING).map_err(AppError::internal)?;
         for r in &b.breakdown.departments {
             w.write_record([
                 r.rank.map(|r| r.to_string()).unwrap_or_default(),
@@ -693,25 +689,7 @@ pub fn xlsx(b: &Briefing) -> AppResult<Vec<u8>> {
     }
     {
         let ws = wb.add_worksheet().set_name("部门排名").map_err(x)?;
-        header(
-            ws,
-            &[
-                "排名",
-                "部门",
-                "签约数",
-                "任务签约数",
-                "总投资（元）",
-                "任务总投资（元）",
-                "外资（元）",
-                "得分",
-                "红色项目",
-                "黄色项目",
-                "逾期诉求",
-                "逾期线索",
-            ],
-            &bold,
-        )
-        .map_err(x)?;
+        header(ws, &[RANKING.as_slice(), SUPERVISION.as_slice()].concat(), &bold).map_err(x)?;
         for (i, d) in b.breakdown.departments.iter().enumerate() {
             let r = i as u32 + 1;
             if let Some(rank) = d.rank {

@@ -233,6 +233,40 @@ async fn the_same_file_twice_changes_nothing_and_an_edited_cell_updates_only_its
         )
         .await;
     assert_eq!(audit["auditLog"]["totalCount"], 1, "{audit}");
+
+    // A file with fewer columns changes the cells it has and leaves the rest.
+    let notes_only = csv(&[
+        ["项目名称", "企业名称", "行业", "备注"].map(String::from).to_vec(),
+        vec!["精密轴承产线".into(), "华东精密机械有限公司".into(), sector.clone(), "二期".into()],
+    ]);
+    let (_, body) = import(&app, &staff, "PROJECTS", "项目.csv", notes_only.into_bytes(), false).await;
+    assert_eq!(counts(payload(&body)), (1, 0, 1, 0), "{body}");
+    let last = app.query(Some(&staff), q, json!({})).await;
+    let bearing =
+        last["projects"]["nodes"].as_array().unwrap().iter().find(|n| n["name"] == "精密轴承产线").unwrap().clone();
+    assert_eq!(
+        (bearing["notes"].as_str(), bearing["plannedInvestment"].as_str()),
+        (Some("二期"), Some("987654321098.75"))
+    );
+}
+
+#[tokio::test]
+async fn a_usccs_first_appearance_updates_the_enterprise_known_by_name_instead_of_adding_one() {
+    let app = spawn_app().await;
+    let staff = app.key(Role::Staff, None).await;
+    let by_name = csv(&[vec!["企业名称".into()], vec!["闽江新材料股份有限公司".into()]]);
+    let (_, body) = import(&app, &staff, "ENTERPRISES", "e.csv", by_name.into_bytes(), false).await;
+    assert_eq!(counts(payload(&body)), (1, 1, 0, 0), "{body}");
+    let code = uscc(7);
+    let with_code =
+        csv(&[vec!["企业名称".into(), "统一社会信用代码".into()], vec!["闽江新材料股份有限公司".into(), code.clone()]]);
+    let (_, body) = import(&app, &staff, "ENTERPRISES", "e.csv", with_code.clone().into_bytes(), false).await;
+    assert_eq!(counts(payload(&body)), (1, 0, 1, 0), "{body}");
+    let (_, body) = import(&app, &staff, "ENTERPRISES", "e.csv", with_code.into_bytes(), false).await;
+    assert_eq!(counts(payload(&body)), (1, 0, 0, 1), "{body}");
+    assert_eq!(app.count("enterprises").await, 1);
+    let listed = app.query(Some(&staff), "{ enterprises(first: 5) { nodes { uscc } } }", json!({})).await;
+    assert_eq!(listed["enterprises"]["nodes"][0]["uscc"], code.as_str());
 }
 
 #[tokio::test]
@@ -290,7 +324,7 @@ async fn only_staff_import_and_a_file_that_is_not_a_ledger_is_refused_whole() {
     let f = Fixtures { db: &app.db };
     let partner = app.key(Role::Partner, Some(f.partner("某协会").await)).await;
     let (status, body) = import(&app, &partner, "ENTERPRISES", "a.csv", b"x".to_vec(), false).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 403, "only staff upload, refused before the body is read");
     assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body}");
 
     let staff = app.key(Role::Staff, None).await;

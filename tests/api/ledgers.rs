@@ -3,6 +3,7 @@
 
 use calamine::{Data, Reader, Xlsx};
 use entity::enums::{AgreementKind, Role};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{Fixtures, TestApp, gid, spawn_app};
@@ -160,6 +161,17 @@ async fn a_partner_exports_only_its_own_leads_without_the_offices_columns_and_no
     // Naming another partner in the filter does not widen the export.
     let d = download(&app, Some(&key), &format!("/exports/leads.xlsx?partnerId={}", gid("Partner", theirs))).await;
     assert_eq!(sheet(&d.bytes, "线索台账").len(), 1);
+    // Nor can a partner learn where its leads were assigned by filtering on it.
+    let department = crate::builders::Build::new(&app.db).department("投资促进局").await.id;
+    let assigned = f.lead(mine, "丁公司", None).await;
+    let mut lead: entity::lead::ActiveModel =
+        entity::lead::Entity::find_by_id(assigned).one(&app.db).await.unwrap().unwrap().into();
+    lead.assigned_department_id = sea_orm::ActiveValue::Set(Some(department));
+    sea_orm::ActiveModelTrait::update(lead, &app.db).await.expect("assigned");
+    let by_department = format!("/exports/leads.xlsx?assignedDepartmentId={}", gid("Department", department));
+    assert_eq!(sheet(&download(&app, Some(&key), &by_department).await.bytes, "线索台账").len(), 1, "no rows");
+    let staff = app.key(Role::Staff, None).await;
+    assert_eq!(sheet(&download(&app, Some(&staff), &by_department).await.bytes, "线索台账").len(), 2, "one row");
 
     for ledger in ["projects", "agreements", "enterprises", "service-requests"] {
         let d = download(&app, Some(&key), &format!("/exports/{ledger}.xlsx")).await;

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use entity::*;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -106,7 +106,7 @@ pub async fn workbook(scope: &Scope<'_>, export: &Export) -> AppResult<(Workbook
                     .await?
                 }
                 Filter::Leads(f) => {
-                    let cond = partners::lead_condition(f, scope.checkup.today);
+                    let cond = partners::lead_condition(f, scope.checkup.today, scope.principal);
                     let today = scope.checkup.today;
                     stream::<lead::Entity, _>(scope, cond, &mut sheet, |rows, _| {
                         Ok(rows.iter().map(|l| names.lead_row(l, today)).collect())
@@ -166,51 +166,25 @@ impl Links for service_request::Model {
     }
 }
 
+/// The rows of `E` with these ids, in one statement.
+async fn by_id<E: Keyed>(db: &DatabaseConnection, mut ids: Vec<i64>) -> AppResult<HashMap<i64, E::Model>> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = E::find().filter(Expr::col((E::default(), E::id_column())).is_in(ids)).all(db).await?;
+    Ok(rows.into_iter().map(|m| (E::id_of(&m), m)).collect())
+}
+
 impl Related {
     async fn load<M: Links>(db: &DatabaseConnection, rows: &[M]) -> AppResult<Related> {
-        let mut project_ids: Vec<i64> = rows.iter().filter_map(|r| r.links().1).collect();
-        project_ids.sort_unstable();
-        project_ids.dedup();
-        let projects: HashMap<i64, project::Model> = if project_ids.is_empty() {
-            HashMap::new()
-        } else {
-            project::Entity::find()
-                .filter(project::Column::Id.is_in(project_ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p))
-                .collect()
-        };
-        let mut enterprise_ids: Vec<i64> =
-            rows.iter().filter_map(|r| r.links().0).chain(projects.values().filter_map(|p| p.enterprise_id)).collect();
-        enterprise_ids.sort_unstable();
-        enterprise_ids.dedup();
-        let enterprises = if enterprise_ids.is_empty() {
-            HashMap::new()
-        } else {
-            enterprise::Entity::find()
-                .filter(enterprise::Column::Id.is_in(enterprise_ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|e| (e.id, e))
-                .collect()
-        };
-        let mut event_ids: Vec<i64> = rows.iter().filter_map(|r| r.links().2).collect();
-        event_ids.sort_unstable();
-        event_ids.dedup();
-        let events = if event_ids.is_empty() {
-            HashMap::new()
-        } else {
-            event::Entity::find()
-                .filter(event::Column::Id.is_in(event_ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|e| (e.id, e.title))
-                .collect()
-        };
+        let projects = by_id::<project::Entity>(db, rows.iter().filter_map(|r| r.links().1).collect()).await?;
+        let enterprise_ids =
+            rows.iter().filter_map(|r| r.links().0).chain(projects.values().filter_map(|p| p.enterprise_id));
+        let enterprises = by_id::<enterprise::Entity>(db, enterprise_ids.collect()).await?;
+        let events = by_id::<event::Entity>(db, rows.iter().filter_map(|r| r.links().2).collect()).await?;
+        let events = events.into_iter().map(|(id, e)| (id, e.title)).collect();
         Ok(Related { enterprises, projects, events })
     }
 }

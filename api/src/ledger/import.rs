@@ -247,7 +247,20 @@ struct Names(HashMap<String, Option<i64>>);
 
 impl Names {
     fn add(&mut self, name: &str, id: i64) {
-        self.0.entry(name.trim().to_owned()).and_modify(|v| *v = None).or_insert(Some(id));
+        self.0
+            .entry(name.trim().to_owned())
+            .and_modify(|v| {
+                if *v != Some(id) {
+                    *v = None
+                }
+            })
+            .or_insert(Some(id));
+    }
+
+    /// The name, and the GraphQL id (which tells apart two of the same name).
+    fn add_with_id(&mut self, name: &str, type_name: &str, id: i64) {
+        self.add(name, id);
+        self.add(&crate::ids::encode(type_name, id).0, id);
     }
 
     fn get(&self, name: &str) -> Option<i64> {
@@ -272,17 +285,17 @@ impl Catalogue {
             campaigns: Names::default(),
         };
         for s in sector::Entity::find().all(db).await? {
-            c.sectors.add(&s.name, s.id);
+            c.sectors.add_with_id(&s.name, "Sector", s.id);
             c.sectors.add(&s.code, s.id);
         }
         for d in department::Entity::find().all(db).await? {
-            c.departments.add(&d.name, d.id);
+            c.departments.add_with_id(&d.name, "Department", d.id);
         }
         for p in park::Entity::find().all(db).await? {
-            c.parks.add(&p.name, p.id);
+            c.parks.add_with_id(&p.name, "Park", p.id);
         }
         for k in campaign::Entity::find().all(db).await? {
-            c.campaigns.add(&k.name, k.id);
+            c.campaigns.add_with_id(&k.name, "Campaign", k.id);
         }
         Ok(c)
     }
@@ -340,6 +353,10 @@ pub async fn import(
             continue;
         }
         outcome.rows_read += 1;
+        // A savepoint of our own per row, released whatever happens: the
+        // commands' nested ones are rolled back but never released, and a
+        // failed row must not leave a subtransaction behind.
+        txn.execute_unprepared("SAVEPOINT import_row").await?;
         let row = Row { cells, at: &at, checks: Checks::new() };
         let result = match ledger {
             Ledger::Enterprises => enterprise_row(&txn, &actor, &catalogue, row).await,
@@ -347,6 +364,10 @@ pub async fn import(
             Ledger::Agreements => agreement_row(&txn, &actor, &catalogue, row).await,
             Ledger::Leads | Ledger::ServiceRequests => unreachable!("not importable"),
         };
+        if result.is_err() {
+            txn.execute_unprepared("ROLLBACK TO SAVEPOINT import_row").await?;
+        }
+        txn.execute_unprepared("RELEASE SAVEPOINT import_row").await?;
         match result {
             Ok(Done::Created) => outcome.rows_created += 1,
             Ok(Done::Updated) => outcome.rows_updated += 1,
@@ -408,8 +429,8 @@ async fn find_enterprise(
     required: bool,
 ) -> Result<Option<enterprise::Model>, WriteError> {
     if let Some(uscc) = row.raw(h::USCC) {
-        let found =
-            enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(uscc.to_ascii_uppercase())).one(db).await?;
+        let uscc = crate::domain::uscc::Uscc::parse(&uscc).map_or(uscc.to_ascii_uppercase(), |u| u.into_string());
+        let found = enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(uscc)).one(db).await?;
         if found.is_none() {
             row.checks.add(h::USCC, Problem::NotFound(Noun::Enterprise));
         }
@@ -452,8 +473,24 @@ fn changed<T: PartialEq>(current: T, wanted: T) -> Option<T> {
     (current != wanted).then_some(wanted)
 }
 
+/// A change only for a column the file has.
+fn only<T>(has: bool, change: Option<T>) -> Option<T> {
+    change.filter(|_| has)
+}
+
+fn only_patch<T>(has: bool, change: Patch<T>) -> Patch<T> {
+    if has { change } else { Patch::Keep }
+}
+
 fn is_kept<T>(p: &Patch<T>) -> bool {
     matches!(p, Patch::Keep)
+}
+
+/// Whether a change's fields (`Option`s, then `Patch`es) leave everything as it is.
+macro_rules! changes_nothing {
+    ($f:expr; $($option:ident),*; $($patch:ident),*) => {
+        $( $f.$option.is_none() )&&* && $( is_kept(&$f.$patch) )&&*
+    };
 }
 
 async fn enterprise_row(
@@ -482,16 +519,25 @@ async fn enterprise_row(
     let website_raw = row.raw(h::WEBSITE);
     let website = row.checks.web_address(h::WEBSITE, website_raw.as_deref());
     let notes = row.text(h::NOTES, MAX_TEXT);
+    let at = row.at;
     row.checks.finish()?;
+    // A column the file does not have leaves its field as it is.
+    let has = |header: &str| at.contains_key(header);
 
-    let existing = match &uscc {
+    // By USCC; else (a USCC given for the first time, or none) by name: one
+    // enterprise of that normalised name, without a USCC when the row has one.
+    let by_uscc = match &uscc {
         Some(u) => enterprise::Entity::find().filter(enterprise::Column::Uscc.eq(u.clone())).one(db).await?,
+        None => None,
+    };
+    let existing = match by_uscc {
+        Some(e) => Some(e),
         None => {
-            let mut same = enterprise::Entity::find()
-                .filter(enterprise::Column::DedupeKey.eq(dedupe_key(&name)))
-                .filter(enterprise::Column::Uscc.is_null())
-                .all(db)
-                .await?;
+            let mut same = enterprise::Entity::find().filter(enterprise::Column::DedupeKey.eq(dedupe_key(&name)));
+            if uscc.is_some() {
+                same = same.filter(enterprise::Column::Uscc.is_null());
+            }
+            let mut same = same.all(db).await?;
             if same.len() > 1 {
                 return Err(crate::service::write::refuse(h::ENTERPRISE, Problem::Exists(Noun::Enterprise)));
             }
@@ -522,43 +568,32 @@ async fn enterprise_row(
     };
     let fields = EnterpriseFields {
         name: changed(e.name.clone(), name),
-        country: changed(e.country.clone(), country),
-        uscc: text_patch(&e.uscc, uscc),
-        sector_id: id_patch(e.sector_id, sector_id),
-        size: match size {
-            s if s == e.size => Patch::Keep,
-            Some(s) => Patch::Set(s),
-            None => Patch::Clear,
-        },
-        is_fortune500: changed(e.is_fortune500, fortune500),
-        is_foreign_invested: changed(e.is_foreign_invested, foreign),
-        is_listed: changed(e.is_listed, listed),
-        priority: changed(e.priority, priority),
-        status: changed(e.status, status),
-        department_id: id_patch(e.department_id, department_id),
-        contact_name: text_patch(&e.contact_name, contact_name),
-        contact_phone: text_patch(&e.contact_phone, contact_phone),
-        contact_email: text_patch(&e.contact_email, contact_email),
-        notes: text_patch(&e.notes, notes),
-        website: text_patch(&e.website, website),
+        country: only(has(h::COUNTRY), changed(e.country.clone(), country)),
+        uscc: only_patch(has(h::USCC), text_patch(&e.uscc, uscc)),
+        sector_id: only_patch(has(h::SECTOR), id_patch(e.sector_id, sector_id)),
+        size: only_patch(
+            has(h::SIZE),
+            match size {
+                s if s == e.size => Patch::Keep,
+                Some(s) => Patch::Set(s),
+                None => Patch::Clear,
+            },
+        ),
+        is_fortune500: only(has(h::FORTUNE500), changed(e.is_fortune500, fortune500)),
+        is_foreign_invested: only(has(h::FOREIGN_ENTERPRISE), changed(e.is_foreign_invested, foreign)),
+        is_listed: only(has(h::LISTED), changed(e.is_listed, listed)),
+        priority: only(has(h::PRIORITY), changed(e.priority, priority)),
+        status: only(has(h::STATUS), changed(e.status, status)),
+        department_id: only_patch(has(h::DEPARTMENT), id_patch(e.department_id, department_id)),
+        contact_name: only_patch(has(h::CONTACT), text_patch(&e.contact_name, contact_name)),
+        contact_phone: only_patch(has(h::PHONE), text_patch(&e.contact_phone, contact_phone)),
+        contact_email: only_patch(has(h::EMAIL), text_patch(&e.contact_email, contact_email)),
+        notes: only_patch(has(h::NOTES), text_patch(&e.notes, notes)),
+        website: only_patch(has(h::WEBSITE), text_patch(&e.website, website)),
     };
-    let f = &fields;
-    let unchanged = f.name.is_none()
-        && f.country.is_none()
-        && is_kept(&f.uscc)
-        && is_kept(&f.sector_id)
-        && is_kept(&f.size)
-        && f.is_fortune500.is_none()
-        && f.is_foreign_invested.is_none()
-        && f.is_listed.is_none()
-        && f.priority.is_none()
-        && f.status.is_none()
-        && is_kept(&f.department_id)
-        && is_kept(&f.contact_name)
-        && is_kept(&f.contact_phone)
-        && is_kept(&f.contact_email)
-        && is_kept(&f.notes)
-        && is_kept(&f.website);
+    let unchanged = changes_nothing!(fields;
+        name, country, is_fortune500, is_foreign_invested, is_listed, priority, status;
+        uscc, sector_id, size, department_id, contact_name, contact_phone, contact_email, notes, website);
     if unchanged {
         return Ok(Done::Unchanged);
     }
@@ -590,7 +625,10 @@ async fn project_row(
     let published = row.flag(h::PUBLISHED).unwrap_or(false);
     let description = row.text(h::DESCRIPTION, MAX_TEXT);
     let notes = row.text(h::NOTES, MAX_TEXT);
+    let at = row.at;
     row.checks.finish()?;
+    // A column the file does not have leaves its field as it is.
+    let has = |header: &str| at.contains_key(header);
 
     let existing = project::Entity::find()
         .filter(match enterprise_id {
@@ -626,34 +664,31 @@ async fn project_row(
     };
     let fields = ProjectFields {
         name: None,
-        description: text_patch(&p.description, description),
+        description: only_patch(has(h::DESCRIPTION), text_patch(&p.description, description)),
         sector_id: sector_id.and_then(|s| changed(p.sector_id, s)),
-        planned_investment: changed(p.planned_investment_fen, planned.fen()).map(Money::from_fen),
-        foreign_capital: changed(p.foreign_capital_fen, foreign.fen()).map(Money::from_fen),
+        planned_investment: only(
+            has(h::PLANNED),
+            changed(p.planned_investment_fen, planned.fen()).map(Money::from_fen),
+        ),
+        foreign_capital: only(
+            has(h::FOREIGN_CAPITAL),
+            changed(p.foreign_capital_fen, foreign.fen()).map(Money::from_fen),
+        ),
         enterprise_id: Patch::Keep,
-        campaign_id: id_patch(p.campaign_id, campaign_id),
-        department_id: id_patch(p.department_id, department_id),
-        park_id: id_patch(p.park_id, park_id),
-        responsible_person: text_patch(&p.responsible_person, responsible),
+        campaign_id: only_patch(has(h::CAMPAIGN), id_patch(p.campaign_id, campaign_id)),
+        department_id: only_patch(has(h::DEPARTMENT), id_patch(p.department_id, department_id)),
+        park_id: only_patch(has(h::PARK), id_patch(p.park_id, park_id)),
+        responsible_person: only_patch(has(h::RESPONSIBLE), text_patch(&p.responsible_person, responsible)),
         responsible_staff_id: Patch::Keep,
-        is_high_tech: changed(p.is_high_tech, high_tech),
-        is_foreign_invested: changed(p.is_foreign_invested, foreign_invested),
-        is_published: changed(p.is_published, published),
-        notes: text_patch(&p.notes, notes),
+        is_high_tech: only(has(h::HIGH_TECH), changed(p.is_high_tech, high_tech)),
+        is_foreign_invested: only(has(h::FOREIGN_PROJECT), changed(p.is_foreign_invested, foreign_invested)),
+        is_published: only(has(h::PUBLISHED), changed(p.is_published, published)),
+        notes: only_patch(has(h::NOTES), text_patch(&p.notes, notes)),
     };
-    let f = &fields;
-    let unchanged = is_kept(&f.description)
-        && f.sector_id.is_none()
-        && f.planned_investment.is_none()
-        && f.foreign_capital.is_none()
-        && is_kept(&f.campaign_id)
-        && is_kept(&f.department_id)
-        && is_kept(&f.park_id)
-        && is_kept(&f.responsible_person)
-        && f.is_high_tech.is_none()
-        && f.is_foreign_invested.is_none()
-        && f.is_published.is_none()
-        && is_kept(&f.notes);
+    let unchanged = changes_nothing!(fields;
+        name, sector_id, planned_investment, foreign_capital, is_high_tech, is_foreign_invested, is_published;
+        description, enterprise_id, campaign_id, department_id, park_id, responsible_person, responsible_staff_id,
+        notes);
     if unchanged {
         return Ok(Done::Unchanged);
     }

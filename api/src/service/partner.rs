@@ -38,9 +38,18 @@ pub struct LeadFilter {
     pub is_overdue: Option<bool>,
 }
 
-/// The filter's condition, overdue reckoned from `today`.
-pub fn lead_condition(f: &LeadFilter, today: chrono::NaiveDate) -> Option<Condition> {
+/// The filter's condition, overdue reckoned from `today`. Where a lead was
+/// assigned is the office's business: filtering on it matches nothing for
+/// anyone else, so that counting rows cannot reveal it.
+pub fn lead_condition(
+    f: &LeadFilter,
+    today: chrono::NaiveDate,
+    principal: &crate::auth::Principal,
+) -> Option<Condition> {
     use lead::Column as C;
+    if f.assigned_department_id.is_some() && !principal.is_staff() {
+        return None;
+    }
     Some(all([
         search(C::SearchName, f.search.as_deref()),
         eq(C::AssignedDepartmentId, f.assigned_department_id),

@@ -35,10 +35,8 @@ impl PartnerQuery {
         before: Option<String>,
     ) -> Result<Conn<Lead>> {
         let filter = filter.unwrap_or_default();
-        // Where a lead was assigned is the office's business.
-        let outsider = filter.assigned_department_id.is_some() && !ctx.principal().is_staff();
         let today = ctx.state().today();
-        let cond = filter.to_service().ok().filter(|_| !outsider).and_then(|f| svc::lead_condition(&f, today));
+        let cond = filter.to_service().ok().and_then(|f| svc::lead_condition(&f, today, ctx.principal()));
         let order = svc::lead_ordering(direction(order_by, |o| o.direction).into());
         root_list::<lead::Entity, _>(ctx, cond, order, page(first, after, last, before), Lead).await
     }

@@ -184,6 +184,12 @@ pub async fn post(
             Ok(p) => p,
             Err(e) => return auth_error(e, media, language(&headers)),
         };
+        // Only staff upload (importLedger): nobody else may send a body larger
+        // than ZHAOSHANG_MAX_BODY_BYTES.
+        if !principal.is_staff() {
+            let message = "only the office's staff upload files";
+            return error_response(StatusCode::FORBIDDEN, media, ErrorCode::Forbidden, message);
+        }
         let batch = match wire::read_multipart(&headers, body, config.max_upload_bytes, read, media).await {
             Ok(b) => b,
             Err(refused) => return refused,

@@ -223,7 +223,9 @@ pub(super) async fn read_multipart(
     let limit = max_file + 64 * 1024;
     let limited = axum::body::Body::new(http_body_util::Limited::new(body, limit));
     let reader = limited.into_data_stream().map_err(std::io::Error::other).into_async_read();
-    let options = async_graphql::http::MultipartOptions::default().max_file_size(max_file).max_num_files(1);
+    // With one file, async-graphql caps the whole stream at the file's limit:
+    // give it the form fields' room too.
+    let options = async_graphql::http::MultipartOptions::default().max_file_size(limit).max_num_files(1);
     let too_large = || {
         let message = format!("the upload exceeds {max_file} bytes");
         error_response(StatusCode::PAYLOAD_TOO_LARGE, media, ErrorCode::PayloadTooLarge, &message)
