@@ -444,8 +444,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     other => anyhow::anyhow!("{other:?}"),
                 })?;
             bar.finish_and_clear();
-            for e in &outcome.row_errors {
+            const SHOWN: usize = 100;
+            for e in outcome.row_errors.iter().take(SHOWN) {
                 eprintln!("row {} [{}] {}: {}", e.row, e.column.as_deref().unwrap_or("-"), e.code.as_str(), e.message);
+            }
+            if outcome.row_errors.len() > SHOWN {
+                eprintln!("… and {} more (run with --dry-run to check a file first)", outcome.row_errors.len() - SHOWN);
             }
             println!(
                 "{}{}: {} rows read, {} created, {} updated, {} unchanged, {} errors in {:.1} s",
