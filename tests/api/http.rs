@@ -42,7 +42,9 @@ async fn graphiql_is_served_to_a_browser() {
     let r =
         app.client.get(format!("{}/graphql", app.address)).header("accept", "text/html").send().await.expect("request");
     assert_eq!(r.status(), 200);
-    assert!(r.text().await.expect("text").contains("graphiql"));
+    let page = r.text().await.expect("text");
+    assert!(page.contains("graphiql"));
+    assert!(page.contains("createUrl('/graphql/ws', true)"), "subscriptions go to /graphql/ws");
 }
 
 #[tokio::test]

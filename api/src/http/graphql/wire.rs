@@ -126,7 +126,12 @@ pub(super) fn graphiql() -> axum::response::Response {
     const CSP: &str = "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; \
         style-src 'unsafe-inline' https://unpkg.com; img-src https://graphql.org data:; font-src https://unpkg.com data:; \
         connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-    let page = GraphiQLSource::build().endpoint("/graphql").title("zhaoshang GraphiQL").finish();
+    // Subscriptions too, over graphql-transport-ws on the same host.
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .subscription_endpoint("/graphql/ws")
+        .title("zhaoshang GraphiQL")
+        .finish();
     let mut r = Html(page).into_response();
     let headers = r.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
