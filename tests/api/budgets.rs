@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{Fixtures, spawn_app_with};
+use crate::services::{Service, needs};
 
 async fn send(app: &crate::helpers::TestApp, forwarded: Option<&str>, query: &str) -> (u16, Option<String>, Value) {
     let mut req = app.client.post(format!("{}/graphql", app.address)).json(&json!({ "query": query }));
@@ -85,13 +86,12 @@ fn redis_prefix() -> String {
     format!("zs_test_{}_{}", std::process::id(), rand::random::<u64>())
 }
 
-const REDIS_URL: &str = "redis://127.0.0.1:6379";
-
-/// A server whose budgets (30 points a minute for the public) live in Redis under `prefix`.
-async fn with_redis(prefix: &str) -> crate::helpers::TestApp {
+/// A server whose budgets (30 points a minute for the public) live in the
+/// Redis at `url`, under `prefix`.
+async fn with_redis(url: &str, prefix: &str) -> crate::helpers::TestApp {
     spawn_app_with(|c| {
         c.budget_public = 30;
-        c.redis_url = Some(REDIS_URL.into());
+        c.redis_url = Some(url.to_owned());
         c.redis_prefix = prefix.to_owned();
     })
     .await
@@ -99,8 +99,9 @@ async fn with_redis(prefix: &str) -> crate::helpers::TestApp {
 
 #[tokio::test]
 async fn with_redis_two_processes_draw_on_one_budget() {
+    let Some(url) = needs(Service::Redis).await else { return };
     let prefix = redis_prefix();
-    let a = with_redis(&prefix).await;
+    let a = with_redis(&url, &prefix).await;
     let f = Fixtures { db: &a.db };
     for i in 0..25 {
         f.project(&format!("公开项目{i}"), 100, true, None, None).await;
@@ -117,8 +118,8 @@ async fn with_redis_two_processes_draw_on_one_budget() {
     assert!((20..=26).contains(&retry), "Retry-After {retry}");
 
     // The bucket is a Redis hash under the configured prefix.
-    let client = redis::Client::open(REDIS_URL).expect("redis url");
-    let mut conn = client.get_multiplexed_async_connection().await.expect("Redis at 127.0.0.1:6379");
+    let client = redis::Client::open(url.as_str()).expect("redis url");
+    let mut conn = client.get_multiplexed_async_connection().await.expect("Redis answered a moment ago");
     let tokens: String = redis::cmd("HGET")
         .arg(format!("{prefix}:budget:ip:127.0.0.1"))
         .arg("tokens")
@@ -131,8 +132,9 @@ async fn with_redis_two_processes_draw_on_one_budget() {
 
 #[tokio::test]
 async fn with_redis_unused_points_are_refunded_to_the_shared_bucket() {
+    let Some(url) = needs(Service::Redis).await else { return };
     let prefix = redis_prefix();
-    let a = with_redis(&prefix).await;
+    let a = with_redis(&url, &prefix).await;
     let b = a.sibling().await;
     // No project: 21 asked, 1 used, 20 given back, so each request spends one
     // point of the one bucket, whichever process answers it (refill: 0.5 a second).

@@ -12,13 +12,7 @@ use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-/// The PostgreSQL server the suite uses: TEST_DATABASE_URL's, or the local one.
-fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into())
-}
+use crate::services::{Service, address, admin_connection, needs};
 
 /// Forwards connections to `upstream` until cut; while cut, it drops every open
 /// connection and refuses new ones.
@@ -65,16 +59,13 @@ async fn ready(client: &reqwest::Client, address: &str) -> u16 {
 
 #[tokio::test]
 async fn with_the_database_gone_requests_fail_fast_and_the_service_recovers() {
-    let admin_url = admin_url();
+    // PostgreSQL itself: the proxy in front of it is what the test cuts.
+    let Some(url) = needs(Service::Postgres).await else { return };
+    let (admin, admin_url) = admin_connection(&url).await.expect("PostgreSQL answered a moment ago");
     let name = format!("zs_fault_{}", std::process::id());
-    let admin = sea_orm::Database::connect(&admin_url).await.expect("PostgreSQL");
     admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.expect("drop");
     admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create");
-    let upstream = {
-        let rest = admin_url.split_once("://").map(|(_, r)| r).unwrap_or("");
-        let host = rest.split('@').next_back().unwrap_or("").split('/').next().unwrap_or("127.0.0.1:5432");
-        host.to_owned()
-    };
+    let upstream = address(&admin_url);
     let (port, cut, generation) = proxy(upstream).await;
     let user = admin_url
         .split_once("://")

@@ -82,12 +82,15 @@ pub async fn spawn_app() -> TestApp {
 /// As [`spawn_app`], with the configuration changed by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (url, cleanup) = match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
+        Ok(url) if !url.is_empty() => {
             let name = unique_name();
-            let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+            // The URL's own database need not exist: only the server must.
+            let (admin, admin_url) = crate::services::admin_connection(&url).await.unwrap_or_else(|e| {
+                panic!("PostgreSQL at {} (TEST_DATABASE_URL) does not answer: {e}", crate::services::address(&url))
+            });
             admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
             admin.close().await.ok();
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin_url.clone());
+            let base = url.split('?').next().and_then(|u| u.rsplit_once('/')).map_or(url.as_str(), |(b, _)| b);
             (format!("{base}/{name}"), Cleanup::Postgres { admin_url, name })
         }
         _ => {

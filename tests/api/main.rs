@@ -4,6 +4,7 @@
 mod builders;
 mod health;
 mod helpers;
+mod services;
 
 mod auth;
 mod breakdown;

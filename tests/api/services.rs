@@ -1,0 +1,147 @@
+//! Outside services some tests need, and what a test does without one.
+//!
+//! The suite needs nothing but the Rust toolchain: on SQLite, with no
+//! variable set, every test that needs PostgreSQL or Redis is not run and
+//! says so on the terminal (past the test harness's output capture), naming
+//! the variable that would run it. A service that is configured must answer:
+//! a test that cannot reach it fails with the service's name and address.
+//!
+//! `TEST_SERVICES_REQUIRED` (a comma-separated list: `postgres,redis`) turns
+//! "not run" into a failure for the services listed; `.ci/run` sets it so
+//! that nothing is skipped there.
+
+use std::io::Write;
+use std::time::Duration;
+
+/// A service outside the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// PostgreSQL, from `TEST_DATABASE_URL` (which also moves the whole suite onto it).
+    Postgres,
+    /// Redis, from `TEST_REDIS_URL`.
+    Redis,
+}
+
+impl Service {
+    fn name(self) -> &'static str {
+        match self {
+            Service::Postgres => "PostgreSQL",
+            Service::Redis => "Redis",
+        }
+    }
+
+    /// Its key in `TEST_SERVICES_REQUIRED`.
+    fn key(self) -> &'static str {
+        match self {
+            Service::Postgres => "postgres",
+            Service::Redis => "redis",
+        }
+    }
+
+    fn variable(self) -> &'static str {
+        match self {
+            Service::Postgres => "TEST_DATABASE_URL",
+            Service::Redis => "TEST_REDIS_URL",
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            Service::Postgres => "postgres://postgres@127.0.0.1:5432/test",
+            Service::Redis => "redis://127.0.0.1:6379",
+        }
+    }
+
+    /// The URL configured for this service, if any.
+    fn url(self) -> Option<String> {
+        let url = std::env::var(self.variable()).ok().filter(|u| !u.is_empty())?;
+        match self {
+            Service::Postgres => url.starts_with("postgres").then_some(url),
+            Service::Redis => Some(url),
+        }
+    }
+
+    fn required(self) -> bool {
+        std::env::var("TEST_SERVICES_REQUIRED")
+            .is_ok_and(|list| list.split(',').any(|s| s.trim().eq_ignore_ascii_case(self.key())))
+    }
+}
+
+/// The service's URL, checked to answer; `None` when it is not configured,
+/// after writing to the terminal which test did not run and how to run it.
+///
+/// Panics when the service is configured but does not answer, and when it is
+/// not configured but listed in `TEST_SERVICES_REQUIRED`.
+pub async fn needs(service: Service) -> Option<String> {
+    let test = std::thread::current().name().unwrap_or("this test").to_owned();
+    let Some(url) = service.url() else {
+        assert!(
+            !service.required(),
+            "{test} needs {}, which TEST_SERVICES_REQUIRED lists: set {}, for example {}",
+            service.name(),
+            service.variable(),
+            service.example()
+        );
+        // Straight to the terminal: `eprintln!` would be captured and shown
+        // only if the test failed.
+        let _ = writeln!(
+            std::io::stderr(),
+            "not run: {test} needs {}; set {}={} to run it",
+            service.name(),
+            service.variable(),
+            service.example()
+        );
+        return None;
+    };
+    if let Err(e) = reach(service, &url).await {
+        panic!("{test} needs {} at {}, which does not answer: {e}", service.name(), address(&url));
+    }
+    Some(url)
+}
+
+/// `host:port` of a service URL, without its credentials.
+pub fn address(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    host.split(['/', '?']).next().unwrap_or(host).to_owned()
+}
+
+async fn reach(service: Service, url: &str) -> Result<(), String> {
+    let attempt = async {
+        match service {
+            Service::Postgres => admin_connection(url).await.map(drop),
+            Service::Redis => {
+                let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+                let mut conn = client.get_multiplexed_async_connection().await.map_err(|e| e.to_string())?;
+                redis::cmd("PING").query_async::<String>(&mut conn).await.map(drop).map_err(|e| e.to_string())
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), attempt).await.map_err(|_| "no answer in 5 s".to_owned())?
+}
+
+/// A connection for creating and dropping databases on the PostgreSQL server
+/// of `url`: to `url`'s own database, or, when that database does not exist
+/// yet, to the server's `postgres` maintenance database. Returns the
+/// connection and the URL it used.
+pub async fn admin_connection(url: &str) -> Result<(sea_orm::DatabaseConnection, String), String> {
+    match sea_orm::Database::connect(url).await {
+        Ok(conn) => Ok((conn, url.to_owned())),
+        Err(first) => {
+            let Some((base, _)) = url.split('?').next().and_then(|u| u.rsplit_once('/')) else {
+                return Err(first.to_string());
+            };
+            let maintenance = format!("{base}/postgres");
+            match sea_orm::Database::connect(&maintenance).await {
+                Ok(conn) => Ok((conn, maintenance)),
+                Err(_) => Err(first.to_string()),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_service_address_leaves_out_credentials_and_the_database() {
+    assert_eq!(address("postgres://postgres:secret@db.example:5432/test?sslmode=require"), "db.example:5432");
+    assert_eq!(address("redis://127.0.0.1:6379"), "127.0.0.1:6379");
+}
