@@ -10,6 +10,7 @@ mod auth;
 mod breakdown;
 mod budgets;
 mod cli;
+mod execution;
 mod faults;
 mod follow_ups;
 mod fuzz;

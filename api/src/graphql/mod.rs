@@ -17,3 +17,13 @@ pub mod types;
 pub mod webhooks;
 
 pub use schema::{AppSchema, Audience, build_schema};
+
+/// Whether a response is a request error (GraphQL specification, "Request
+/// Errors"): the document did not parse or validate, or the operation could
+/// not start, so no field ran. Such errors carry no `path`; a field's error
+/// does, even when it propagated up to make `data` null.
+pub fn failed_before_execution(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}

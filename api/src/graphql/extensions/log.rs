@@ -53,7 +53,7 @@ fn outcome(response: &Response) -> String {
 /// catalogue in the client's language; an internal one also names the request
 /// id (its cause was logged where it happened).
 fn finish(mut response: Response, request_id: Option<&str>, language: Language) -> Response {
-    let failed_before_execution = response.data == async_graphql::Value::Null;
+    let failed_before_execution = crate::graphql::failed_before_execution(&response);
     for e in response.errors.iter_mut() {
         let ext = e.extensions.get_or_insert_with(Default::default);
         let code = match ext.get("code") {

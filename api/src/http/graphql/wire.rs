@@ -68,7 +68,8 @@ pub(super) fn first_code(response: &Response) -> Option<ErrorCode> {
 
 /// The status of an answer: 429 and 504 for the budget and the time limit;
 /// under application/json 200 for any well-formed request; under
-/// graphql-response+json 4xx when every operation failed before execution.
+/// graphql-response+json 4xx when every operation failed before execution
+/// (a field's error that made `data` null is still a 200).
 pub(super) fn status_of(media: MediaType, responses: &[Response]) -> StatusCode {
     let codes: Vec<Option<ErrorCode>> = responses.iter().map(first_code).collect();
     if codes.iter().any(|c| *c == Some(ErrorCode::RateLimited)) && responses.len() == 1 {
@@ -78,7 +79,7 @@ pub(super) fn status_of(media: MediaType, responses: &[Response]) -> StatusCode 
         return StatusCode::GATEWAY_TIMEOUT;
     }
     if media == MediaType::GraphqlResponse
-        && responses.iter().all(|r| r.data == async_graphql::Value::Null && !r.errors.is_empty())
+        && responses.iter().all(crate::graphql::failed_before_execution)
     {
         StatusCode::BAD_REQUEST
     } else {

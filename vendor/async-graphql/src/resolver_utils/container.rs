@@ -1,11 +1,13 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use futures_util::{FutureExt, StreamExt as _, stream::FuturesUnordered};
+use futures_util::{FutureExt, StreamExt as _, stream::FuturesOrdered};
 use indexmap::IndexMap;
 
 use crate::{
-    Context, ContextBase, ContextSelectionSet, Error, Name, OutputType, ServerError, ServerResult,
-    Value, extensions::ResolveInfo, parser::types::Selection,
+    Context, ContextBase, ContextSelectionSet, Error, Name, OutputType, Positioned, ServerError,
+    ServerResult, Value,
+    extensions::ResolveInfo,
+    parser::types::{Field, Selection},
 };
 
 /// Represents a GraphQL container object.
@@ -174,37 +176,60 @@ async fn resolve_container_inner<'a, T: ContainerType + ?Sized>(
     let mut fields = Fields(Vec::new());
     fields.add_set(ctx, root)?;
 
-    Ok(do_resolve_container(ctx, parallel, fields.0).await)
+    do_resolve_container(ctx, parallel, fields.0).await
 }
 
+/// Resolves the fields of one selection set into an object whose keys follow
+/// the selection set's order (GraphQL specification, "Serialized Map
+/// Ordering"), however the fields' futures finish.
+///
+/// A field's error reaches here only when the field is non-null (nullable
+/// fields turn their errors into `null` in `Fields::add_set`): the object
+/// cannot be completed, and the error propagates to the parent field
+/// ("Handling Execution Errors").
 pub(crate) async fn do_resolve_container<'a>(
-    ctx: &ContextSelectionSet<'a>,
+    _ctx: &ContextSelectionSet<'a>,
     parallel: bool,
     futures: Vec<BoxFieldFuture<'a>>,
-) -> Value {
+) -> ServerResult<Value> {
     let mut results = IndexMap::new();
-    let mut handle = |res| match res {
-        Ok((name, value)) => insert_value(&mut results, name, value),
-        Err(e) => ctx.add_error(e),
-    };
 
     if parallel {
-        let mut set = FuturesUnordered::new();
-        set.extend(futures);
+        // Polled concurrently, yielded in the order they were pushed.
+        let mut set = futures.into_iter().collect::<FuturesOrdered<_>>();
         while let Some(field) = set.next().await {
-            handle(field);
+            let (name, value) = field?;
+            insert_value(&mut results, name, value);
         }
     } else {
         for fut in futures {
-            handle(fut.await);
+            let (name, value) = fut.await?;
+            insert_value(&mut results, name, value);
         }
     }
 
     if results.is_empty() {
-        Value::Null
+        Ok(Value::Null)
     } else {
-        Value::Object(results)
+        Ok(Value::Object(results))
     }
+}
+
+/// Whether `field`, as selected on the object `root`, may be `null`: its
+/// declared type (on the concrete object, as the specification's
+/// "CompleteValue" reads it) is not Non-Null. An unknown field counts as
+/// non-null, so that its error propagates.
+fn field_is_nullable<T: ContainerType + ?Sized>(
+    ctx: &ContextSelectionSet<'_>,
+    root: &T,
+    field: &Positioned<Field>,
+) -> bool {
+    ctx.schema_env
+        .registry
+        .types
+        .get(root.introspection_type_name().as_ref())
+        .and_then(|ty| ty.field_by_name(field.node.name.node.as_str()))
+        .is_some_and(|meta| !meta.ty.ends_with('!'))
 }
 
 type BoxFieldFuture<'a> = Pin<Box<dyn Future<Output = ServerResult<(Name, Value)>> + 'a + Send>>;
@@ -238,6 +263,7 @@ impl<'a> Fields<'a> {
                     let resolve_fut = Box::pin({
                         let ctx = ctx.clone();
                         async move {
+                          let resolved: ServerResult<(Name, Value)> = async {
                             let ctx_field = ctx.with_field(field);
                             let field_name = ctx_field.item.node.response_key().node.clone();
                             let extensions = &ctx.query_env.extensions;
@@ -333,6 +359,17 @@ impl<'a> Fields<'a> {
                                     ))
                                 }
                             }
+                          }
+                          .await;
+                          match resolved {
+                              // A nullable field's error: the field is null, the
+                              // error is reported, its siblings stand.
+                              Err(err) if field_is_nullable(&ctx, root, field) => {
+                                  ctx.add_error(err);
+                                  Ok((field.node.response_key().node.clone(), Value::Null))
+                              }
+                              resolved => resolved,
+                          }
                         }
                     });
 
