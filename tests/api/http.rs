@@ -126,12 +126,28 @@ async fn introspection_is_on_by_default_and_can_be_switched_off() {
     assert_eq!(off.query(None, "{ viewer { role } }", json!({})).await["viewer"]["role"], "PUBLIC");
 }
 
-/// Each client mistake of the GraphQL-over-HTTP specification, with both media types.
+/// A POST body's parameters as a GET's query string: strings as they are,
+/// `variables` and `extensions` as JSON text.
+fn as_query_string(body: &Value) -> Vec<(String, String)> {
+    let obj = body.as_object().expect("an object");
+    obj.iter()
+        .map(|(k, v)| match (k.as_str(), v) {
+            ("query" | "operationName", Value::String(s)) => (k.clone(), s.clone()),
+            _ => (k.clone(), v.to_string()),
+        })
+        .collect()
+}
+
+/// Each client mistake of the GraphQL-over-HTTP specification, with both
+/// media types, over POST and over GET alike.
 #[tokio::test]
 async fn client_mistakes_get_the_status_and_code_the_specification_prescribes() {
     let app = spawn_app().await;
     let url = format!("{}/graphql", app.address);
     let post = |accept: &'static str, body: Value| app.client.post(&url).header("accept", accept).json(&body).send();
+    let get = |accept: &'static str, body: Value| {
+        app.client.get(&url).header("accept", accept).query(&as_query_string(&body)).send()
+    };
     const GQL: &str = "application/graphql-response+json";
     const JSON: &str = "application/json";
     let query = "query A($n: Int) { projects(first: $n) { nodes { id } } } query B { viewer { role } }";
@@ -145,6 +161,21 @@ async fn client_mistakes_get_the_status_and_code_the_specification_prescribes() 
             400,
             "BAD_REQUEST",
         ),
+        (
+            "variables encoded twice, an object inside a JSON string",
+            json!({ "query": query, "operationName": "A", "variables": "{\"n\":1}" }),
+            400,
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "extensions not an object",
+            json!({ "query": "{ viewer { role } }", "extensions": "persisted" }),
+            400,
+            400,
+            "BAD_REQUEST",
+        ),
+        ("operationName not a string", json!({ "query": query, "operationName": 7 }), 400, 400, "BAD_REQUEST"),
         (
             "variable of the wrong type",
             json!({ "query": query, "operationName": "A", "variables": { "n": "ten" } }),
@@ -162,11 +193,20 @@ async fn client_mistakes_get_the_status_and_code_the_specification_prescribes() 
         ("two operations, no name", json!({ "query": query }), 400, 200, "GRAPHQL_VALIDATION_FAILED"),
     ];
     for (what, body, gql_status, json_status, code) in cases {
+        // A query string carries only text: a `query` or `operationName` of
+        // another type cannot be sent.
+        let over_get = ["query", "operationName"].iter().all(|k| body.get(*k).is_none_or(Value::is_string));
         for (accept, status) in [(GQL, gql_status), (JSON, json_status)] {
             let r = post(accept, body.clone()).await.expect("request");
             assert_eq!(r.status().as_u16(), status, "{what} ({accept})");
             let answer: Value = r.json().await.expect("a JSON answer");
             assert_eq!(answer["errors"][0]["extensions"]["code"], code, "{what} ({accept}): {answer}");
+            if over_get {
+                let r = get(accept, body.clone()).await.expect("request");
+                assert_eq!(r.status().as_u16(), status, "{what} ({accept}, GET)");
+                let answer: Value = r.json().await.expect("a JSON answer");
+                assert_eq!(answer["errors"][0]["extensions"]["code"], code, "{what} ({accept}, GET): {answer}");
+            }
         }
     }
 

@@ -160,6 +160,72 @@ async fn a_cursor_from_another_order_is_refused() {
 }
 
 #[tokio::test]
+async fn a_cursor_is_valid_only_for_its_list_order_field_and_direction() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let admin = app.key(Role::Admin, None).await;
+    let page = "query($c: String, $d: OrderDirection!) { projects(first: 3, after: $c, orderBy: {field: NAME, direction: $d}) \
+                { nodes { name } pageInfo { endCursor } } }";
+    let asc = app.query(Some(&admin), page, json!({ "c": null, "d": "ASC" })).await;
+    let cursor = asc["projects"]["pageInfo"]["endCursor"].clone();
+    // The same place read the same way: the next page.
+    let next = app.query(Some(&admin), page, json!({ "c": cursor, "d": "ASC" })).await;
+    assert_eq!(next["projects"]["nodes"].as_array().map(Vec::len), Some(3));
+
+    // The other direction, over `after` and `before`.
+    let r = app.post(Some(&admin), page, json!({ "c": cursor, "d": "DESC" })).await;
+    assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
+    assert!(r.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("`after`")), "{}", r.body);
+    let before = "query($c: String) { projects(last: 3, before: $c, orderBy: {field: NAME, direction: DESC}) { nodes { id } } }";
+    let r = app.post(Some(&admin), before, json!({ "c": cursor })).await;
+    assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
+    assert!(r.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("`before`")), "{}", r.body);
+
+    // Another list ordered by the same field and direction.
+    let other = "query($c: String) { enterprises(first: 3, after: $c, orderBy: {field: NAME, direction: ASC}) { nodes { id } } }";
+    let r = app.post(Some(&admin), other, json!({ "c": cursor })).await;
+    assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
+}
+
+#[tokio::test]
+async fn an_empty_page_still_checks_its_cursor_and_tells_whether_more_follow() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let admin = app.key(Role::Admin, None).await;
+    let q = "query($n: Int!, $c: String) { projects(first: $n, after: $c) \
+             { totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage endCursor } } }";
+    let empty = app.query(Some(&admin), q, json!({ "n": 0, "c": null })).await;
+    assert_eq!(empty["projects"]["totalCount"], 300);
+    assert_eq!(empty["projects"]["nodes"], json!([]));
+    assert_eq!(empty["projects"]["pageInfo"]["hasNextPage"], true, "300 rows follow an empty first page");
+
+    // At the end of the list nothing follows.
+    let last = app
+        .query(Some(&admin), "{ projects(last: 1) { pageInfo { endCursor } } }", json!({}))
+        .await;
+    let end = last["projects"]["pageInfo"]["endCursor"].clone();
+    let after_end = app.query(Some(&admin), q, json!({ "n": 0, "c": end })).await;
+    assert_eq!(after_end["projects"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(after_end["projects"]["pageInfo"]["hasPreviousPage"], true);
+
+    // A bad cursor is refused however small the page.
+    let r = app.post(Some(&admin), q, json!({ "n": 0, "c": "bm9wZQ" })).await;
+    assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
+
+    // Nested lists too.
+    let nested = app
+        .query(
+            Some(&admin),
+            "{ projects(first: 3, filter: {stage: IN_PRODUCTION}) { nodes { stageHistory(first: 0) { nodes { id } pageInfo { hasNextPage } } } } }",
+            json!({}),
+        )
+        .await;
+    for p in nested["projects"]["nodes"].as_array().expect("nodes") {
+        assert_eq!(p["stageHistory"]["pageInfo"]["hasNextPage"], true, "{p}");
+    }
+}
+
+#[tokio::test]
 async fn projects_filter_by_sector_stage_text_flags_and_amounts() {
     let app = spawn_app().await;
     app.load_demo().await;

@@ -115,9 +115,7 @@ pub async fn children<L: ChildList>(
     let Some(select) = restrict(L::base().filter(Expr::col(parent_col).is_in(parents.to_vec())), principal) else {
         return Ok(out);
     };
-    if plan.limit == 0 {
-        return Ok(out);
-    }
+    // `first: 0` reads one row per parent too: whether more follow.
     let order = L::order();
     let select = pagination::restrict(select, &order, req)?;
     let dir = pagination::sql_order(&order, plan.backward);

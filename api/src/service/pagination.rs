@@ -58,8 +58,8 @@ pub trait Keyed: EntityTrait {
 }
 
 /// One way of ordering a list: a column, a direction, and how to read the column's
-/// value off a row. `name` is written into cursors so that a cursor of one order
-/// is refused by another.
+/// value off a row. `name` and `direction`, with the list's table, are written
+/// into cursors so that a cursor of one list or order is refused by another.
 pub struct Ordering<E: Keyed> {
     pub name: &'static str,
     pub column: E::Column,
@@ -87,24 +87,43 @@ impl<M> Page<M> {
     }
 }
 
+/// A cursor's content: the scope it is valid in, and the row's place.
 #[derive(Serialize, Deserialize)]
 struct CursorData {
+    /// `table:ORDER_FIELD:DIRECTION`, e.g. `project:NAME:ASC`.
     o: String,
     k: SortKey,
     i: i64,
 }
 
-fn encode_cursor(order: &str, key: SortKey, id: i64) -> String {
-    let json = serde_json::to_vec(&CursorData { o: order.to_owned(), k: key, i: id }).unwrap_or_default();
+/// What a cursor of `order` is valid for: the list (its table), the order's
+/// field and its direction. Reading a list in another direction from the same
+/// place would silently skip or repeat rows, so each is its own scope.
+fn scope<E: Keyed>(order: &Ordering<E>) -> String {
+    let direction = match order.direction {
+        Direction::Asc => "ASC",
+        Direction::Desc => "DESC",
+    };
+    format!("{}:{}:{direction}", E::default().table_name(), order.name)
+}
+
+fn encode_cursor(scope: &str, key: SortKey, id: i64) -> String {
+    let json = serde_json::to_vec(&CursorData { o: scope.to_owned(), k: key, i: id }).unwrap_or_default();
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_cursor(order: &str, cursor: &str) -> AppResult<(SortKey, i64)> {
-    let invalid = || AppError::Validation(format!("invalid cursor `{cursor}`"));
+/// The row place of the cursor given as `argument` (`after` or `before`);
+/// `GRAPHQL_VALIDATION_FAILED` naming the argument if this server did not
+/// make it for this list, order field and direction.
+fn decode_cursor(scope: &str, argument: &str, cursor: &str) -> AppResult<(SortKey, i64)> {
+    let invalid = || AppError::Validation(format!("`{argument}` is not a cursor this server made: `{cursor}`"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    if data.o != order {
-        return Err(AppError::Validation(format!("cursor `{cursor}` belongs to another order")));
+    if data.o != scope {
+        return Err(AppError::Validation(format!(
+            "`{argument}` holds a cursor of another list, order field or direction: a cursor is valid only \
+             with the list, `orderBy` field and direction of the page it came from"
+        )));
     }
     Ok((data.k, data.i))
 }
@@ -172,12 +191,13 @@ fn keyset<E: Keyed>(order: &Ordering<E>, key: SortKey, id: i64, toward_end: bool
 /// Adds the cursor conditions of `req` to `select`.
 pub fn restrict<E: Keyed>(select: Select<E>, order: &Ordering<E>, req: &PageRequest) -> AppResult<Select<E>> {
     let mut select = select;
+    let scope = scope(order);
     if let Some(after) = &req.after {
-        let (k, id) = decode_cursor(order.name, after)?;
+        let (k, id) = decode_cursor(&scope, "after", after)?;
         select = select.filter(keyset(order, k, id, true));
     }
     if let Some(before) = &req.before {
-        let (k, id) = decode_cursor(order.name, before)?;
+        let (k, id) = decode_cursor(&scope, "before", before)?;
         select = select.filter(keyset(order, k, id, false));
     }
     Ok(select)
@@ -198,13 +218,16 @@ pub fn finish<E: Keyed>(mut rows: Vec<E::Model>, order: &Ordering<E>, plan: Plan
     if plan.backward {
         rows.reverse();
     }
-    let items = rows.into_iter().map(|m| (encode_cursor(order.name, (order.key)(&m), E::id_of(&m)), m)).collect();
+    let scope = scope(order);
+    let items = rows.into_iter().map(|m| (encode_cursor(&scope, (order.key)(&m), E::id_of(&m)), m)).collect();
     // Relay: when reading forwards, "previous" is known only from the cursor; backwards, "next".
     let (has_previous, has_next) = if plan.backward { (more, plan.has_before) } else { (plan.has_after, more) };
     Page { items, has_previous, has_next }
 }
 
-/// One page of `select` in `order`: a single statement.
+/// One page of `select` in `order`: a single statement. An empty page
+/// (`first: 0`) is a page too: its cursors are checked, and the one row read
+/// past it tells `pageInfo` whether more follow.
 pub async fn fetch<E: Keyed, C: ConnectionTrait>(
     db: &C,
     select: Select<E>,
@@ -212,9 +235,6 @@ pub async fn fetch<E: Keyed, C: ConnectionTrait>(
     req: &PageRequest,
 ) -> AppResult<Page<E::Model>> {
     let plan = req.plan()?;
-    if plan.limit == 0 {
-        return Ok(Page::empty());
-    }
     let dir = sql_order(order, plan.backward);
     let rows = restrict(select, order, req)?
         .order_by(order.column, dir.clone())

@@ -93,31 +93,36 @@ pub(super) fn status_of(media: MediaType, responses: &[Response]) -> StatusCode 
 pub(super) fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| format!("the body is not JSON (line {}, column {})", e.line(), e.column()))?;
-    let check = |v: &serde_json::Value| -> Result<(), String> {
-        let Some(obj) = v.as_object() else {
-            return Err("a GraphQL request is a JSON object".into());
-        };
-        match obj.get("query") {
-            Some(serde_json::Value::String(_)) => {}
-            Some(_) => return Err("`query` must be a string".into()),
-            None => return Err("the request has no `query`".into()),
-        }
-        if obj.get("operationName").is_some_and(|v| !(v.is_string() || v.is_null())) {
-            return Err("`operationName` must be a string".into());
-        }
-        for key in ["variables", "extensions"] {
-            if obj.get(key).is_some_and(|v| !(v.is_object() || v.is_null())) {
-                return Err(format!("`{key}` must be an object"));
-            }
-        }
-        Ok(())
-    };
     match &value {
         serde_json::Value::Array(items) if items.is_empty() => return Err("the batch is empty".into()),
-        serde_json::Value::Array(items) => items.iter().try_for_each(check)?,
-        single => check(single)?,
+        serde_json::Value::Array(items) => items.iter().try_for_each(check_request)?,
+        single => check_request(single)?,
     }
     serde_json::from_value(value).map_err(|_| "the body is not a GraphQL request".to_owned())
+}
+
+/// One GraphQL request's parameters, whichever way they came (a POST body, a
+/// GET's query string): a string `query`; `operationName` a string;
+/// `variables` and `extensions` objects (a JSON string holding an object is
+/// not one); each may be `null` but `query`.
+fn check_request(v: &serde_json::Value) -> Result<(), String> {
+    let Some(obj) = v.as_object() else {
+        return Err("a GraphQL request is a JSON object".into());
+    };
+    match obj.get("query") {
+        Some(serde_json::Value::String(_)) => {}
+        Some(_) => return Err("`query` must be a string".into()),
+        None => return Err("the request has no `query`".into()),
+    }
+    if obj.get("operationName").is_some_and(|v| !(v.is_string() || v.is_null())) {
+        return Err("`operationName` must be a string".into());
+    }
+    for key in ["variables", "extensions"] {
+        if obj.get(key).is_some_and(|v| !(v.is_object() || v.is_null())) {
+            return Err(format!("`{key}` must be an object"));
+        }
+    }
+    Ok(())
 }
 
 /// The GraphiQL page, with a Content-Security-Policy that lets it load only its
@@ -152,24 +157,27 @@ pub(super) struct GetParams {
 }
 
 impl GetParams {
-    /// The request a GET asks for; a malformed `variables` is a 400, and a
-    /// mutation is refused with 405 before anything runs: GET may only read.
+    /// The request a GET asks for, its parameters checked as a POST body's
+    /// are (`variables` and `extensions` JSON objects, URL-encoded): anything
+    /// else is a 400. A mutation is refused with 405 before anything runs:
+    /// GET may only read.
     pub(super) fn into_request(self, media: MediaType) -> Result<Request, axum::response::Response> {
-        let mut req = Request::new(self.query.unwrap_or_default());
+        let bad = |message: &str| error_response(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, message);
+        let mut params = serde_json::Map::new();
+        params.insert("query".into(), self.query.unwrap_or_default().into());
         if let Some(op) = self.operation_name {
-            req = req.operation_name(op);
+            params.insert("operationName".into(), op.into());
         }
-        for (raw, name) in [(&self.variables, "variables"), (&self.extensions, "extensions")] {
+        for (raw, name) in [(self.variables, "variables"), (self.extensions, "extensions")] {
             let Some(raw) = raw else { continue };
-            match serde_json::from_str::<serde_json::Value>(raw) {
-                Ok(v) if name == "variables" => req = req.variables(async_graphql::Variables::from_json(v)),
-                Ok(_) => {}
-                Err(_) => {
-                    let message = format!("`{name}` is not JSON");
-                    return Err(error_response(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, &message));
-                }
-            }
+            match serde_json::from_str::<serde_json::Value>(&raw) {
+                Ok(v) => params.insert(name.into(), v),
+                Err(_) => return Err(bad(&format!("`{name}` is not JSON"))),
+            };
         }
+        let params = serde_json::Value::Object(params);
+        check_request(&params).map_err(|message| bad(&message))?;
+        let mut req: Request = serde_json::from_value(params).map_err(|_| bad("not a GraphQL request"))?;
         let operation = req.operation_name.clone();
         if let Ok(doc) = req.parsed_query() {
             let is_mutation = doc.operations.iter().any(|(name, op)| {
