@@ -1,18 +1,62 @@
 """Writes docs/benchmarks.md from bench/results/results.tsv (the latest run of
 each database, scale and query), with the machine it ran on and the targets.
 
-Usage: report.py RESULTS_TSV OUT_MD
+Rows already in docs/benchmarks.md that this machine's results do not cover
+(another database, another scale, a run from another clone) are kept: a run
+replaces its own rows and leaves the rest of the table alone.
+
+Usage: report.py RESULTS_TSV OUT_MD [SINGLE_TSV]
 """
 
 import csv
 import os
 import platform
+import re
 import subprocess
 import sys
 
 results, out = sys.argv[1], sys.argv[2]
+FIELDS = ["rps", "p50_ms", "p99_ms", "statements", "errors", "floor_rps", "floor_p50_ms"]
+EXTRA = re.compile(
+    r"^- (\S+): seeding took (\S+) s, server peak RSS (\S+) MB \((\S+) connections, (\S+) s per query, run (\S+)\)$"
+)
+ALONE = re.compile(r"^- (\w+), (RED projects page|Campaign\.report) at (\S+): p50 ([0-9.]+) ms alone")
+
+
+def previous_table(path):
+    """The rows, run details and lone timings of the table as last written."""
+    rows, alone = {}, {}
+    try:
+        with open(path) as f:
+            text = f.read()
+    except FileNotFoundError:
+        return rows, alone
+    db = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            db = {"## SQLite": "sqlite", "## PostgreSQL": "postgres"}.get(line)
+        elif db and line.startswith("| ") and not line.startswith("| projects"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) != 10:
+                continue
+            scale, query = cells[0], cells[1]
+            row = {"db": db, "scale": scale, "query": query, **dict(zip(FIELDS, cells[2:9]))}
+            row.update({"rss_mb": "", "seed_s": "", "connections": "", "seconds": "", "date": ""})
+            rows[(db, scale, query)] = row
+        elif db and (m := EXTRA.match(line)):
+            scale, seed, rss, connections, seconds, date = m.groups()
+            if (db, scale, "1") in rows:
+                rows[(db, scale, "1")].update(
+                    {"seed_s": seed, "rss_mb": rss, "connections": connections, "seconds": seconds, "date": date}
+                )
+        elif m := ALONE.match(line):
+            db_, what, scale, p50 = m.groups()
+            alone[(db_, scale, "7" if what.startswith("RED") else "5")] = float(p50)
+    return rows, alone
+
+
+latest, single = previous_table(out)
 # Queries 5 and 7 sent alone, one after another: db, scale, query, p50_ms, date.
-single = {}
 if len(sys.argv) > 3:
     try:
         with open(sys.argv[3]) as f:
@@ -32,7 +76,6 @@ QUERIES = {
 }
 SCALES = ["10k", "100k", "1m"]
 
-latest = {}
 with open(results, newline="") as f:
     for row in csv.DictReader(f, delimiter="\t"):
         latest[(row["db"], row["scale"], row["query"])] = row
