@@ -10,6 +10,7 @@ mod auth;
 mod breakdown;
 mod budgets;
 mod cli;
+mod docs;
 mod execution;
 mod faults;
 mod follow_ups;
