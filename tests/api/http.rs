@@ -91,6 +91,78 @@ async fn the_response_media_type_follows_accept() {
     assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED");
 }
 
+/// RFC 9110, section 12.5.1: media ranges with parameters and weights, any
+/// case, wildcards; the heaviest acceptable type wins; 406 only when nothing
+/// acceptable remains.
+#[tokio::test]
+async fn accept_is_negotiated_by_weight_with_406_only_when_nothing_is_acceptable() {
+    let app = spawn_app().await;
+    const GQL: &str = "application/graphql-response+json";
+    const JSON: &str = "application/json";
+    let cases: [(&str, Option<&str>); 14] = [
+        ("application/json;q=0", None),
+        ("application/json; q=0, text/html", None),
+        ("application/json;q=0, */*", Some(GQL)),
+        ("application/graphql-response+json;q=0, application/*", Some(JSON)),
+        ("application/json;q=0.9, application/graphql-response+json;q=0.5", Some(JSON)),
+        ("application/json;q=0.5, application/graphql-response+json;q=0.9", Some(GQL)),
+        ("application/graphql-response+json, application/json", Some(GQL)),
+        ("APPLICATION/JSON", Some(JSON)),
+        ("Application/GraphQL-Response+JSON;Q=1.000", Some(GQL)),
+        ("*/*", Some(JSON)),
+        ("text/html, application/xhtml+xml, */*;q=0.8", Some(JSON)),
+        ("application/json; charset=UTF-8", Some(JSON)),
+        ("application/json; charset=latin1", None),
+        ("application/json;q=2", None),
+    ];
+    for (accept, expected) in cases {
+        let r = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("accept", accept)
+            .json(&json!({ "query": "{ viewer { role } }" }))
+            .send()
+            .await
+            .expect("request");
+        let media = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        match expected {
+            None => assert_eq!(r.status(), 406, "Accept: {accept}"),
+            Some(m) => {
+                assert_eq!(r.status(), 200, "Accept: {accept}");
+                assert!(media.starts_with(m), "Accept: {accept} answered {media}, not {m}");
+            }
+        }
+    }
+}
+
+/// The GraphQL specification: a request error (the document did not parse or
+/// validate) has no `data` entry; an error after execution began has one.
+#[tokio::test]
+async fn a_request_error_has_no_data_entry_and_a_field_error_has_one() {
+    let app = spawn_app().await;
+    for accept in ["application/graphql-response+json", "application/json"] {
+        for (query, has_data) in [
+            ("{ viewer { ", false),
+            ("{ viewer { nope } }", false),
+            ("{ projects(first: 101) { totalCount } }", false),
+            ("{ projects(first: 1, last: 1) { totalCount } }", true),
+        ] {
+            let r = app
+                .client
+                .post(format!("{}/graphql", app.address))
+                .header("accept", accept)
+                .json(&json!({ "query": query }))
+                .send()
+                .await
+                .expect("request");
+            let body: Value = r.json().await.expect("json");
+            let present = body.as_object().is_some_and(|o| o.contains_key("data"));
+            assert_eq!(present, has_data, "{accept}, {query}: {body}");
+            assert!(body["errors"][0]["extensions"]["code"].is_string(), "{body}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_public_gets_no_field_suggestions_a_key_holder_does() {
     let app = spawn_app().await;

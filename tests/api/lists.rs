@@ -176,7 +176,8 @@ async fn a_cursor_is_valid_only_for_its_list_order_field_and_direction() {
     let r = app.post(Some(&admin), page, json!({ "c": cursor, "d": "DESC" })).await;
     assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
     assert!(r.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("`after`")), "{}", r.body);
-    let before = "query($c: String) { projects(last: 3, before: $c, orderBy: {field: NAME, direction: DESC}) { nodes { id } } }";
+    let before =
+        "query($c: String) { projects(last: 3, before: $c, orderBy: {field: NAME, direction: DESC}) { nodes { id } } }";
     let r = app.post(Some(&admin), before, json!({ "c": cursor })).await;
     assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
     assert!(r.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("`before`")), "{}", r.body);
@@ -200,9 +201,7 @@ async fn an_empty_page_still_checks_its_cursor_and_tells_whether_more_follow() {
     assert_eq!(empty["projects"]["pageInfo"]["hasNextPage"], true, "300 rows follow an empty first page");
 
     // At the end of the list nothing follows.
-    let last = app
-        .query(Some(&admin), "{ projects(last: 1) { pageInfo { endCursor } } }", json!({}))
-        .await;
+    let last = app.query(Some(&admin), "{ projects(last: 1) { pageInfo { endCursor } } }", json!({})).await;
     let end = last["projects"]["pageInfo"]["endCursor"].clone();
     let after_end = app.query(Some(&admin), q, json!({ "n": 0, "c": end })).await;
     assert_eq!(after_end["projects"]["pageInfo"]["hasNextPage"], false);

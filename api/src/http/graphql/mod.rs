@@ -134,7 +134,11 @@ async fn execute(
             );
         }
     };
-    match serde_json::to_string(&body) {
+    let body = match &body {
+        BatchResponse::Single(r) => serde_json::to_string(&wire::Wire(r)),
+        BatchResponse::Batch(rs) => serde_json::to_string(&rs.iter().map(wire::Wire).collect::<Vec<_>>()),
+    };
+    match body {
         Ok(body) if body.len() <= config.max_response_bytes.saturating_add(64 * 1024) => {
             let mut r = (status, [(header::CONTENT_TYPE, media.header())], body).into_response();
             r.headers_mut().extend(extra);

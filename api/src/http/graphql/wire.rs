@@ -6,7 +6,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, ser::SerializeMap};
 use serde_json::json;
 
 use crate::error::{AppError, ErrorCode};
@@ -30,19 +30,105 @@ impl MediaType {
     }
 }
 
-/// The media type to answer in, from `Accept`; None when the client accepts
-/// neither (406).
+/// The media type to answer in, chosen from `Accept` as RFC 9110 (section
+/// 12.5.1) says: each media range carries a weight (`q`, 1 unless given; 0
+/// means "not this"), and the most specific range matching a type (its exact
+/// name with matching parameters, then its name, then `type/*`, then `*/*`)
+/// gives that type its weight. The heaviest acceptable type wins; at equal
+/// weight a type named outright beats one reached by a wildcard, and
+/// graphql-response+json beats json when both are named (so `*/*` alone is
+/// json, as legacy clients expect). No header is json; None when nothing
+/// acceptable remains (406).
 pub(super) fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+    let Some(accept) = headers.get(header::ACCEPT) else {
         return Some(MediaType::Json);
     };
-    let types: Vec<&str> = accept.split(',').map(|t| t.split(';').next().unwrap_or("").trim()).collect();
-    if types.contains(&GRAPHQL_RESPONSE) {
-        Some(MediaType::GraphqlResponse)
-    } else if types.iter().any(|t| *t == JSON || *t == "*/*" || *t == "application/*") {
-        Some(MediaType::Json)
+    let ranges: Vec<(mime::Mime, u16)> = accept
+        .to_str()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|range| {
+            let range: mime::Mime = range.trim().parse().ok()?;
+            let q = match range.get_param("q") {
+                None => 1000,
+                Some(q) => qvalue(q.as_str())?,
+            };
+            Some((range, q))
+        })
+        .collect();
+    [(MediaType::GraphqlResponse, GRAPHQL_RESPONSE), (MediaType::Json, JSON)]
+        .into_iter()
+        .filter_map(|(media, name)| {
+            let ours: mime::Mime = name.parse().ok()?;
+            let (specificity, q) =
+                ranges.iter().filter_map(|(range, q)| Some((matches(range, &ours)?, *q))).max_by_key(|(s, _)| *s)?;
+            let named = specificity >= 3;
+            // Named both: graphql-response+json; reached by wildcards only: json.
+            let preferred = named == (media == MediaType::GraphqlResponse);
+            (q > 0).then_some((q, named, preferred, media))
+        })
+        .max_by_key(|&(q, named, preferred, _)| (q, named, preferred))
+        .map(|(.., media)| media)
+}
+
+/// How specifically `range` names `ours`: 4 with matching parameters, 3 by
+/// name, 2 by `type/*`, 1 by `*/*`; None when it does not. A range's
+/// parameters other than `q` must be ours (`charset=utf-8`, any case).
+fn matches(range: &mime::Mime, ours: &mime::Mime) -> Option<u8> {
+    let params: Vec<_> = range.params().filter(|(name, _)| *name != "q").collect();
+    for (name, value) in &params {
+        let fits = *name == mime::CHARSET && value.as_str().eq_ignore_ascii_case("utf-8");
+        if !fits {
+            return None;
+        }
+    }
+    if range.type_() == mime::STAR && range.subtype() == mime::STAR {
+        Some(1)
+    } else if range.type_() != ours.type_() {
+        None
+    } else if range.subtype() == mime::STAR {
+        Some(2)
+    } else if range.subtype() == ours.subtype() && range.suffix() == ours.suffix() {
+        Some(if params.is_empty() { 3 } else { 4 })
     } else {
         None
+    }
+}
+
+/// An RFC 9110 qvalue (`0`, `0.5`, `1.000`) in thousandths; None if malformed.
+fn qvalue(text: &str) -> Option<u16> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths: u16 = format!("{fraction:0<3}").parse().ok()?;
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+/// A response as it goes on the wire. A request error (nothing ran: the
+/// document did not parse or validate) has no `data` entry, as the GraphQL
+/// specification's "Response Format" says; after execution began, `data` is
+/// there, `null` included.
+pub(super) struct Wire<'a>(pub(super) &'a Response);
+
+impl Serialize for Wire<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        if !crate::graphql::failed_before_execution(r) {
+            map.serialize_entry("data", &r.data)?;
+        }
+        if !r.extensions.is_empty() {
+            map.serialize_entry("extensions", &r.extensions)?;
+        }
+        if !r.errors.is_empty() {
+            map.serialize_entry("errors", &r.errors)?;
+        }
+        map.end()
     }
 }
 
@@ -78,9 +164,7 @@ pub(super) fn status_of(media: MediaType, responses: &[Response]) -> StatusCode 
     if codes.iter().any(|c| *c == Some(ErrorCode::Timeout)) {
         return StatusCode::GATEWAY_TIMEOUT;
     }
-    if media == MediaType::GraphqlResponse
-        && responses.iter().all(crate::graphql::failed_before_execution)
-    {
+    if media == MediaType::GraphqlResponse && responses.iter().all(crate::graphql::failed_before_execution) {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
