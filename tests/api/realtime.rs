@@ -416,3 +416,61 @@ async fn a_connection_holds_at_most_twenty_subscriptions() {
     ws.send(Message::Text(sub.to_string().into())).await.expect("send");
     quiet(&mut ws, Duration::from_millis(500)).await;
 }
+
+/// The close frame's code and reason, skipping pings and other messages.
+async fn closed(ws: &mut Ws) -> (u16, String) {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("a message within 10 s");
+        match msg {
+            Some(Ok(Message::Close(Some(frame)))) => return (u16::from(frame.code), frame.reason.to_string()),
+            Some(Ok(Message::Close(None))) => return (1005, String::new()),
+            Some(Ok(_)) => continue,
+            other => panic!("connection ended without a close frame: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn after_the_acknowledgement_every_protocol_rule_closes_with_its_code() {
+    let app = spawn_app().await;
+    let admin = app.key(Role::Admin, None).await;
+    let send = |text: String| Message::Text(text.into());
+
+    // A second subscribe with an id in use: 4409, whose reason (quoting the
+    // id) stays within the 123 bytes RFC 6455 allows, however long the id.
+    let id = "订阅".repeat(100);
+    let mut ws = open(&app, &admin, &id, LEADS).await;
+    let again = json!({ "id": id, "type": "subscribe", "payload": { "query": LEADS } });
+    ws.send(send(again.to_string())).await.expect("send");
+    let (code, reason) = closed(&mut ws).await;
+    assert_eq!(code, 4409, "{reason}");
+    assert!(reason.len() <= 123, "a {}-byte reason", reason.len());
+    assert!(reason.starts_with("Subscriber for 订阅"), "{reason}");
+
+    // The same id after the first subscription completed is fine.
+    let mut ws = open(&app, &admin, "1", LEADS).await;
+    ws.send(send(json!({ "id": "1", "type": "complete" }).to_string())).await.expect("send");
+    ws.send(send(json!({ "id": "1", "type": "subscribe", "payload": { "query": LEADS } }).to_string()))
+        .await
+        .expect("send");
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(500);
+    while let Ok(msg) = tokio::time::timeout_at(deadline, ws.next()).await {
+        assert!(!matches!(msg, Some(Ok(Message::Close(_))) | None), "closed: {msg:?}");
+    }
+
+    // Each message the protocol does not allow after connection_ack.
+    let cases = [
+        (json!({ "type": "connection_init", "payload": {} }).to_string(), 4429),
+        (json!({ "type": "start", "id": "2", "payload": { "query": LEADS } }).to_string(), 4400),
+        (json!({ "type": "subscribe", "payload": { "query": LEADS } }).to_string(), 4400),
+        (json!({ "type": "connection_ack" }).to_string(), 4400),
+        ("not json".to_owned(), 4400),
+    ];
+    for (message, expected) in cases {
+        let mut ws = open(&app, &admin, "1", LEADS).await;
+        ws.send(send(message.clone())).await.expect("send");
+        let (code, reason) = closed(&mut ws).await;
+        assert_eq!(code, expected, "{message}: {reason}");
+        assert!(reason.len() <= 123);
+    }
+}

@@ -83,8 +83,16 @@ pub async fn upgrade(
         .on_upgrade(move |socket| serve(state, socket))
 }
 
+/// A close frame. Its reason is cut to the 123 bytes a control frame leaves
+/// for it (RFC 6455, section 5.5), at a character boundary: a reason that
+/// quotes a client's subscription id could otherwise be any length.
 fn close(code: u16, reason: &str) -> Message {
-    Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason.to_owned()) }))
+    const MAX_REASON: usize = 123;
+    let mut end = reason.len().min(MAX_REASON);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason[..end].to_owned()) }))
 }
 
 /// `connection_init`'s payload `{ "authorization": "Bearer <key>" }`.
