@@ -359,6 +359,11 @@ async fn webhooks_may_not_target_private_or_loopback_addresses() {
         "http://169.254.169.254/latest",
         "http://10.0.0.5/hook",
         "http://[::1]/x",
+        // IPv6 forms that carry a forbidden IPv4 address: NAT64, mapped, 6to4, Teredo.
+        "http://[64:ff9b::127.0.0.1]:8080/h",
+        "http://[::ffff:169.254.169.254]/latest",
+        "http://[2002:a00:5::1]/hook",
+        "http://[2001:0:7f00:1::808:808]/x",
         "ftp://example.com/x",
         "http://user:pw@example.com/x",
     ] {

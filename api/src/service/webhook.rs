@@ -1,7 +1,7 @@
 //! Webhooks: registration, the signing secret (encrypted at rest), target
 //! checks against server-side request forgery, and listing deliveries.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -62,7 +62,9 @@ impl SecretBox {
 
 /// Addresses a webhook may never reach (unless private targets are allowed):
 /// loopback, private, link-local, shared, unspecified, multicast, broadcast,
-/// documentation and benchmarking ranges, and their IPv4-mapped IPv6 forms.
+/// documentation and benchmarking ranges, and every IPv6 address that carries
+/// such an IPv4 address inside it (see [`embedded_ipv4`]), since a translator
+/// or tunnel on the way would deliver to the IPv4 address.
 pub fn is_forbidden(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -80,16 +82,42 @@ pub fn is_forbidden(ip: IpAddr) -> bool {
                 || a >= 240
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_forbidden(IpAddr::V4(v4));
+            if embedded_ipv4(v6).into_iter().any(|v4| is_forbidden(IpAddr::V4(v4))) {
+                return true;
             }
-            let first = v6.segments()[0];
+            let s = v6.segments();
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
+                || (s[0] & 0xfe00) == 0xfc00 // unique local, fc00::/7
+                || (s[0] & 0xffc0) == 0xfe80 // link-local, fe80::/10
+                || (s[0] & 0xffc0) == 0xfec0 // site-local (deprecated), fec0::/10
+                || (s[0], s[1]) == (0x2001, 0x0db8) // documentation, 2001:db8::/32
+                || s[..4] == [0x0100, 0, 0, 0] // discard-only, 100::/64
+                // NAT64 local-use (RFC 8215): the operator's own translator, to
+                // networks of its choosing, with any RFC 6052 layout.
+                || (s[0], s[1], s[2]) == (0x0064, 0xff9b, 0x0001)
         }
+    }
+}
+
+/// The IPv4 addresses an IPv6 address carries for a translator or tunnel to
+/// deliver to: IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`),
+/// IPv4-translated (`::ffff:0:a.b.c.d`, RFC 2765), the NAT64 well-known prefix
+/// (`64:ff9b::a.b.c.d`, RFC 6052), 6to4 (`2002:aabb:ccdd::`, RFC 3056), and
+/// Teredo (`2001:0::`, RFC 4380: the server, and the client's address stored
+/// inverted).
+pub fn embedded_ipv4(v6: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let s = v6.segments();
+    let o = v6.octets();
+    let last = Ipv4Addr::new(o[12], o[13], o[14], o[15]);
+    match s {
+        [0, 0, 0, 0, 0, 0 | 0xffff, ..] | [0, 0, 0, 0, 0xffff, 0, ..] | [0x0064, 0xff9b, 0, 0, 0, 0, ..] => {
+            vec![last]
+        }
+        [0x2002, ..] => vec![Ipv4Addr::new(o[2], o[3], o[4], o[5])],
+        [0x2001, 0, ..] => vec![Ipv4Addr::new(o[4], o[5], o[6], o[7]), Ipv4Addr::from(!u32::from(last))],
+        _ => Vec::new(),
     }
 }
 
@@ -323,10 +351,30 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            // IPv6 forms that carry a forbidden IPv4 address inside.
+            "::127.0.0.1",
+            "::ffff:0:10.0.0.1",
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::8.8.8.8",
+            "2002:7f00:1::",
+            "2002:c0a8:101::1",
+            // Teredo: server 127.0.0.1, and a client 10.0.0.1 stored inverted.
+            "2001:0:7f00:1::808:808",
+            "2001:0:808:808::f5ff:fffe",
+            "2001:db8::1",
+            "fec0::1",
         ] {
             assert!(is_forbidden(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
+        for ip in [
+            "93.184.216.34",
+            "2606:4700::1111",
+            "8.8.8.8",
+            "64:ff9b::8.8.8.8",
+            "2002:808:808::1",
+            "2001:0:808:808::f7f7:f7f7",
+        ] {
             assert!(!is_forbidden(ip.parse().unwrap()), "{ip}");
         }
     }
