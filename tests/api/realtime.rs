@@ -479,3 +479,46 @@ async fn after_the_acknowledgement_every_protocol_rule_closes_with_its_code() {
         assert!(reason.len() <= 123);
     }
 }
+
+#[tokio::test]
+async fn a_failed_delivery_shows_its_category_never_the_http_clients_text() {
+    let app = spawn_app_with(webhook_config).await;
+    let f = Fixtures { db: &app.db };
+    let partner = f.partner("己协会").await;
+    let staff = app.key(Role::Staff, None).await;
+    let key = app.key(Role::Partner, Some(partner)).await;
+    let lead = submit(&app, &key, "己线索科技有限公司").await;
+    // One receiver that always answers 500, one port where nothing listens.
+    let failing = receiver(usize::MAX).await;
+    let closed_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let (answering, _) = create_webhook(&app, &key, &failing.url).await;
+    let (silent, _) = create_webhook(&app, &key, &format!("http://127.0.0.1:{closed_port}/h")).await;
+
+    review(&app, &staff, &lead, "START_REVIEW").await;
+    let q =
+        "query($id: ID!) { webhookDeliveries(webhookId: $id) { status attempts failure lastError lastResponseCode } }";
+    let mut seen = (Value::Null, Value::Null);
+    for _ in 0..100 {
+        let a = app.query(Some(&key), q, json!({ "id": answering })).await["webhookDeliveries"][0].clone();
+        let s = app.query(Some(&key), q, json!({ "id": silent })).await["webhookDeliveries"][0].clone();
+        if a["attempts"].as_i64().unwrap_or(0) >= 1 && s["attempts"].as_i64().unwrap_or(0) >= 1 {
+            seen = (a, s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (a, s) = seen;
+    assert_eq!(a["status"], "PENDING", "retried later: {a}");
+    assert_eq!(
+        (&a["failure"], &a["lastError"], &a["lastResponseCode"]),
+        (&json!("HTTP_STATUS"), &json!("HTTP 500"), &json!(500))
+    );
+    assert_eq!(
+        (&s["failure"], &s["lastError"], &s["lastResponseCode"]),
+        (&json!("CONNECT"), &json!("CONNECT"), &Value::Null),
+        "{s}"
+    );
+}

@@ -50,6 +50,32 @@ impl Webhook {
     }
 }
 
+/// Why a delivery attempt failed: a category, never the HTTP client's text.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::realtime::deliver::Failure")]
+pub enum WebhookDeliveryFailure {
+    /// No answer within the delivery timeout (10 s).
+    Timeout,
+    /// The URL's host name does not resolve.
+    Dns,
+    /// No connection to the host's address (refused, unreachable).
+    Connect,
+    /// The TLS handshake failed: the certificate or the protocol.
+    Tls,
+    /// The receiver answered with a status other than 2xx: see `lastResponseCode`.
+    HttpStatus,
+    /// The host now resolves to an address webhooks may not reach (private,
+    /// loopback, link-local …).
+    TargetRefused,
+    /// The server cannot sign the delivery (its secret key changed); the
+    /// office is alerted. Attempts continue on the usual schedule.
+    SecretUnavailable,
+    /// The webhook was deleted or its event is gone: no further attempts.
+    Gone,
+    /// The request could not be built or sent for another reason.
+    Request,
+}
+
 /// One event sent (or to be sent) to one webhook.
 pub struct WebhookDelivery(pub webhook_delivery::Model);
 
@@ -76,9 +102,19 @@ impl WebhookDelivery {
     async fn last_response_code(&self) -> Option<i32> {
         self.0.last_status_code
     }
-    /// Why the last attempt failed.
-    async fn last_error(&self) -> Option<&str> {
-        self.0.last_error.as_deref()
+    /// Why the last attempt failed, null once delivered.
+    async fn failure(&self) -> Option<WebhookDeliveryFailure> {
+        self.0.last_error.as_deref().map(|s| crate::realtime::deliver::Failure::parse(s).into())
+    }
+    /// Why the last attempt failed, in words: `HTTP 503` for a status, else
+    /// the failure's name (`TIMEOUT`, `DNS` …). Prefer `failure`.
+    async fn last_error(&self) -> Option<String> {
+        use crate::realtime::deliver::Failure;
+        let failure = Failure::parse(self.0.last_error.as_deref()?);
+        Some(match (failure, self.0.last_status_code) {
+            (Failure::HttpStatus, Some(code)) => format!("HTTP {code}"),
+            (f, _) => f.as_str().to_owned(),
+        })
     }
     /// When the next attempt is due, while pending.
     async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {

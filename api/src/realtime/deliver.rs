@@ -77,6 +77,93 @@ async fn run_once(app: &AppState, timeout: Duration) -> Result<usize, sea_orm::D
     Ok(n)
 }
 
+/// Why a delivery attempt failed, as the partner reads it
+/// (`WebhookDelivery.failure`): a category, never the HTTP client's own text,
+/// which names addresses and internals (that goes to the log). Stored by its
+/// name in `webhook_deliveries.last_error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer within the delivery timeout.
+    Timeout,
+    /// The host name does not resolve.
+    Dns,
+    /// No connection to the resolved address.
+    Connect,
+    /// The TLS handshake failed (certificate, protocol).
+    Tls,
+    /// The receiver answered with a status other than 2xx (`lastResponseCode`).
+    HttpStatus,
+    /// The host resolves to an address webhooks may not reach.
+    TargetRefused,
+    /// The server cannot decrypt the webhook's secret, so cannot sign.
+    SecretUnavailable,
+    /// The webhook was deleted, or its event is gone: no further attempts.
+    Gone,
+    /// Anything else on the way (the request could not be built or sent).
+    Request,
+}
+
+impl Failure {
+    pub const ALL: [Failure; 9] = [
+        Failure::Timeout,
+        Failure::Dns,
+        Failure::Connect,
+        Failure::Tls,
+        Failure::HttpStatus,
+        Failure::TargetRefused,
+        Failure::SecretUnavailable,
+        Failure::Gone,
+        Failure::Request,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Failure::Timeout => "TIMEOUT",
+            Failure::Dns => "DNS",
+            Failure::Connect => "CONNECT",
+            Failure::Tls => "TLS",
+            Failure::HttpStatus => "HTTP_STATUS",
+            Failure::TargetRefused => "TARGET_REFUSED",
+            Failure::SecretUnavailable => "SECRET_UNAVAILABLE",
+            Failure::Gone => "GONE",
+            Failure::Request => "REQUEST",
+        }
+    }
+
+    /// The stored value's category; rows written before categories held
+    /// short texts, read here by their wording.
+    pub fn parse(stored: &str) -> Failure {
+        if let Some(f) = Failure::ALL.into_iter().find(|f| f.as_str() == stored) {
+            return f;
+        }
+        match stored {
+            "timed out" => Failure::Timeout,
+            "could not connect" => Failure::Connect,
+            "the server cannot sign this delivery" => Failure::SecretUnavailable,
+            "webhook deleted" | "webhook or event missing" => Failure::Gone,
+            s if s.starts_with("HTTP ") => Failure::HttpStatus,
+            _ => Failure::Request,
+        }
+    }
+
+    /// A reqwest error's category: timeouts, then TLS anywhere in its causes,
+    /// then connection failures.
+    fn of(e: &reqwest::Error) -> Failure {
+        if e.is_timeout() {
+            return Failure::Timeout;
+        }
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(c) = cause {
+            let text = c.to_string().to_ascii_lowercase();
+            if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+                return Failure::Tls;
+            }
+            cause = c.source();
+        }
+        if e.is_connect() { Failure::Connect } else { Failure::Request }
+    }
+}
+
 /// The signature header's value: HMAC-SHA256 of the secret over
 /// `timestamp + "." + body`, hex.
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
@@ -114,15 +201,15 @@ async fn deliver(app: &AppState, id: i64, timeout: Duration) -> Result<(), sea_o
         SecretBox::from_config(&app.config).and_then(|s| hook.as_ref().and_then(|h| s.open(&h.secret_encrypted)));
     let outcome = match (&hook, &event, &secret) {
         (Some(h), Some(e), Some(secret)) if h.deleted_at.is_none() => send(app, h, e, secret, timeout).await,
-        (Some(h), _, _) if h.deleted_at.is_some() => Err((None, "webhook deleted".to_owned(), true)),
+        (Some(h), _, _) if h.deleted_at.is_some() => Err((None, Failure::Gone, true)),
         (_, _, None) => {
             tracing::error!(
                 webhook = row.webhook_id,
                 "a webhook secret cannot be decrypted: is the server's secret key the one it was sealed with?"
             );
-            Err((None, "the server cannot sign this delivery".to_owned(), false))
+            Err((None, Failure::SecretUnavailable, false))
         }
-        _ => Err((None, "webhook or event missing".to_owned(), true)),
+        _ => Err((None, Failure::Gone, true)),
     };
     let now = Utc::now();
     let attempts = row.attempts + 1;
@@ -137,9 +224,9 @@ async fn deliver(app: &AppState, id: i64, timeout: Duration) -> Result<(), sea_o
             m.last_error = Set(None);
             m.delivered_at = Set(Some(now));
         }
-        Err((code, error, give_up)) => {
+        Err((code, failure, give_up)) => {
             m.last_status_code = Set(code);
-            m.last_error = Set(Some(error.chars().take(500).collect()));
+            m.last_error = Set(Some(failure.as_str().to_owned()));
             if give_up || attempts >= app.config.webhook_max_attempts {
                 m.status = Set(FAILED.into());
             } else {
@@ -159,12 +246,15 @@ async fn send(
     event: &domain_event::Model,
     secret: &str,
     timeout: Duration,
-) -> Result<i32, (Option<i32>, String, bool)> {
-    let url = reqwest::Url::parse(&hook.url).map_err(|_| (None, "the URL is not valid".to_owned(), true))?;
+) -> Result<i32, (Option<i32>, Failure, bool)> {
+    let url = reqwest::Url::parse(&hook.url).map_err(|_| (None, Failure::Gone, true))?;
     // Checked again now, on the address that will be used, and pinned to it.
     let addrs = webhooks::resolve(&url, app.config.webhook_allow_private).await.map_err(|e| {
-        let problem = crate::domain::problem::Problem::UrlTarget(e.into());
-        (None, crate::messages::user_error(&problem, "url", crate::messages::Language::English), false)
+        let failure = match e {
+            webhooks::TargetRefused::Unresolvable | webhooks::TargetRefused::NoHost => Failure::Dns,
+            webhooks::TargetRefused::NotAllowed => Failure::TargetRefused,
+        };
+        (None, failure, false)
     })?;
     let host = url.host_str().unwrap_or_default().to_owned();
     let client = reqwest::Client::builder()
@@ -174,7 +264,7 @@ async fn send(
         .build()
         .map_err(|e| {
             tracing::error!(error = %e, "webhook client");
-            (None, "the delivery could not be prepared".to_owned(), false)
+            (None, Failure::Request, false)
         })?;
     let body = body(event);
     let timestamp = Utc::now().timestamp();
@@ -191,18 +281,12 @@ async fn send(
         .await
         .map_err(|e| {
             // The library's text names addresses and internals: the partner reads a kind, the log the rest.
-            tracing::info!(webhook = hook.id, error = %e, "webhook delivery failed");
-            let kind = if e.is_timeout() {
-                "timed out"
-            } else if e.is_connect() {
-                "could not connect"
-            } else {
-                "the request failed"
-            };
-            (None, kind.to_owned(), false)
+            let failure = Failure::of(&e);
+            tracing::info!(webhook = hook.id, failure = failure.as_str(), error = %e, "webhook delivery failed");
+            (None, failure, false)
         })?;
     let status = response.status().as_u16() as i32;
-    if response.status().is_success() { Ok(status) } else { Err((Some(status), format!("HTTP {status}"), false)) }
+    if response.status().is_success() { Ok(status) } else { Err((Some(status), Failure::HttpStatus, false)) }
 }
 
 /// When the next attempt of a pending delivery is due, for display.
