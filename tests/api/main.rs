@@ -17,6 +17,7 @@ mod follow_ups;
 mod fuzz;
 mod http;
 mod imports;
+mod language;
 mod lead_deadlines;
 mod leads;
 mod ledgers;

@@ -77,6 +77,16 @@ pub enum Error {
         /// The position of the second definition.
         second: Pos,
     },
+    /// An input object value names one field twice (the specification's
+    /// "Input Object Field Uniqueness" rule).
+    InputFieldDuplicated {
+        /// The name of the field.
+        field: Name,
+        /// The position of the first occurrence.
+        first: Pos,
+        /// The position of the second occurrence.
+        second: Pos,
+    },
     /// The document does not contain any operation.
     MissingOperation,
     /// Recursion limit exceeded.
@@ -108,6 +118,9 @@ impl Error {
             Self::FragmentDuplicated { first, second, .. } => {
                 ErrorPositions::new_2(*second, *first)
             }
+            Self::InputFieldDuplicated { first, second, .. } => {
+                ErrorPositions::new_2(*second, *first)
+            }
             Self::MissingOperation => ErrorPositions::new_0(),
             Self::RecursionLimitExceeded => ErrorPositions::new_0(),
         }
@@ -128,6 +141,9 @@ impl Display for Error {
             }
             Self::FragmentDuplicated { fragment, .. } => {
                 write!(f, "fragment {} is defined twice", fragment)
+            }
+            Self::InputFieldDuplicated { field, .. } => {
+                write!(f, "There can be only one input field named \"{}\".", field)
             }
             Self::MissingOperation => f.write_str("document does not contain an operation"),
             Self::RecursionLimitExceeded => f.write_str("recursion limit exceeded."),

@@ -142,10 +142,13 @@ impl From<ServerError> for Vec<ServerError> {
 }
 
 impl From<parser::Error> for ServerError {
+    /// Keeps the parser's error as the source, so that a server can tell the
+    /// kinds apart (`ServerError::source::<parser::Error>()`): some, such as
+    /// a duplicated input field, are validation rules the parser checks.
     fn from(e: parser::Error) -> Self {
         Self {
             message: e.to_string(),
-            source: None,
+            source: Some(Arc::new(e.clone())),
             locations: e.positions().collect(),
             path: Vec::new(),
             extensions: None,

@@ -90,25 +90,48 @@ fn parse_const_value(
                     .collect::<Result<_>>()?,
             ),
             Rule::const_object => ConstValue::Object(
-                pair.into_inner()
-                    .map(|pair| {
-                        debug_assert_eq!(pair.as_rule(), Rule::const_object_field);
+                unique_fields(pair.into_inner().map(|pair| {
+                    debug_assert_eq!(pair.as_rule(), Rule::const_object_field);
 
-                        let mut pairs = pair.into_inner();
+                    let mut pairs = pair.into_inner();
 
-                        let name = parse_name(pairs.next().unwrap(), pc)?;
-                        let value = parse_const_value(pairs.next().unwrap(), pc)?;
+                    let name = parse_name(pairs.next().unwrap(), pc)?;
+                    let value = parse_const_value(pairs.next().unwrap(), pc)?;
 
-                        debug_assert_eq!(pairs.next(), None);
+                    debug_assert_eq!(pairs.next(), None);
 
-                        Ok((name.node, value.node))
-                    })
-                    .collect::<Result<_>>()?,
+                    Ok((name, value.node))
+                }))?
+                .into_iter()
+                .collect(),
             ),
             _ => unreachable!(),
         },
         pos,
     ))
+}
+/// An input object's fields in order, refused with
+/// [`Error::InputFieldDuplicated`] when one name comes twice (the
+/// specification's "Input Object Field Uniqueness"): merging them would keep
+/// one value and silently drop the other.
+fn unique_fields<V>(
+    fields: impl Iterator<Item = Result<(Positioned<Name>, V)>>,
+) -> Result<Vec<(Name, V)>> {
+    let mut seen: HashMap<Name, crate::Pos> = HashMap::new();
+    let mut out = Vec::new();
+    for field in fields {
+        let (name, value) = field?;
+        if let Some(first) = seen.get(&name.node) {
+            return Err(Error::InputFieldDuplicated {
+                field: name.node,
+                first: *first,
+                second: name.pos,
+            });
+        }
+        seen.insert(name.node.clone(), name.pos);
+        out.push((name.node, value));
+    }
+    Ok(out)
 }
 fn parse_value(pair: Pair<Rule>, pc: &mut PositionCalculator) -> Result<Positioned<Value>> {
     debug_assert_eq!(pair.as_rule(), Rule::value);
@@ -130,19 +153,19 @@ fn parse_value(pair: Pair<Rule>, pc: &mut PositionCalculator) -> Result<Position
                     .collect::<Result<_>>()?,
             ),
             Rule::object => Value::Object(
-                pair.into_inner()
-                    .map(|pair| {
-                        debug_assert_eq!(pair.as_rule(), Rule::object_field);
-                        let mut pairs = pair.into_inner();
+                unique_fields(pair.into_inner().map(|pair| {
+                    debug_assert_eq!(pair.as_rule(), Rule::object_field);
+                    let mut pairs = pair.into_inner();
 
-                        let name = parse_name(pairs.next().unwrap(), pc)?;
-                        let value = parse_value(pairs.next().unwrap(), pc)?;
+                    let name = parse_name(pairs.next().unwrap(), pc)?;
+                    let value = parse_value(pairs.next().unwrap(), pc)?;
 
-                        debug_assert_eq!(pairs.next(), None);
+                    debug_assert_eq!(pairs.next(), None);
 
-                        Ok((name.node, value.node))
-                    })
-                    .collect::<Result<_>>()?,
+                    Ok((name, value.node))
+                }))?
+                .into_iter()
+                .collect(),
             ),
             _ => unreachable!(),
         },
@@ -173,7 +196,11 @@ fn parse_string(pair: Pair<Rule>, pc: &mut PositionCalculator) -> Result<Positio
     Ok(Positioned::new(
         match pair.as_rule() {
             Rule::block_string_content => block_string_value(pair.as_str()),
-            Rule::string_content => string_value(pair.as_str()),
+            Rule::string_content => string_value(pair.as_str()).map_err(|message| Error::Syntax {
+                message: format!("invalid string: {message}"),
+                start: pos,
+                end: None,
+            })?,
             _ => unreachable!(),
         },
         pos,

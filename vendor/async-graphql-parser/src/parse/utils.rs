@@ -106,35 +106,88 @@ fn test_block_string_value() {
     );
 }
 
-pub(super) fn string_value(s: &str) -> String {
-    let mut chars = s.chars();
+/// The value of a string's content (the grammar's `string_content`, already
+/// matched), its escapes resolved as the GraphQL specification's
+/// "StringValue" semantics say: `\u{…}` names a Unicode scalar value; a fixed
+/// `\uXXXX` escape in D800-DBFF must be followed by one in DC00-DFFF, the two
+/// naming one supplementary character; any other surrogate is an error.
+pub(super) fn string_value(s: &str) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let escaped = match chars.next() {
+            Some(c @ ('"' | '\\' | '/')) => c,
+            Some('b') => '\x08',
+            Some('f') => '\x0C',
+            Some('n') => '\n',
+            Some('r') => '\r',
+            Some('t') => '\t',
+            Some('u') => unicode_escape(&mut chars)?,
+            _ => return Err("invalid escape sequence".into()),
+        };
+        out.push(escaped);
+    }
+    Ok(out)
+}
 
-    std::iter::from_fn(|| {
-        Some(match chars.next()? {
-            '\\' => match chars.next().expect("backslash at end") {
-                c @ '\"' | c @ '\\' | c @ '/' => c,
-                'b' => '\x08',
-                'f' => '\x0C',
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                'u' => std::char::from_u32(
-                    (0..4)
-                        .map(|_| chars.next().unwrap().to_digit(16).unwrap())
-                        .fold(0, |acc, digit| acc * 16 + digit),
-                )
-                .unwrap(),
-                _ => unreachable!(),
-            },
-            other => other,
-        })
-    })
-    .collect()
+/// The character of one `\u` escape, the `\u` read: `{hex+}` or four hex
+/// digits, the latter possibly the first half of a surrogate pair.
+fn unicode_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> std::result::Result<char, String> {
+    fn hex4(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<u32> {
+        (0..4).try_fold(0u32, |acc, _| Some(acc * 16 + chars.next()?.to_digit(16)?))
+    }
+    if chars.peek() == Some(&'{') {
+        chars.next();
+        let mut value: u32 = 0;
+        for c in chars.by_ref() {
+            if c == '}' {
+                return char::from_u32(value)
+                    .ok_or_else(|| format!("\\u{{{value:X}}} is not a Unicode scalar value"));
+            }
+            let digit = c.to_digit(16).ok_or("invalid \\u{…} escape")?;
+            value = value
+                .checked_mul(16)
+                .and_then(|v| v.checked_add(digit))
+                .filter(|v| *v <= 0x10FFFF)
+                .ok_or("a \\u{…} escape above U+10FFFF")?;
+        }
+        return Err("unterminated \\u{…} escape".into());
+    }
+    let first = hex4(chars).ok_or("invalid \\u escape")?;
+    match first {
+        0xD800..=0xDBFF => {
+            let mut ahead = chars.clone();
+            let trailing = match (ahead.next(), ahead.next()) {
+                (Some('\\'), Some('u')) => hex4(&mut ahead).filter(|t| (0xDC00..=0xDFFF).contains(t)),
+                _ => None,
+            };
+            let Some(trailing) = trailing else {
+                return Err(format!("\\u{first:04X} is a leading surrogate without a trailing one"));
+            };
+            *chars = ahead;
+            let value = 0x10000 + ((first - 0xD800) << 10) + (trailing - 0xDC00);
+            char::from_u32(value).ok_or_else(|| "an invalid surrogate pair".into())
+        }
+        0xDC00..=0xDFFF => Err(format!("\\u{first:04X} is a trailing surrogate without a leading one")),
+        _ => char::from_u32(first).ok_or_else(|| "an invalid \\u escape".into()),
+    }
 }
 
 #[test]
 fn test_string_value() {
-    assert_eq!(string_value("abc"), "abc");
-    assert_eq!(string_value("\\n\\b\\u2a1A"), "\n\x08\u{2A1A}");
-    assert_eq!(string_value("\\\"\\\\"), "\"\\");
+    assert_eq!(string_value("abc").unwrap(), "abc");
+    assert_eq!(string_value("\\n\\b\\u2a1A").unwrap(), "\n\x08\u{2A1A}");
+    assert_eq!(string_value("\\\"\\\\").unwrap(), "\"\\");
+    // Surrogate pairs and the braced form name supplementary characters.
+    assert_eq!(string_value("\\ud83d\\ude80 Co").unwrap(), "\u{1F680} Co");
+    assert_eq!(string_value("\\uD840\\uDC0B").unwrap(), "\u{2000B}");
+    assert_eq!(string_value("\\u{1F680}\\u{0041}\\u{00000000041}").unwrap(), "\u{1F680}AA");
+    // Lone or reversed surrogates, surrogates in braces, beyond U+10FFFF.
+    for bad in ["\\ud83d", "\\ud83d x", "\\ude80", "\\ude80\\ud83d", "\\ud83d\\u0041", "\\u{D83D}", "\\u{110000}", "\\u{FFFFFFFFF}"] {
+        assert!(string_value(bad).is_err(), "{bad}");
+    }
 }

@@ -121,7 +121,22 @@ impl Extension for LimitsExtension {
         }
         let name = request.operation_name.clone();
         let variables = request.variables.clone();
-        let doc = request.parsed_query().map_err(|e| with_code(vec![e], ErrorCode::GraphqlParseFailed).remove(0))?;
+        let doc = request.parsed_query().map_err(|e| {
+            // The parser also checks some of the specification's validation
+            // rules (names defined twice, input fields given twice): those are
+            // validation failures, the rest syntax.
+            use async_graphql::parser::Error as Parse;
+            let code = match e.source::<Parse>() {
+                Some(
+                    Parse::InputFieldDuplicated { .. }
+                    | Parse::OperationDuplicated { .. }
+                    | Parse::FragmentDuplicated { .. }
+                    | Parse::MultipleOperations { .. },
+                ) => ErrorCode::GraphqlValidationFailed,
+                _ => ErrorCode::GraphqlParseFailed,
+            };
+            with_code(vec![e], code).remove(0)
+        })?;
         let sizes = self.sizes.get_or_init(|| ListSizes::of(&ctx.schema_env.registry));
         let measure = check(&ctx.schema_env.registry, sizes, doc, name.as_deref(), &variables, &self.limits)?;
         let _ = op.measure.set(measure);
