@@ -2,6 +2,7 @@
 //! the API converts them to and from `Decimal` yuan at its edge.
 
 pub mod enums;
+pub mod text;
 
 pub mod agreement;
 pub mod agreement_incentive;

@@ -17,6 +17,7 @@ mod m20261130_000009_lead_assignment;
 mod m20261206_000010_responsible_staff;
 pub mod m20261206_000011_campaign_totals;
 mod m20261206_000012_project_health;
+mod m20261207_000013_unicode_fold;
 mod support;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_responsible_staff::Migration),
             Box::new(m20261206_000011_campaign_totals::Migration),
             Box::new(m20261206_000012_project_health::Migration),
+            Box::new(m20261207_000013_unicode_fold::Migration),
         ]
     }
 }

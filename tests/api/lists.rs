@@ -295,6 +295,37 @@ async fn search_finds_chinese_and_latin_names_case_insensitively() {
 }
 
 #[tokio::test]
+async fn search_folds_text_the_unicode_way_on_write_and_on_search() {
+    let app = spawn_app().await;
+    let staff = app.key(Role::Staff, None).await;
+    // Written through the API, so the stored fold is the service's.
+    for (name, country) in [("GROSSHANDEL Weber KG", "DE"), ("Ὀδυσσεύς Shipping", "GR"), ("ﬁnanz Café GmbH", "DE")] {
+        let r = crate::helpers::mutate(
+            &app,
+            Some(&staff),
+            "createEnterprise",
+            json!({ "name": name, "country": country }),
+            "enterprise { id } userErrors { code }",
+        )
+        .await;
+        assert_eq!(crate::helpers::payload(&r, "createEnterprise")["userErrors"], json!([]), "{}", r.body);
+    }
+    let q = "query($s: String) { enterprises(filter: {search: $s}) { nodes { name } } }";
+    for (term, expected) in [
+        ("großhandel", "GROSSHANDEL Weber KG"),
+        ("Großhandel", "GROSSHANDEL Weber KG"),
+        ("ὈΔΥΣΣΕΎΣ", "Ὀδυσσεύς Shipping"),
+        ("finanz", "ﬁnanz Café GmbH"),
+        ("cafe\u{301}", "ﬁnanz Café GmbH"),
+    ] {
+        let data = app.query(Some(&staff), q, json!({ "s": term })).await;
+        let names: Vec<&str> =
+            data["enterprises"]["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["name"].as_str()).collect();
+        assert_eq!(names, [expected], "search {term:?}");
+    }
+}
+
+#[tokio::test]
 async fn lists_order_by_the_requested_field_and_direction() {
     let app = spawn_app().await;
     app.load_demo().await;
