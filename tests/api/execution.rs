@@ -120,3 +120,22 @@ async fn a_refused_mutation_field_makes_data_null_and_runs_no_later_field() {
     assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{text}");
     assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{text}");
 }
+
+#[tokio::test]
+async fn a_response_key_selected_twice_is_null_when_either_selection_fails() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let admin = app.key(Role::Admin, None).await;
+    let first = app.query(Some(&admin), "{ enterprises(first: 1) { nodes { id } } }", json!({})).await;
+    let id = first["enterprises"]["nodes"][0]["id"].as_str().expect("an enterprise").to_owned();
+    // Both selections are the one field `node`; the second's non-null
+    // `projects` fails, so `node` is null, not the first selection's object.
+    let query = format!(
+        r#"{{ node(id: "{id}") {{ id }} node(id: "{id}") {{ ... on Enterprise {{ projects(first: 1, last: 1) {{ totalCount }} }} }} viewer {{ role }} }}"#
+    );
+    let (status, text) = raw(&app, &admin, &query).await;
+    assert_eq!(status, 200, "{text}");
+    let body: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(body["data"]["node"], Value::Null, "{text}");
+    assert_eq!(body["data"]["viewer"]["role"], "ADMIN", "{text}");
+}

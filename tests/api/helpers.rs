@@ -90,8 +90,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             });
             admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
             admin.close().await.ok();
-            let base = url.split('?').next().and_then(|u| u.rsplit_once('/')).map_or(url.as_str(), |(b, _)| b);
-            (format!("{base}/{name}"), Cleanup::Postgres { admin_url, name })
+            (crate::services::with_database(&url, &name), Cleanup::Postgres { admin_url, name })
         }
         _ => {
             let path = std::env::temp_dir().join(format!("{}.db", unique_name()));

@@ -99,7 +99,7 @@ async fn accept_is_negotiated_by_weight_with_406_only_when_nothing_is_acceptable
     let app = spawn_app().await;
     const GQL: &str = "application/graphql-response+json";
     const JSON: &str = "application/json";
-    let cases: [(&str, Option<&str>); 14] = [
+    let cases: [(&str, Option<&str>); 16] = [
         ("application/json;q=0", None),
         ("application/json; q=0, text/html", None),
         ("application/json;q=0, */*", Some(GQL)),
@@ -114,6 +114,8 @@ async fn accept_is_negotiated_by_weight_with_406_only_when_nothing_is_acceptable
         ("application/json; charset=UTF-8", Some(JSON)),
         ("application/json; charset=latin1", None),
         ("application/json;q=2", None),
+        ("application/json ;q=0.5, text/html", Some(JSON)),
+        ("application/graphql-response+json ; q=0", None),
     ];
     for (accept, expected) in cases {
         let r = app
@@ -133,6 +135,17 @@ async fn accept_is_negotiated_by_weight_with_406_only_when_nothing_is_acceptable
             }
         }
     }
+    // Two Accept lines make one list.
+    let r = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("accept", "text/csv")
+        .header("accept", "application/json")
+        .json(&json!({ "query": "{ viewer { role } }" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 200);
 }
 
 /// The GraphQL specification: a request error (the document did not parse or

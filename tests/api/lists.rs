@@ -299,7 +299,8 @@ async fn search_folds_text_the_unicode_way_on_write_and_on_search() {
     let app = spawn_app().await;
     let staff = app.key(Role::Staff, None).await;
     // Written through the API, so the stored fold is the service's.
-    for (name, country) in [("GROSSHANDEL Weber KG", "DE"), ("Ὀδυσσεύς Shipping", "GR"), ("ﬁnanz Café GmbH", "DE")] {
+    for (name, country) in [("GROSSHANDEL Weber KG", "DE"), ("Ὀδυσσεύς Shipping", "GR"), ("ﬁnanz Café GmbH", "DE")]
+    {
         let r = crate::helpers::mutate(
             &app,
             Some(&staff),

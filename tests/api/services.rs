@@ -99,6 +99,21 @@ pub async fn needs(service: Service) -> Option<String> {
     Some(url)
 }
 
+/// `url` naming database `name` instead of its own, its parameters
+/// (`?sslmode=…`) kept.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (path, query) = url.split_once('?').map_or((url, None), |(p, q)| (p, Some(q)));
+    let scheme_end = path.find("://").map_or(0, |i| i + 3);
+    let base = match path[scheme_end..].find('/') {
+        Some(slash) => &path[..scheme_end + slash],
+        None => path,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
 /// `host:port` of a service URL, without its credentials.
 pub fn address(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -128,16 +143,26 @@ pub async fn admin_connection(url: &str) -> Result<(sea_orm::DatabaseConnection,
     match sea_orm::Database::connect(url).await {
         Ok(conn) => Ok((conn, url.to_owned())),
         Err(first) => {
-            let Some((base, _)) = url.split('?').next().and_then(|u| u.rsplit_once('/')) else {
-                return Err(first.to_string());
-            };
-            let maintenance = format!("{base}/postgres");
+            let maintenance = with_database(url, "postgres");
             match sea_orm::Database::connect(&maintenance).await {
                 Ok(conn) => Ok((conn, maintenance)),
                 Err(_) => Err(first.to_string()),
             }
         }
     }
+}
+
+#[test]
+fn another_database_on_the_same_server_keeps_the_urls_parameters() {
+    assert_eq!(
+        with_database("postgres://u:p@db:5432/test?sslmode=require", "zs_1"),
+        "postgres://u:p@db:5432/zs_1?sslmode=require"
+    );
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432", "postgres"),
+        "postgres://postgres@127.0.0.1:5432/postgres"
+    );
+    assert_eq!(with_database("postgres://h/a/b", "c"), "postgres://h/c");
 }
 
 #[test]

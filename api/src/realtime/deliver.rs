@@ -152,7 +152,9 @@ impl Failure {
         if e.is_timeout() {
             return Failure::Timeout;
         }
-        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        // From its causes only: reqwest's own text quotes the URL, whose
+        // words (`https://tls.example.net`) say nothing of the failure.
+        let mut cause = std::error::Error::source(e);
         while let Some(c) = cause {
             let text = c.to_string().to_ascii_lowercase();
             if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
@@ -247,7 +249,7 @@ async fn send(
     secret: &str,
     timeout: Duration,
 ) -> Result<i32, (Option<i32>, Failure, bool)> {
-    let url = reqwest::Url::parse(&hook.url).map_err(|_| (None, Failure::Gone, true))?;
+    let url = reqwest::Url::parse(&hook.url).map_err(|_| (None, Failure::Request, true))?;
     // Checked again now, on the address that will be used, and pinned to it.
     let addrs = webhooks::resolve(&url, app.config.webhook_allow_private).await.map_err(|e| {
         let failure = match e {

@@ -30,12 +30,8 @@ pub async fn list<E: Visible + Keyed>(
     order: &Ordering<E>,
     req: &PageRequest,
 ) -> AppResult<Listing<E>> {
-    req.plan()?;
-    let Some(filter) = filter else {
-        return Ok(Listing { page: Page::empty(), count: None });
-    };
-    let Some(select) = restrict(E::find().filter(filter), principal) else {
-        return Ok(Listing { page: Page::empty(), count: None });
+    let Some(select) = filter.and_then(|filter| restrict(E::find().filter(filter), principal)) else {
+        return Ok(Listing { page: pagination::nothing(order, req)?, count: None });
     };
     let page = pagination::fetch(db, select.clone(), order, req).await?;
     Ok(Listing { page, count: Some(select) })
@@ -142,8 +138,9 @@ pub async fn children<L: ChildList>(
         let model = <L::Entity as EntityTrait>::Model::from_query_result(&row, "")?;
         grouped.entry(parent).or_default().push(model);
     }
-    for (parent, models) in grouped {
-        out.insert(parent, pagination::finish(models, &order, plan));
+    for parent in parents {
+        let models = grouped.remove(parent).unwrap_or_default();
+        out.insert(*parent, pagination::finish(models, &order, plan));
     }
     Ok(out)
 }

@@ -188,6 +188,15 @@ fn keyset<E: Keyed>(order: &Ordering<E>, key: SortKey, id: i64, toward_end: bool
     }
 }
 
+/// A page of nothing, after the request's cursors are checked as a page with
+/// rows would check them: reading forwards after a cursor, a previous page
+/// exists, as on any other page ([`finish`]).
+pub fn nothing<E: Keyed>(order: &Ordering<E>, req: &PageRequest) -> AppResult<Page<E::Model>> {
+    let plan = req.plan()?;
+    restrict(E::find(), order, req)?;
+    Ok(finish(Vec::new(), order, plan))
+}
+
 /// Adds the cursor conditions of `req` to `select`.
 pub fn restrict<E: Keyed>(select: Select<E>, order: &Ordering<E>, req: &PageRequest) -> AppResult<Select<E>> {
     let mut select = select;

@@ -40,15 +40,18 @@ impl MediaType {
 /// json, as legacy clients expect). No header is json; None when nothing
 /// acceptable remains (406).
 pub(super) fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-    let Some(accept) = headers.get(header::ACCEPT) else {
+    if headers.get(header::ACCEPT).is_none() {
         return Some(MediaType::Json);
-    };
+    }
+    // Several Accept lines make one list (RFC 9110, 5.3).
+    let accept: Vec<&str> = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect();
     let ranges: Vec<(mime::Mime, u16)> = accept
-        .to_str()
-        .unwrap_or("")
-        .split(',')
+        .iter()
+        .flat_map(|line| line.split(','))
         .filter_map(|range| {
-            let range: mime::Mime = range.trim().parse().ok()?;
+            // Optional white space around `;` is allowed; the parser takes none.
+            let range: Vec<&str> = range.split(';').map(str::trim).collect();
+            let range: mime::Mime = range.join(";").parse().ok()?;
             let q = match range.get_param("q") {
                 None => 1000,
                 Some(q) => qvalue(q.as_str())?,

@@ -144,6 +144,15 @@ pub async fn resolve_container_serial<'a, T: ContainerType + ?Sized>(
 
 fn insert_value(target: &mut IndexMap<Name, Value>, name: Name, value: Value) {
     if let Some(prev_value) = target.get_mut(&name) {
+        // Selections of one response key are one field: if any of them came
+        // out null (an error propagated to it), the field is null.
+        if *prev_value == Value::Null {
+            return;
+        }
+        if value == Value::Null {
+            *prev_value = Value::Null;
+            return;
+        }
         if let Value::Object(target_map) = prev_value {
             if let Value::Object(obj) = value {
                 for (key, value) in obj.into_iter() {
@@ -154,7 +163,11 @@ fn insert_value(target: &mut IndexMap<Name, Value>, name: Name, value: Value) {
             && let Value::List(list) = value
         {
             for (idx, value) in list.into_iter().enumerate() {
-                if let Some(Value::Object(target_map)) = target_list.get_mut(idx)
+                if value == Value::Null {
+                    if let Some(item) = target_list.get_mut(idx) {
+                        *item = Value::Null;
+                    }
+                } else if let Some(Value::Object(target_map)) = target_list.get_mut(idx)
                     && let Value::Object(obj) = value
                 {
                     for (key, value) in obj.into_iter() {

@@ -131,7 +131,8 @@ impl Extension for LimitsExtension {
                     Parse::InputFieldDuplicated { .. }
                     | Parse::OperationDuplicated { .. }
                     | Parse::FragmentDuplicated { .. }
-                    | Parse::MultipleOperations { .. },
+                    | Parse::MultipleOperations { .. }
+                    | Parse::MissingOperation,
                 ) => ErrorCode::GraphqlValidationFailed,
                 _ => ErrorCode::GraphqlParseFailed,
             };
