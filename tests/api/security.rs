@@ -235,6 +235,23 @@ async fn plain_lists_and_introspection_are_charged_what_they_return_and_their_al
 }
 
 #[tokio::test]
+async fn a_list_valued_shape_is_charged_what_its_connection_twin_is() {
+    let app = spawn_app().await;
+    let key = app.key(Role::Staff, None).await;
+    let each = "agreements(first: 100) { nodes { id } } stageHistory(first: 100) { nodes { id } }";
+    let ids: Vec<String> = (1..=100).map(|i| crate::helpers::gid("Project", i)).collect();
+    let list = format!("query($ids: [ID!]!) {{ nodes(ids: $ids) {{ ... on Project {{ {each} }} }} }}");
+    let connection = format!("{{ projects(first: 100) {{ nodes {{ {each} }} }} }}");
+    let (_, _, by_ids) = post_json(&app, Some(&key), json!({ "query": list, "variables": { "ids": ids } })).await;
+    let (_, _, paged) = post_json(&app, Some(&key), json!({ "query": connection })).await;
+    let requested = |b: &Value| b["extensions"]["cost"]["requested"].as_u64().unwrap_or(0);
+    // Per project: itself, and two connections of 1 + 100 nodes each.
+    assert_eq!(requested(&paged), 1 + 100 * (1 + 2 * 101), "{paged}");
+    // The same hundred projects by id: the connection's own point aside, the same.
+    assert_eq!(requested(&by_ids), 100 * (1 + 2 * 101), "{by_ids}");
+}
+
+#[tokio::test]
 async fn an_answer_larger_than_the_response_cap_is_refused_with_a_typed_error_and_so_is_a_batchs_sum() {
     let app = spawn_app_with(|c| c.max_response_bytes = 12_000).await;
     let key = app.key(Role::Staff, None).await;
