@@ -522,3 +522,39 @@ async fn a_failed_delivery_shows_its_category_never_the_http_clients_text() {
         "{s}"
     );
 }
+
+#[tokio::test]
+async fn subscription_items_carry_the_object_as_the_subscriber_may_see_it() {
+    let app = spawn_app().await;
+    let f = Fixtures { db: &app.db };
+    let partner = f.partner("辛协会").await;
+    let staff = app.key(Role::Staff, None).await;
+    let key = app.key(Role::Partner, Some(partner)).await;
+    let lead = submit(&app, &key, "辛线索科技有限公司").await;
+    let with_lead = "subscription { leadStatusChanged { leadId lead { id status enterpriseName } } }";
+    let mut ws = open(&app, &key, "l", with_lead).await;
+    review(&app, &staff, &lead, "START_REVIEW").await;
+    let got = next(&mut ws).await.expect("an event");
+    let change = &got["payload"]["data"]["leadStatusChanged"];
+    assert_eq!(change["lead"]["id"], lead, "{got}");
+    assert_eq!(change["lead"]["status"], "UNDER_REVIEW", "{got}");
+    assert_eq!(change["lead"]["enterpriseName"], "辛线索科技有限公司", "{got}");
+
+    // An agreement: staff read it whole.
+    let campaign = f.campaign("2026年11月长三角招商月", "2026-11-01", "2026-11-30", (10, 100, 10)).await;
+    let project = f.project("订阅对象项目", 100_000_000_00, false, None, None).await;
+    let query = format!(
+        "subscription {{ agreementRecorded(campaignId: \"{}\") {{ agreementId agreement {{ id kind totalInvestment project {{ name }} }} }} }}",
+        gid("Campaign", campaign)
+    );
+    let mut staff_ws = open(&app, &staff, "a", &query).await;
+    let input = json!({ "projectId": gid("Project", project), "kind": "CONTRACT", "signedOn": "2026-11-12", "totalInvestment": "300000000", "foreignCapital": "0" });
+    let r = mutate(&app, Some(&staff), "recordAgreement", input, "agreement { id } userErrors { code }").await;
+    let agreement = payload(&r, "recordAgreement")["agreement"]["id"].clone();
+    let got = next(&mut staff_ws).await.expect("an event");
+    let record = &got["payload"]["data"]["agreementRecorded"];
+    assert_eq!(record["agreement"]["id"], agreement, "{got}");
+    assert_eq!(record["agreement"]["kind"], "CONTRACT");
+    assert_eq!(record["agreement"]["totalInvestment"], "300000000.00");
+    assert_eq!(record["agreement"]["project"]["name"], "订阅对象项目");
+}

@@ -1,8 +1,9 @@
 //! Subscriptions, served over `graphql-transport-ws` at `/graphql/ws`. Each
-//! item is built from the event itself (no query per item); clients fetch more
-//! through `node` when they need it.
+//! item is built from the event itself (no query unless selected); the object
+//! it concerns (`lead`, `agreement`) can be selected into, read with the
+//! subscriber's visibility as `node` would read it.
 
-use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject, Subscription};
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, Object, Result, SimpleObject, Subscription};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::{Stream, StreamExt};
 use sea_orm::ActiveEnum;
@@ -24,8 +25,9 @@ pub struct Subscription;
 
 /// A lead moved from one status to another.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct LeadStatusChange {
-    /// The lead (fetch it with `node`).
+    /// The lead's id.
     pub lead_id: ID,
     /// The partner that submitted it.
     pub partner_id: ID,
@@ -37,19 +39,38 @@ pub struct LeadStatusChange {
     pub changed_at: DateTime<Utc>,
 }
 
-/// An agreement was recorded (fetch it with `node(id: agreementId)`).
+#[ComplexObject]
+impl LeadStatusChange {
+    /// The lead as it is now, as the subscriber may see it (null if it may not).
+    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<super::types::partner::Lead>> {
+        match super::types::node::resolve(ctx, &self.lead_id).await? {
+            Some(super::types::node::Node::Lead(lead)) => Ok(Some(lead)),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// An agreement was recorded (select `agreement`, or fetch it with `node(id: agreementId)`).
 #[derive(Clone)]
 pub struct AgreementRecord {
     data: Value,
     occurred_at: DateTime<Utc>,
 }
 
-/// An agreement was recorded (fetch it with `node(id: agreementId)`).
+/// An agreement was recorded (select `agreement`, or fetch it with `node(id: agreementId)`).
 #[Object]
 impl AgreementRecord {
-    /// The agreement.
+    /// The agreement's id.
     async fn agreement_id(&self) -> ID {
         ID(self.text("agreementId"))
+    }
+    /// The agreement, as the subscriber may see it: null for a partner, who
+    /// sees agreements only through the figures here.
+    async fn agreement(&self, ctx: &Context<'_>) -> Result<Option<super::types::agreement::Agreement>> {
+        match super::types::node::resolve(ctx, &ID(self.text("agreementId"))).await? {
+            Some(super::types::node::Node::Agreement(a)) => Ok(Some(a)),
+            _ => Ok(None),
+        }
     }
     /// Its project.
     async fn project_id(&self) -> ID {
