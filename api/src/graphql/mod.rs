@@ -1,5 +1,6 @@
 //! The GraphQL schema: types, root fields and the loaders that batch their reads.
 
+pub mod arguments;
 pub mod connection;
 pub mod context;
 pub mod extensions;

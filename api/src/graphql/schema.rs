@@ -30,7 +30,9 @@ pub enum Audience {
 pub fn build_schema(state: AppState, audience: Audience, budgets: Arc<Budgets>) -> AppSchema {
     let introspection = state.config.introspection;
     let config = state.config.clone();
-    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription).data(state);
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
+        .with_registry(super::arguments::describe_arguments)
+        .data(state);
     builder = super::extensions::register(builder, &config, budgets);
     if !introspection {
         builder = builder.disable_introspection();
@@ -43,5 +45,8 @@ pub fn build_schema(state: AppState, audience: Audience, budgets: Arc<Budgets>) 
 
 /// The schema's SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), Subscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), Subscription)
+        .with_registry(super::arguments::describe_arguments)
+        .finish()
+        .sdl()
 }

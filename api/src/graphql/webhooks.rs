@@ -16,8 +16,11 @@ use crate::service::write::{Checks, Noun};
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "EventKind")]
 pub enum WebhookEvent {
+    /// A lead's status changed (`data`: `leadId`, `partnerId`, `status`, `previousStatus`).
     LeadStatusChanged,
+    /// An agreement was recorded on a project from one of the partner's leads.
     AgreementRecorded,
+    /// A project from one of the partner's leads moved to another pipeline stage.
     ProjectStageChanged,
 }
 use crate::service::webhook as svc;

@@ -55,6 +55,15 @@ pub struct SchemaBuilder<Query, Mutation, Subscription> {
 }
 
 impl<Query, Mutation, Subscription> SchemaBuilder<Query, Mutation, Subscription> {
+    /// Changes the registry before the schema is finished: metadata a server
+    /// applies across many types at once, such as the descriptions of
+    /// arguments that mean the same on every field (`first`, `after`, …).
+    #[must_use]
+    pub fn with_registry(mut self, f: impl FnOnce(&mut Registry)) -> Self {
+        f(&mut self.registry);
+        self
+    }
+
     /// Manually register a input type in the schema.
     ///
     /// You can use this function to register schema types that are not directly

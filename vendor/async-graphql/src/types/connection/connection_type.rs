@@ -98,6 +98,8 @@ where
     }
 }
 
+/// A page of a list (a Relay connection): its edges, `pageInfo`, and the
+/// fields the server adds.
 #[Object(internal, name_type, shareable)]
 impl<Cursor, Node, ConnectionFields, EdgeFields, Name, EdgeName>
     Connection<Cursor, Node, ConnectionFields, EdgeFields, Name, EdgeName, DisableNodesField>
@@ -132,6 +134,8 @@ where
     }
 }
 
+/// A page of a list (a Relay connection): its edges, `pageInfo`, and the
+/// fields the server adds.
 #[Object(internal, name_type, shareable)]
 impl<Cursor, Node, ConnectionFields, EdgeFields, Name, EdgeName>
     Connection<Cursor, Node, ConnectionFields, EdgeFields, Name, EdgeName, EnableNodesField>
