@@ -36,15 +36,53 @@ async fn a_query_over_get_works_and_a_mutation_over_get_is_refused() {
     assert_eq!(r.headers().get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
 }
 
+/// Every `src="…"` and `href="…"` of a page.
+fn references(page: &str) -> Vec<String> {
+    ["src=\"", "href=\""]
+        .iter()
+        .flat_map(|attr| page.match_indices(attr).map(|(at, m)| &page[at + m.len()..]))
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// GraphiQL works on an intranet: the page and every file it loads come from
+/// this server, which answers each; nothing points anywhere else.
 #[tokio::test]
-async fn graphiql_is_served_to_a_browser() {
+async fn graphiql_is_served_whole_from_the_server_with_nothing_fetched_elsewhere() {
     let app = spawn_app().await;
     let r =
         app.client.get(format!("{}/graphql", app.address)).header("accept", "text/html").send().await.expect("request");
     assert_eq!(r.status(), 200);
+    let csp = r.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(!csp.contains("http"), "the policy allows only this origin: {csp}");
     let page = r.text().await.expect("text");
-    assert!(page.contains("graphiql"));
-    assert!(page.contains("createUrl('/graphql/ws', true)"), "subscriptions go to /graphql/ws");
+    assert!(!page.contains("http://") && !page.contains("https://"), "{page}");
+    let refs = references(&page);
+    assert_eq!(refs.len(), 5, "a stylesheet and four scripts: {refs:?}");
+    for path in &refs {
+        assert!(path.starts_with('/') && !path.starts_with("//"), "{path} is not on this server");
+        let r = app.client.get(format!("{}{path}", app.address)).send().await.expect("request");
+        assert_eq!(r.status(), 200, "{path}");
+        let media = r.headers()["content-type"].to_str().expect("type").to_owned();
+        let expected = if path.ends_with(".css") { "text/css" } else { "text/javascript" };
+        assert!(media.starts_with(expected), "{path}: {media}");
+        let body = r.text().await.expect("body");
+        assert!(body.len() > 300, "{path}: {} bytes", body.len());
+        // The bundles themselves load nothing: no import of a remote script or style.
+        for remote in ["src=\"http", "@import url(http", "//unpkg.com", "//cdn."] {
+            assert!(!body.contains(remote), "{path} fetches from outside: {remote}");
+        }
+    }
+    // Subscriptions go to this server's /graphql/ws, with the key.
+    let start = app.client.get(format!("{}/graphiql/3.9.0/start.js", app.address)).send().await.expect("request");
+    let start = start.text().await.expect("text");
+    assert!(start.contains("'/graphql/ws'") && start.contains("authorization"), "{start}");
+    // Unknown files and versions are not found.
+    for path in ["/graphiql/3.9.0/nope.js", "/graphiql/0.0.1/graphiql.min.js"] {
+        let r = app.client.get(format!("{}{path}", app.address)).send().await.expect("request");
+        assert_eq!(r.status(), 404, "{path}");
+    }
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! around them (request ids, tracing, body limit).
 
 pub mod downloads;
+pub mod graphiql;
 pub(crate) mod graphql;
 mod health;
 pub mod metrics;
@@ -121,6 +122,7 @@ pub fn router(state: HttpState) -> Router {
         // The handler reads the body itself, to answer an oversized one with a typed error.
         .route("/graphql", get(graphql::get).post(graphql::post).layer(axum::extract::DefaultBodyLimit::disable()))
         .route("/graphql/ws", get(ws::upgrade))
+        .route("/graphiql/{version}/{file}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))

@@ -19,9 +19,7 @@ use axum::{
 
 pub(crate) mod wire;
 
-use wire::{
-    GetParams, MediaType, auth_error, error_response, first_code, graphiql, negotiate, parse_body, read_body, status_of,
-};
+use wire::{GetParams, MediaType, auth_error, error_response, first_code, negotiate, parse_body, read_body, status_of};
 
 use crate::auth::{self, Principal};
 use crate::error::{AppError, ErrorCode};
@@ -236,7 +234,7 @@ pub async fn get(
     let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
     if params.query.is_none() {
         if wants_html {
-            return graphiql();
+            return crate::http::graphiql::page();
         }
         return error_response(StatusCode::BAD_REQUEST, MediaType::Json, ErrorCode::BadRequest, "no query given");
     }

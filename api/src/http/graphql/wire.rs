@@ -1,10 +1,10 @@
 //! The wire format of GraphQL over HTTP: media types by `Accept`, the body of a
 //! POST, status codes, error-only answers, and the GraphiQL page.
 
-use async_graphql::{BatchRequest, Request, Response, http::GraphiQLSource};
+use async_graphql::{BatchRequest, Request, Response};
 use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse},
+    response::IntoResponse,
 };
 use serde::{Deserialize, Serialize, ser::SerializeMap};
 use serde_json::json;
@@ -210,27 +210,6 @@ fn check_request(v: &serde_json::Value) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The GraphiQL page, with a Content-Security-Policy that lets it load only its
-/// own scripts and styles (from unpkg, where the stock page takes them) and
-/// talk only to this server, and that no other site may frame it.
-pub(super) fn graphiql() -> axum::response::Response {
-    const CSP: &str = "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; \
-        style-src 'unsafe-inline' https://unpkg.com; img-src https://graphql.org data:; font-src https://unpkg.com data:; \
-        connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-    // Subscriptions too, over graphql-transport-ws on the same host.
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql/ws")
-        .title("zhaoshang GraphiQL")
-        .finish();
-    let mut r = Html(page).into_response();
-    let headers = r.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    r
 }
 
 /// The query string of a GET.
