@@ -281,6 +281,10 @@ async fn a_failing_receiver_gets_the_delivery_retried_until_one_signed_delivery_
         assert_eq!(headers["x-zhaoshang-delivery"], delivery, "the same event each time");
         assert_eq!(headers["x-zhaoshang-event"], "LEAD_STATUS_CHANGED");
         assert!(verify(&secret, headers, body), "a valid signature: {headers:?}");
+        // The same delivery checks out with the Standard Webhooks library.
+        let standard = standardwebhooks::Webhook::new(&secret).expect("a Standard Webhooks secret");
+        assert!(standard.verify(body.as_bytes(), headers).is_ok(), "a valid webhook-signature: {headers:?}");
+        assert_eq!(headers["webhook-id"], delivery);
         let body: Value = serde_json::from_str(body).expect("JSON body");
         assert_eq!(body["type"], "LEAD_STATUS_CHANGED");
         assert_eq!(body["id"], delivery.to_str().expect("id"));
@@ -288,6 +292,8 @@ async fn a_failing_receiver_gets_the_delivery_retried_until_one_signed_delivery_
         assert_eq!(body["data"]["status"], "UNDER_REVIEW");
     }
     assert!(!verify("whsec_wrong", &seen[2].0, &seen[2].1), "a wrong secret does not verify");
+    let wrong = standardwebhooks::Webhook::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("secret");
+    assert!(wrong.verify(seen[2].1.as_bytes(), &seen[2].0).is_err(), "nor with the library");
 
     let q = "query($id: ID!) { webhookDeliveries(webhookId: $id) { status attempts lastResponseCode eventId } }";
     let d = app.query(Some(&key), q, json!({ "id": webhook_id })).await;

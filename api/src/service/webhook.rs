@@ -221,7 +221,8 @@ pub async fn create(
         tracing::error!("createWebhook refused: no secret key is configured (see .env.example)");
         WriteError::App(AppError::BadRequest("webhooks are not enabled on this server".into()))
     })?;
-    let secret = format!("whsec_{}", hex::encode(rand::random::<[u8; 32]>()));
+    // `whsec_` and the key in base64, as Standard Webhooks libraries read it.
+    let secret = format!("whsec_{}", STANDARD.encode(rand::random::<[u8; 32]>()));
     let sealed =
         secrets.seal(&secret).ok_or_else(|| WriteError::App(AppError::BadRequest("encryption failed".into())))?;
     let mut kinds: Vec<&str> = input.events.iter().map(|k| k.as_str()).collect();

@@ -42,10 +42,11 @@ impl Partner {
     async fn is_active(&self) -> bool {
         self.0.is_active
     }
-    /// What its leads came to (admins and the partner itself; null otherwise).
+    /// What its leads came to (the office's staff and the partner itself;
+    /// null for other partners).
     async fn performance(&self, ctx: &Context<'_>) -> Result<Option<super::report::PartnerPerformance>> {
         let p = ctx.principal();
-        if !(p.is_admin() || p.partner() == Some(self.0.id)) {
+        if !(p.is_staff() || p.partner() == Some(self.0.id)) {
             return Ok(None);
         }
         let perf = ctx.loader().load_one(PerformanceKey(self.0.id)).await.gql()?.unwrap_or_default();
