@@ -182,6 +182,14 @@ async fn a_cursor_is_valid_only_for_its_list_order_field_and_direction() {
     assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
     assert!(r.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("`before`")), "{}", r.body);
 
+    // A forged cursor of the right scope whose key has the wrong type (a
+    // number for a name): refused as a cursor, never a database error.
+    use base64::Engine;
+    let forged =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"o":"projects:NAME:ASC","k":{"Int":1},"i":1}"#);
+    let r = app.post(Some(&admin), page, json!({ "c": forged, "d": "ASC" })).await;
+    assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", r.body);
+
     // Another list ordered by the same field and direction.
     let other = "query($c: String) { enterprises(first: 3, after: $c, orderBy: {field: NAME, direction: ASC}) { nodes { id } } }";
     let r = app.post(Some(&admin), other, json!({ "c": cursor })).await;

@@ -197,17 +197,33 @@ pub fn nothing<E: Keyed>(order: &Ordering<E>, req: &PageRequest) -> AppResult<Pa
     Ok(finish(Vec::new(), order, plan))
 }
 
+/// Whether a cursor's key is of the ordering column's type: a cursor is
+/// opaque, but not signed, so a forged one could otherwise hold text for a
+/// number column, which PostgreSQL refuses (`text >= bigint`) where SQLite
+/// compares silently.
+fn fits<E: Keyed>(order: &Ordering<E>, key: &SortKey) -> bool {
+    use sea_orm::{ColumnTrait, ColumnType as T};
+    let column = order.column.def();
+    let ty = column.get_column_type();
+    match key {
+        SortKey::Int(_) => matches!(ty, T::TinyInteger | T::SmallInteger | T::Integer | T::BigInteger),
+        SortKey::Text(_) => matches!(ty, T::String(_) | T::Text | T::Char(_)),
+        SortKey::Date(_) => matches!(ty, T::Date),
+        SortKey::Time(_) => matches!(ty, T::Timestamp | T::TimestampWithTimeZone | T::DateTime),
+    }
+}
+
 /// Adds the cursor conditions of `req` to `select`.
 pub fn restrict<E: Keyed>(select: Select<E>, order: &Ordering<E>, req: &PageRequest) -> AppResult<Select<E>> {
     let mut select = select;
     let scope = scope(order);
-    if let Some(after) = &req.after {
-        let (k, id) = decode_cursor(&scope, "after", after)?;
-        select = select.filter(keyset(order, k, id, true));
-    }
-    if let Some(before) = &req.before {
-        let (k, id) = decode_cursor(&scope, "before", before)?;
-        select = select.filter(keyset(order, k, id, false));
+    for (argument, cursor, toward_end) in [("after", &req.after, true), ("before", &req.before, false)] {
+        let Some(cursor) = cursor else { continue };
+        let (k, id) = decode_cursor(&scope, argument, cursor)?;
+        if !fits(order, &k) {
+            return Err(AppError::Validation(format!("`{argument}` is not a cursor this server made: `{cursor}`")));
+        }
+        select = select.filter(keyset(order, k, id, toward_end));
     }
     Ok(select)
 }
