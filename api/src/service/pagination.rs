@@ -114,16 +114,20 @@ fn encode_cursor(scope: &str, key: SortKey, id: i64) -> String {
 
 /// The row place of the cursor given as `argument` (`after` or `before`);
 /// `GRAPHQL_VALIDATION_FAILED` naming the argument if this server did not
-/// make it for this list, order field and direction.
-fn decode_cursor(scope: &str, argument: &str, cursor: &str) -> AppResult<(SortKey, i64)> {
+/// make it for this list, order field and direction, or its key is not of
+/// the ordering column's type ([`fits`]).
+fn decode_cursor<E: Keyed>(order: &Ordering<E>, argument: &str, cursor: &str) -> AppResult<(SortKey, i64)> {
     let invalid = || AppError::Validation(format!("`{argument}` is not a cursor this server made: `{cursor}`"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    if data.o != scope {
+    if data.o != scope(order) {
         return Err(AppError::Validation(format!(
             "`{argument}` holds a cursor of another list, order field or direction: a cursor is valid only \
              with the list, `orderBy` field and direction of the page it came from"
         )));
+    }
+    if !fits(order, &data.k) {
+        return Err(invalid());
     }
     Ok((data.k, data.i))
 }
@@ -216,13 +220,9 @@ fn fits<E: Keyed>(order: &Ordering<E>, key: &SortKey) -> bool {
 /// Adds the cursor conditions of `req` to `select`.
 pub fn restrict<E: Keyed>(select: Select<E>, order: &Ordering<E>, req: &PageRequest) -> AppResult<Select<E>> {
     let mut select = select;
-    let scope = scope(order);
     for (argument, cursor, toward_end) in [("after", &req.after, true), ("before", &req.before, false)] {
         let Some(cursor) = cursor else { continue };
-        let (k, id) = decode_cursor(&scope, argument, cursor)?;
-        if !fits(order, &k) {
-            return Err(AppError::Validation(format!("`{argument}` is not a cursor this server made: `{cursor}`")));
-        }
+        let (k, id) = decode_cursor(order, argument, cursor)?;
         select = select.filter(keyset(order, k, id, toward_end));
     }
     Ok(select)
