@@ -3,6 +3,7 @@
 //! the field where it matters), and the fixed texts of top-level errors.
 //! Values are named by their API names (`UNDER_CONSTRUCTION`, `plannedInvestment`).
 
+use crate::domain::geo::GeoError;
 use crate::domain::money::MoneyError;
 use crate::domain::problem::{Noun, Problem, TargetRefused};
 use crate::domain::uscc::UsccError;
@@ -108,6 +109,22 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
         Problem::MissingColumn { header } => {
             (format!("台账缺少“{header}”列"), format!("the ledger has no column headed {header}"))
         }
+        Problem::Geo(e) => {
+            let zh = match e {
+                GeoError::OutOfRange => "经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间".to_owned(),
+                GeoError::NotAPolygon => "边界应为 GeoJSON 的 Polygon 或 MultiPolygon 几何对象".to_owned(),
+                GeoError::BadPosition => "坐标应为两个或三个数字组成的数组，经度在前".to_owned(),
+                GeoError::BadRing => "每个环至少有四个坐标点，且首尾相同".to_owned(),
+                GeoError::TooLarge => {
+                    format!("边界最多包含{}个坐标点", crate::domain::geo::MAX_BOUNDARY_POSITIONS)
+                }
+            };
+            (format!("{field}：{zh}"), format!("{field}: {e}"))
+        }
+        Problem::Area => (
+            format!("{field}：面积应为非负数（亩），最多两位小数"),
+            format!("{field}: an area in mu is a non-negative number with at most two decimal places"),
+        ),
         Problem::NotImportable => ("该台账只能导出，不能导入".into(), "this ledger is exported only".into()),
         Problem::NotADate => {
             (format!("{field}不是日期（如 2026-11-05）"), format!("{field} is not a date such as 2026-11-05"))
@@ -142,6 +159,9 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
         },
         Problem::ForeignAboveTotal => {
             ("外资不能超过总投资".into(), "foreign capital cannot exceed the total investment".into())
+        }
+        Problem::AvailableAboveArea => {
+            ("可用土地不能超过园区面积".into(), "the available land cannot exceed the park's area".into())
         }
         Problem::NotInFuture => ("过期时间须晚于当前时间".into(), format!("{field} must lie in the future")),
         Problem::PartnerOnlyForPartnerKeys => {

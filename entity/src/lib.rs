@@ -23,6 +23,7 @@ pub mod incentive;
 pub mod incentive_sector;
 pub mod lead;
 pub mod park;
+pub mod park_sector;
 pub mod partner;
 pub mod project;
 pub mod project_stage_change;

@@ -29,6 +29,10 @@ pub struct Model {
     pub notes: Option<String>,
     pub lead_id: Option<i64>,
     pub source_partner_id: Option<i64>,
+    /// WGS-84 longitude in 10⁻⁷ degree.
+    pub longitude_e7: Option<i64>,
+    /// WGS-84 latitude in 10⁻⁷ degree.
+    pub latitude_e7: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

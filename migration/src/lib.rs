@@ -18,6 +18,7 @@ mod m20261206_000010_responsible_staff;
 pub mod m20261206_000011_campaign_totals;
 mod m20261206_000012_project_health;
 mod m20261207_000013_unicode_fold;
+mod m20261207_000014_investment_map;
 mod support;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_campaign_totals::Migration),
             Box::new(m20261206_000012_project_health::Migration),
             Box::new(m20261207_000013_unicode_fold::Migration),
+            Box::new(m20261207_000014_investment_map::Migration),
         ]
     }
 }

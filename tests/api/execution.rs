@@ -139,3 +139,24 @@ async fn a_response_key_selected_twice_is_null_when_either_selection_fails() {
     assert_eq!(body["data"]["node"], Value::Null, "{text}");
     assert_eq!(body["data"]["viewer"]["role"], "ADMIN", "{text}");
 }
+
+#[tokio::test]
+async fn an_argument_its_scalar_refuses_is_a_validation_failure_that_names_the_scalar() {
+    let app = spawn_app().await;
+    let staff = app.key(Role::Staff, None).await;
+    let cases = [
+        ("{ agreements(filter: { signedFrom: \"2026-13-01\" }) { totalCount } }", json!({}), "Date"),
+        (
+            "query($d: Date!) { agreements(filter: { signedFrom: $d }) { totalCount } }",
+            json!({ "d": "yesterday" }),
+            "Date",
+        ),
+        ("{ projects(filter: { minInvestment: \"1.234\" }) { totalCount } }", json!({}), "Decimal"),
+    ];
+    for (query, variables, scalar) in cases {
+        let r = app.post(Some(&staff), query, variables).await;
+        assert_eq!(r.error_code(), "GRAPHQL_VALIDATION_FAILED", "{query}: {}", r.body);
+        let message = r.body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(message.contains(scalar), "{query}: {message}");
+    }
+}

@@ -23,6 +23,7 @@ mod leads;
 mod ledgers;
 mod limits;
 mod lists;
+mod map;
 mod money;
 mod office;
 mod operations;

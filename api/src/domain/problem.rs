@@ -6,6 +6,7 @@
 //! it concerns, written as the command's own field names (`sector_id`,
 //! `contact.email`, `leads.3.uscc`); the GraphQL layer names them as the schema does.
 
+use super::geo::GeoError;
 use super::money::MoneyError;
 use super::uscc::UsccError;
 
@@ -121,6 +122,10 @@ pub enum Problem {
     MissingColumn { header: String },
     /// A ledger that is exported only.
     NotImportable,
+    /// A position or boundary that is not valid GeoJSON, or lies off the globe.
+    Geo(GeoError),
+    /// An area in 亩 that is negative, too large or has more than two decimals.
+    Area,
 
     // OUT_OF_RANGE
     /// A text longer than `max` characters.
@@ -148,6 +153,8 @@ pub enum Problem {
     AssigneeOutsideDepartment,
     /// A quota names a person both by free text and as a staff member.
     PersonAndStaffMember,
+    /// A park's available land above its area.
+    AvailableAboveArea,
 
     // NOT_FOUND
     /// A reference names nothing the caller may see.
@@ -226,7 +233,10 @@ impl Problem {
             | NotAChoice { .. }
             | NotADate
             | Unreadable
-            | NotImportable => C::InvalidFormat,
+            | NotImportable
+            | Geo(GeoError::NotAPolygon | GeoError::BadPosition | GeoError::BadRing)
+            | Area => C::InvalidFormat,
+            Geo(GeoError::OutOfRange | GeoError::TooLarge) => C::OutOfRange,
             Money(MoneyError::Syntax | MoneyError::TooPrecise) => C::InvalidFormat,
             Money(MoneyError::Negative | MoneyError::TooLarge) => C::OutOfRange,
             TooLong { .. }
@@ -240,7 +250,8 @@ impl Problem {
             | StaffOnlyForStaffKeys
             | NotTheEnterprisesProject
             | AssigneeOutsideDepartment
-            | PersonAndStaffMember => C::OutOfRange,
+            | PersonAndStaffMember
+            | AvailableAboveArea => C::OutOfRange,
             NotFound(_) => C::NotFound,
             Exists(_) | UsccTaken => C::AlreadyExists,
             AlreadySigned => C::AlreadySigned,

@@ -5,6 +5,8 @@
 //!   own leads.
 //! - `GET /reports/campaigns/{id}/briefing.{html|png|csv|xlsx}`: the campaign
 //!   briefing (staff).
+//! - `GET /map.geojson?…`: the investment map, filtered by the query
+//!   parameters as `investmentMap` is by its `filter` (anyone; a key sees more).
 //!
 //! Refusals are JSON errors with codes: 401 without a valid key, 403 for a
 //! ledger the key may not export, 404 for an unknown ledger, campaign or
@@ -24,6 +26,7 @@ use super::HttpState;
 use super::graphql::wire::{MediaType, auth_error, error_response};
 use crate::auth::Principal;
 use crate::error::{AppError, ErrorCode};
+use crate::graphql::query::map::InvestmentMapFilter;
 use crate::graphql::query_input::from_query;
 use crate::graphql::types as gql;
 use crate::ledger::Ledger;
@@ -257,5 +260,41 @@ pub async fn briefing(
     if format != crate::briefing::Format::Html {
         h.insert(header::CONTENT_DISPOSITION, disposition);
     }
+    r
+}
+
+pub const GEOJSON: &str = "application/geo+json";
+
+/// `GET /map.geojson`: `investmentMap` as a file (RFC 7946 §12's media type).
+pub async fn map(State(state): State<HttpState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let language = super::graphql::language(&headers);
+    let principal = match super::graphql::principal(&state, &headers).await {
+        Ok(p) => p,
+        Err(e) => return auth_error(e, MediaType::Json, language),
+    };
+    let (pairs, template) = match parameters(raw.as_deref()) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let filter = match from_query::<InvestmentMapFilter>(&pairs) {
+        Ok(f) if !template => f,
+        Ok(_) => return refuse(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, "the map has no template"),
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &message),
+    };
+    let features = match filter.to_service() {
+        Ok(f) => {
+            let app = &state.app;
+            let threshold = app.config.major_project_threshold;
+            match crate::service::map::investment_map(&app.db, &principal, &f, threshold, &app.checkup()).await {
+                Ok(map) => map,
+                Err(e) => return internal(e),
+            }
+        }
+        Err(()) => serde_json::json!({ "type": "FeatureCollection", "features": [] }),
+    };
+    let mut r = features.to_string().into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON));
+    h.insert(header::CONTENT_DISPOSITION, attachment("map.geojson", "招商地图.geojson"));
     r
 }

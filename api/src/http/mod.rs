@@ -128,6 +128,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/exports/{file}", get(downloads::export))
         .route("/reports/campaigns/{campaign}/{file}", get(downloads::briefing))
+        .route("/map.geojson", get(downloads::map))
         .with_state(state)
         .layer(
             ServiceBuilder::new()

@@ -8,6 +8,7 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 
 use super::demo_catalogue::{seed_incentives, seed_partners};
+use super::demo_map;
 use super::names::*;
 use crate::domain::text::{dedupe_key, fold};
 use crate::domain::uscc;
@@ -139,17 +140,33 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
     .exec(db)
     .await?;
 
-    park::Entity::insert_many(PARKS.iter().enumerate().map(|(i, (name, desc))| park::ActiveModel {
-        name: Set((*name).into()),
-        search_name: Set(fold(name)),
-        description: Set(Some((*desc).into())),
-        created_at: Set(ts(date(2026, 1, 6), i as i64)),
-        updated_at: Set(ts(date(2026, 1, 6), i as i64)),
-        ..Default::default()
+    park::Entity::insert_many(PARKS.iter().enumerate().map(|(i, (name, desc))| {
+        let map = demo_map::park(i);
+        park::ActiveModel {
+            name: Set((*name).into()),
+            search_name: Set(fold(name)),
+            description: Set(Some((*desc).into())),
+            longitude_e7: Set(Some(map.location.longitude_e7)),
+            latitude_e7: Set(Some(map.location.latitude_e7)),
+            boundary: Set(Some(map.boundary)),
+            area_mu_centi: Set(Some(map.area.centi())),
+            available_land_mu_centi: Set(Some(map.available_land.centi())),
+            created_at: Set(ts(date(2026, 1, 6), i as i64)),
+            updated_at: Set(ts(date(2026, 1, 6), i as i64)),
+            ..Default::default()
+        }
     }))
     .exec(db)
     .await?;
     let parks = ids::<park::Entity, _>(db).await?;
+    park_sector::Entity::insert_many(parks.iter().enumerate().flat_map(|(i, park)| {
+        demo_map::park(i)
+            .sectors
+            .iter()
+            .map(|s| park_sector::ActiveModel { park_id: Set(*park), sector_id: Set(sectors[*s % sectors.len()]) })
+    }))
+    .exec(db)
+    .await?;
 
     // Enterprises: 150 Chinese with valid USCCs, 50 foreign.
     let mut enterprises = Vec::new();
@@ -240,6 +257,8 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
             sector_id: Set(sectors[i % sectors.len()]),
             enterprise_id: Set(enterprise),
             park_id: Set((i % 4 != 3).then(|| parks[i % parks.len()])),
+            longitude_e7: Set(Some(demo_map::project(i, (i % 4 != 3).then_some(i % parks.len())).longitude_e7)),
+            latitude_e7: Set(Some(demo_map::project(i, (i % 4 != 3).then_some(i % parks.len())).latitude_e7)),
             // Every seventh project is not yet assigned to a department.
             department_id: Set((i % 7 != 6).then(|| departments[i % 6])),
             campaign_id: Set(Some(if i % 3 == 0 { october } else { november })),

@@ -4,5 +4,6 @@
 pub mod demo;
 mod demo_catalogue;
 mod demo_daily;
+pub mod demo_map;
 mod names;
 pub mod scale;

@@ -343,6 +343,9 @@ pub async fn seed(db: &DatabaseConnection, n: u64) -> AppResult<ScaleSummary> {
             notes: Set(None),
             lead_id: Set(None),
             source_partner_id: Set(None),
+            // Scattered over about 40 × 30 km around the demo city.
+            longitude_e7: Set(Some(super::demo_map::CENTRE.longitude_e7 + (h(i, 40) % 4_000_000) as i64 - 2_000_000)),
+            latitude_e7: Set(Some(super::demo_map::CENTRE.latitude_e7 + (h(i, 41) % 3_000_000) as i64 - 1_500_000)),
             created_at: Set(created),
             updated_at: Set(created),
         });

@@ -229,6 +229,8 @@ mod tests {
             notes: None,
             lead_id: None,
             source_partner_id: None,
+            longitude_e7: None,
+            latitude_e7: None,
             created_at: now,
             updated_at: now,
         }

@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod incentive;
 pub mod lead;
 pub mod listing;
+pub mod map;
 pub mod outbox;
 pub mod pagination;
 pub mod park;

@@ -19,6 +19,7 @@ use super::totals::Tally;
 use super::tx::{check_fresh, content_hash, guarded_update, load, now};
 use super::write::{Actor, Change, Noun, Patch, Problem, WriteResult, refuse};
 use crate::auth::Principal;
+use crate::domain::geo::{BoundingBox, Position};
 use crate::domain::money::Money;
 use crate::domain::stage;
 use crate::domain::text::fold;
@@ -40,6 +41,8 @@ pub struct ProjectFilter {
     pub min_investment: Option<Money>,
     pub max_investment: Option<Money>,
     pub health: Option<super::health::Level>,
+    /// Projects located inside the box.
+    pub bounding_box: Option<BoundingBox>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +90,22 @@ pub fn condition(
         f.health.map(|level| super::health_dates::level_is(level, checkup.today).into()),
         gte(C::PlannedInvestmentFen, f.min_investment.map(Money::fen)),
         lte(C::PlannedInvestmentFen, f.max_investment.map(Money::fen)),
+        f.bounding_box.map(|b| inside(b).into()),
     ]))
+}
+
+/// Projects located inside `b` (a box across the antimeridian is two boxes).
+fn inside(b: BoundingBox) -> Condition {
+    use project::Column as C;
+    let longitude = if b.crosses_antimeridian() {
+        Condition::any().add(C::LongitudeE7.gte(b.west.longitude_e7)).add(C::LongitudeE7.lte(b.east.longitude_e7))
+    } else {
+        Condition::all().add(C::LongitudeE7.gte(b.west.longitude_e7)).add(C::LongitudeE7.lte(b.east.longitude_e7))
+    };
+    Condition::all()
+        .add(C::LatitudeE7.gte(b.west.latitude_e7))
+        .add(C::LatitudeE7.lte(b.east.latitude_e7))
+        .add(longitude)
 }
 
 pub fn ordering(field: ProjectOrderField, direction: Direction) -> Ordering<project::Entity> {
@@ -185,6 +203,8 @@ pub struct ProjectFields {
     pub is_foreign_invested: Option<bool>,
     pub is_published: Option<bool>,
     pub notes: Patch<String>,
+    /// Where it lands, WGS-84.
+    pub location: Patch<Position>,
 }
 
 impl ProjectFields {
@@ -241,6 +261,8 @@ pub async fn create_project<C: super::tx::Db>(
         notes: Set(f.notes.value()),
         lead_id: Set(None),
         source_partner_id: Set(None),
+        longitude_e7: Set(f.location.set().map(|p| p.longitude_e7)),
+        latitude_e7: Set(f.location.set().map(|p| p.latitude_e7)),
         created_at: Set(t),
         updated_at: Set(t),
         ..Default::default()
@@ -287,6 +309,9 @@ pub async fn update_project<C: super::tx::Db>(
         ($($field:ident),*) => {$( f.$field.write_to(&mut m.$field); )*};
     }
     set!(sector_id, is_high_tech, is_foreign_invested, is_published);
+    let location = f.location.apply(Position::stored(current.longitude_e7, current.latitude_e7));
+    m.longitude_e7 = Set(location.map(|p| p.longitude_e7));
+    m.latitude_e7 = Set(location.map(|p| p.latitude_e7));
     patch!(
         description,
         enterprise_id,

@@ -1,6 +1,8 @@
 //! What every mutation shares: user errors with their field paths, input
 //! checks, transactions, the clock.
 
+use crate::domain::coordinates::System;
+use crate::domain::geo::{Mu, Position};
 use entity::*;
 use sea_orm::DbErr;
 
@@ -172,6 +174,26 @@ impl Checks {
             Err(_) => self.add(field, Problem::UrlScheme),
         }
         Some(v)
+    }
+
+    /// A position given in `system`, as WGS-84.
+    pub fn position(&mut self, field: &str, longitude: f64, latitude: f64, system: System) -> Option<Position> {
+        Position::new(longitude, latitude, system).map_err(|e| self.add(field, Problem::Geo(e))).ok()
+    }
+
+    /// A park boundary given in `system` (an RFC 7946 Polygon or MultiPolygon),
+    /// as the WGS-84 JSON text kept.
+    pub fn boundary(&mut self, field: &str, value: &serde_json::Value, system: System) -> Option<String> {
+        crate::domain::geo::boundary(value, system).map_err(|e| self.add(field, Problem::Geo(e))).ok()
+    }
+
+    /// An area in 亩, as a string such as "1250.50".
+    pub fn area(&mut self, field: &str, value: &str) -> Option<Mu> {
+        let mu = value.trim().parse().ok().and_then(Mu::from_decimal);
+        if mu.is_none() {
+            self.add(field, Problem::Area);
+        }
+        mu
     }
 
     /// An e-mail address, loosely: something@something.something.

@@ -241,13 +241,30 @@ impl<T: InputType> InputValueError<T> {
         self
     }
 
-    /// Convert the error into a server error.
+    /// Convert the error into a server error, whose source is
+    /// [`InvalidInput`]: a server can tell a client's bad argument from a
+    /// failure of its own (`ServerError::source::<InvalidInput>()`).
     pub fn into_server_error(self, pos: Pos) -> ServerError {
         let mut err = ServerError::new(self.message, Some(pos));
+        err.source = Some(Arc::new(InvalidInput));
         err.extensions = self.extensions;
         err
     }
 }
+
+/// The source of a [`ServerError`] made from an [`InputValueError`]: an
+/// argument or variable value its type refused (a scalar that does not parse,
+/// a validator that fails), found as the field ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidInput;
+
+impl Display for InvalidInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("invalid input value")
+    }
+}
+
+impl std::error::Error for InvalidInput {}
 
 impl<T: InputType, E: Display> From<E> for InputValueError<T> {
     fn from(error: E) -> Self {

@@ -228,7 +228,7 @@ pub use context::ContextSelectionSet;
 pub use context::*;
 pub use custom_directive::{CustomDirective, CustomDirectiveFactory, TypeDirective};
 pub use error::{
-    Error, ErrorExtensionValues, ErrorExtensions, InputValueError, InputValueResult,
+    Error, ErrorExtensionValues, ErrorExtensions, InputValueError, InputValueResult, InvalidInput,
     ParseRequestError, PathSegment, Result, ResultExt, ServerError, ServerResult,
 };
 pub use executor::Executor;

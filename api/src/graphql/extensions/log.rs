@@ -55,13 +55,19 @@ fn outcome(response: &Response) -> String {
 fn finish(mut response: Response, request_id: Option<&str>, language: Language) -> Response {
     let failed_before_execution = crate::graphql::failed_before_execution(&response);
     for e in response.errors.iter_mut() {
+        // An argument whose scalar or validator refused it is the client's.
+        let invalid_input = e.source::<async_graphql::InvalidInput>().is_some();
         let ext = e.extensions.get_or_insert_with(Default::default);
         let code = match ext.get("code") {
             Some(async_graphql::Value::String(c)) => ErrorCode::parse(c),
             _ => None,
         };
         let code = code.unwrap_or_else(|| {
-            let code = if failed_before_execution { ErrorCode::GraphqlValidationFailed } else { ErrorCode::Internal };
+            let code = if failed_before_execution || invalid_input {
+                ErrorCode::GraphqlValidationFailed
+            } else {
+                ErrorCode::Internal
+            };
             if code == ErrorCode::Internal {
                 tracing::error!(message = %e.message, path = ?e.path, "error without a code");
             }

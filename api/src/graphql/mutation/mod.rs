@@ -199,6 +199,16 @@ pub fn patch_parsed(value: &MaybeUndefined<String>, parse: impl FnOnce(&str) -> 
     }
 }
 
+/// A nullable field of an `update*` input checked by `parse`, which records
+/// its own problems (the change is then never applied).
+pub fn patch_with<G, T>(value: &MaybeUndefined<G>, parse: impl FnOnce(&G) -> Option<T>) -> Patch<T> {
+    match value {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(v) => parse(v).map_or(Patch::Keep, Patch::Set),
+    }
+}
+
 /// A nullable enum field of an `update*` input, as a change.
 pub fn patch<G: Clone + Into<T>, T>(value: &MaybeUndefined<G>) -> Patch<T> {
     match value {

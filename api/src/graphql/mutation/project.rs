@@ -4,10 +4,11 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::{Ids, Need, Patches, checked, need, payload, settle};
+use super::{Ids, Need, Patches, checked, need, patch_with, payload, settle};
 use crate::graphql::context::Ctx;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::ProjectStage;
+use crate::graphql::types::geo::{CoordinateSystem, GeoPointInput};
 use crate::graphql::types::project::{CapitalArrival, Project};
 use crate::service::project::{self as service, ProjectFields};
 use crate::service::write::{Change, Checks, MAX_NAME, MAX_TEXT, Noun, WriteError};
@@ -52,6 +53,11 @@ pub struct CreateProjectInput {
     pub description: Option<String>,
     /// Internal notes.
     pub notes: Option<String>,
+    /// Where it lands.
+    pub location: Option<GeoPointInput>,
+    /// The datum of `location` (default WGS84).
+    #[graphql(default)]
+    pub coordinate_system: CoordinateSystem,
 }
 
 payload!(CreateProjectPayload, project: Project, "The answer to `createProject`.");
@@ -99,6 +105,11 @@ pub struct UpdateProjectInput {
     pub description: MaybeUndefined<String>,
     /// Internal notes.
     pub notes: MaybeUndefined<String>,
+    /// Where it lands; `null` clears it.
+    pub location: MaybeUndefined<GeoPointInput>,
+    /// The datum of `location` (default WGS84).
+    #[graphql(default)]
+    pub coordinate_system: CoordinateSystem,
 }
 
 payload!(UpdateProjectPayload, project: Project, "The answer to `updateProject`.");
@@ -158,6 +169,10 @@ impl TryFrom<&CreateProjectInput> for ProjectFields {
             is_foreign_invested: input.is_foreign_invested,
             is_published: input.is_published,
             notes: c.optional_text("notes", input.notes.as_deref(), MAX_TEXT).into(),
+            location: input
+                .location
+                .and_then(|p| c.position("location", p.longitude, p.latitude, input.coordinate_system.into()))
+                .into(),
         };
         c.finish().map(|()| f)
     }
@@ -185,6 +200,9 @@ impl TryFrom<&UpdateProjectInput> for Change<ProjectFields> {
             is_foreign_invested: input.is_foreign_invested,
             is_published: input.is_published,
             notes: c.patch_text("notes", &input.notes, MAX_TEXT),
+            location: patch_with(&input.location, |p| {
+                c.position("location", p.longitude, p.latitude, input.coordinate_system.into())
+            }),
         };
         c.finish().map(|()| Change { id, expected_updated_at: input.expected_updated_at, fields })
     }

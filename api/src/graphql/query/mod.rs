@@ -3,6 +3,7 @@
 mod campaign;
 mod catalog;
 mod follow_up;
+pub(crate) mod map;
 mod node;
 mod partner;
 mod pipeline;
@@ -27,6 +28,7 @@ pub struct Query(
     partner::PartnerQuery,
     service_request::ServiceRequestQuery,
     follow_up::FollowUpQuery,
+    map::MapQuery,
     crate::graphql::webhooks::WebhookQuery,
 );
 

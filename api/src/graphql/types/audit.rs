@@ -76,12 +76,24 @@ fn api_json(stored: &str, entity_type: &str) -> String {
     };
     let mut out = Map::new();
     let mut contact = Map::new();
+    let mut location = Map::new();
     for (column, value) in row {
         if INTERNAL.contains(&column.as_str()) {
             continue;
         }
         if let Some(part) = column.strip_prefix("contact_") {
             contact.insert(part.to_owned(), value);
+        } else if let Some(axis) = column.strip_suffix("_e7") {
+            // Positions as `GeoPoint` shows them: degrees.
+            let degrees = value.as_i64().map(|e7| Value::from(e7 as f64 / 10_000_000.0));
+            location.insert(axis.to_owned(), degrees.unwrap_or(Value::Null));
+        } else if let Some(area) = column.strip_suffix("_mu_centi") {
+            let mu =
+                value.as_i64().map(|c| Value::String(crate::domain::geo::Mu::from_centi(c).to_decimal().to_string()));
+            out.insert(format!("{}Mu", camel(area)), mu.unwrap_or(Value::Null));
+        } else if column == "boundary" {
+            let geometry = value.as_str().and_then(|b| serde_json::from_str(b).ok());
+            out.insert(column, geometry.unwrap_or(Value::Null));
         } else if let Some(amount) = column.strip_suffix("_fen") {
             let yuan = value.as_i64().map(|fen| Value::String(Money::from_fen(fen).to_string()));
             out.insert(camel(amount), yuan.unwrap_or(Value::Null));
@@ -95,6 +107,10 @@ fn api_json(stored: &str, entity_type: &str) -> String {
     }
     if !contact.is_empty() {
         out.insert("contact".into(), Value::Object(contact));
+    }
+    if !location.is_empty() {
+        let point = if location.values().any(Value::is_null) { Value::Null } else { Value::Object(location) };
+        out.insert("location".into(), point);
     }
     Value::Object(out).to_string()
 }

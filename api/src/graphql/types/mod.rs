@@ -30,6 +30,7 @@ pub mod catalog;
 pub mod enterprise;
 pub mod enums;
 pub mod follow_up;
+pub mod geo;
 pub mod health;
 pub mod incentive;
 pub mod node;

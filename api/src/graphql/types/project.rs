@@ -12,12 +12,14 @@ use super::catalog::{Department, Park, Sector};
 use super::enterprise::Enterprise;
 use super::enums::{ProjectStage, Role};
 use super::follow_up::FollowUp;
+use super::geo::{BoundingBoxInput, GeoPoint};
 use super::health::{HealthLevel, ProjectHealth};
 use super::incentive::Incentive;
 use super::partner::Partner;
 use super::service_request::ServiceRequest;
 use super::staff_member::StaffMember;
 use super::{load, page};
+use crate::domain::geo::Position;
 use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::{Ctx, OrGql};
@@ -94,6 +96,10 @@ impl Project {
     /// The industrial park where it lands.
     async fn park(&self, ctx: &Context<'_>) -> Result<Option<Park>> {
         load::<park::Entity, _>(ctx, self.0.park_id, Park).await
+    }
+    /// Where it lands (WGS-84), when known.
+    async fn location(&self) -> Option<GeoPoint> {
+        Position::stored(self.0.longitude_e7, self.0.latitude_e7).map(GeoPoint::from)
     }
     /// The department that owns it (staff only).
     async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
@@ -323,6 +329,8 @@ pub struct ProjectFilter {
     pub max_investment: Option<Decimal>,
     /// Its health level (staff only: for others it matches nothing).
     pub health: Option<HealthLevel>,
+    /// Located inside this WGS-84 box (projects without a location never are).
+    pub bounding_box: Option<BoundingBoxInput>,
 }
 
 impl ProjectFilter {
@@ -343,6 +351,7 @@ impl ProjectFilter {
             min_investment: self.min_investment.map(|d| d.0),
             max_investment: self.max_investment.map(|d| d.0),
             health: self.health.map(Into::into),
+            bounding_box: self.bounding_box.map(BoundingBoxInput::to_domain).transpose().map_err(|_| ())?,
         })
     }
 }

@@ -247,6 +247,7 @@ pub(super) async fn project_row(
             is_foreign_invested: Some(foreign_invested),
             is_published: Some(published),
             notes: notes.into(),
+            location: Patch::Keep,
         };
         projects::create_project(db, actor, fields, None).await?;
         return Ok(Done::Created);
@@ -273,6 +274,7 @@ pub(super) async fn project_row(
         is_foreign_invested: only(has(h::FOREIGN_PROJECT), changed(p.is_foreign_invested, foreign_invested)),
         is_published: only(has(h::PUBLISHED), changed(p.is_published, published)),
         notes: only_patch(has(h::NOTES), text_patch(&p.notes, notes)),
+        location: Patch::Keep,
     };
     let unchanged = changes_nothing!(fields;
         name, sector_id, planned_investment, foreign_capital, is_high_tech, is_foreign_invested, is_published;
