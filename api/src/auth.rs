@@ -72,6 +72,22 @@ pub fn display_prefix(secret: &str) -> String {
     secret.chars().take(10).collect()
 }
 
+/// Whether a key still speaks for anyone: not revoked, not expired, and for
+/// a partner key, its partner active. (A signed download link is checked
+/// against its key with this too.)
+pub async fn usable(db: &DatabaseConnection, key: &api_key::Model) -> AppResult<bool> {
+    if key.revoked_at.is_some() || key.expires_at.is_some_and(|t| t <= Utc::now()) {
+        return Ok(false);
+    }
+    if key.role == Role::Partner {
+        return Ok(match key.partner_id {
+            Some(pid) => partner::Entity::find_by_id(pid).one(db).await?.is_some_and(|p| p.is_active),
+            None => false,
+        });
+    }
+    Ok(true)
+}
+
 /// Resolves an `Authorization` header. No header is the public; anything else
 /// must be a valid, unexpired, unrevoked key of an active partner (for partner
 /// keys), or the request is refused: never a silent downgrade to public.
@@ -92,17 +108,8 @@ pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> AppR
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let now = Utc::now();
-    if key.revoked_at.is_some() || key.expires_at.is_some_and(|t| t <= now) {
+    if !usable(db, &key).await? {
         return Err(AppError::Unauthenticated);
-    }
-    if key.role == Role::Partner {
-        let active = match key.partner_id {
-            Some(pid) => partner::Entity::find_by_id(pid).one(db).await?.is_some_and(|p| p.is_active),
-            None => false,
-        };
-        if !active {
-            return Err(AppError::Unauthenticated);
-        }
     }
     if key.last_used_at.is_none_or(|t| now - t > LAST_USED_RESOLUTION) {
         let principal = Principal::of_key(&key);

@@ -257,7 +257,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&config);
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
-            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            let state = AppState::new(conn.clone(), config.clone().into());
             crate::service::health_dates::ensure(&conn, &state.checkup()).await?;
             let txn = crate::service::tx::begin(&conn).await?;
             let before = (totals::snapshot(&txn).await?, health_dates::snapshot(&txn).await?);
@@ -281,7 +281,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
             let s = crate::seed::scale::seed(&conn, n).await?;
-            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            let state = AppState::new(conn.clone(), config.clone().into());
             crate::service::health_dates::ensure(&conn, &state.checkup()).await?;
             println!(
                 "seeded {} projects, {} enterprises, {} agreements ({} in campaign {}): {} rows in {:.1} s ({:.0} rows/s)",
@@ -300,7 +300,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&config);
             let conn = db::connect(&config).await?;
             db::migrate(&conn).await?;
-            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            let state = AppState::new(conn.clone(), config.clone().into());
             let loaded = demo::seed(&conn, state.today()).await?;
             crate::service::health_dates::ensure(&conn, &state.checkup()).await?;
             match loaded {
@@ -362,7 +362,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if entity::campaign::Entity::find_by_id(id).one(&conn).await?.is_none() {
                 return Err(unknown());
             }
-            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            let state = AppState::new(conn.clone(), config.clone().into());
             let b = briefing::load(&conn, id, &state.checkup()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let bytes = briefing::render(&b, format.into()).map_err(|e| anyhow::anyhow!("{e}"))?;
             match out {
@@ -386,7 +386,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 pairs.push(("campaignId".into(), c));
             }
             let filter = crate::http::downloads::filter(ledger, &pairs).map_err(|m| anyhow::anyhow!("{m}"))?;
-            let state = AppState { db: conn.clone(), config: config.clone().into() };
+            let state = AppState::new(conn.clone(), config.clone().into());
             let checkup = state.checkup();
             let office = Principal { role: Role::Admin, ..Principal::PUBLIC };
             let scope = Scope {
@@ -502,7 +502,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     telemetry::init(&config);
     let app = App::build(config.clone()).await?;
     if with_demo {
-        let today = AppState { db: app.db().clone(), config: config.clone().into() }.today();
+        let today = AppState::new(app.db().clone(), config.clone().into()).today();
         match demo::seed(app.db(), today).await? {
             Some(s) => {
                 tracing::info!(projects = s.projects, agreements = s.agreements, "demo data loaded");

@@ -142,6 +142,20 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024, global = true)]
     pub max_upload_bytes: usize,
 
+    /// Largest video (a material's 宣传片) in bytes; other files keep to
+    /// `ZHAOSHANG_MAX_UPLOAD_BYTES`.
+    #[arg(long, env = "ZHAOSHANG_MAX_VIDEO_BYTES", default_value_t = 512 * 1024 * 1024, global = true)]
+    pub max_video_bytes: usize,
+
+    /// Where files are stored: a folder (`./files`, `file:///srv/files`) or
+    /// `s3://bucket/prefix` (credentials and endpoint from the `AWS_*` variables).
+    #[arg(long, env = "ZHAOSHANG_FILES_URL", default_value = "./files", global = true)]
+    pub files_url: String,
+
+    /// Seconds a download link (`Attachment.downloadUrl`) stays valid.
+    #[arg(long, env = "ZHAOSHANG_DOWNLOAD_URL_TTL_SECS", default_value_t = 300, global = true)]
+    pub download_url_ttl_secs: u64,
+
     /// Longest a request may run, in seconds; then it is cancelled.
     #[arg(long, env = "ZHAOSHANG_REQUEST_TIMEOUT_SECS", default_value_t = 10, global = true)]
     pub request_timeout_secs: u64,
@@ -277,6 +291,9 @@ impl Config {
             max_batch: 100,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
+            max_video_bytes: 512 * 1024 * 1024,
+            files_url: "./files".into(),
+            download_url_ttl_secs: 300,
             request_timeout_secs: 10,
             budgets_enabled: true,
             budget_partner: 500_000,

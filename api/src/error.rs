@@ -105,6 +105,9 @@ pub enum AppError {
     /// The request does not fit the schema's rules (a page size over the cap, a bad cursor).
     #[error("{0}")]
     Validation(String),
+    /// A file over its size limit; the message names the limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -117,6 +120,7 @@ impl AppError {
             AppError::NotFound => ErrorCode::NotFound,
             AppError::BadRequest(_) => ErrorCode::BadRequest,
             AppError::Validation(_) => ErrorCode::GraphqlValidationFailed,
+            AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             AppError::Internal(_) => ErrorCode::Internal,
         }
     }

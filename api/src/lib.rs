@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod ids;
 pub mod ledger;
 pub mod messages;

@@ -51,6 +51,9 @@ fn noun(n: Noun) -> (&'static str, &'static str) {
         Noun::Webhook => ("Webhook", "webhook"),
         Noun::StaffMember => ("工作人员", "staff member"),
         Noun::ServiceRequest => ("企业诉求", "service request"),
+        Noun::Attachment => ("附件", "attachment"),
+        Noun::Material => ("招商资料", "material"),
+        Noun::AttachmentParent => ("项目、协议、线索或企业诉求", "project, agreement, lead or service request"),
         Noun::LeadOrEnterprise => ("线索或企业", "lead or enterprise"),
     }
 }
@@ -121,6 +124,12 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
             };
             (format!("{field}：{zh}"), format!("{field}: {e}"))
         }
+        Problem::FileType { allowed } => (
+            format!("{field}：文件类型不允许，或文件内容与其扩展名不符；允许的类型为 {allowed}"),
+            format!(
+                "{field}: the file type is not allowed, or its bytes are not what its name says; allowed: {allowed}"
+            ),
+        ),
         Problem::Area => (
             format!("{field}：面积应为非负数（亩），最多两位小数"),
             format!("{field}: an area in mu is a non-negative number with at most two decimal places"),
@@ -218,6 +227,11 @@ pub fn user_error(problem: &Problem, field: &str, lang: Language) -> String {
         Problem::PartnerInactive => ("该合作机构已停用".into(), "the partner is deactivated".into()),
         Problem::KeyRevoked => ("该密钥已吊销".into(), "the key is already revoked".into()),
         Problem::StaffInactive => ("该工作人员已停用".into(), "the staff member is inactive".into()),
+        Problem::AlreadyAttached => ("该文件已挂接到其他对象".into(), "the file is attached already".into()),
+        Problem::FileInUse => (
+            "该文件是招商资料的文件，请先更换资料的文件".into(),
+            "a material uses this file: change its file first".into(),
+        ),
         Problem::RequestStatus { status } => (
             format!("诉求当前状态为 {status}，不能执行该操作"),
             format!("a service request in status {status} cannot take this step"),

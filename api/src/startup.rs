@@ -17,9 +17,16 @@ use crate::http::{HttpState, router};
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    /// The object store files live in.
+    pub files: crate::files::Files,
 }
 
 impl AppState {
+    pub fn new(db: DatabaseConnection, config: Arc<Config>) -> AppState {
+        let files = crate::files::Files::from_config(&config);
+        AppState { db, config, files }
+    }
+
     /// What project health is checked against: the office's date, its time
     /// zone, the thresholds.
     pub fn checkup(&self) -> crate::service::health::Checkup {
@@ -61,7 +68,7 @@ impl App {
         metrics::counter!("zhaoshang_rate_limited_total").increment(0);
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let header_read_timeout = std::time::Duration::from_secs(config.header_read_timeout_secs);
-        let app = AppState { db: db.clone(), config: Arc::new(config) };
+        let app = AppState::new(db.clone(), Arc::new(config));
         if crate::service::health_dates::ensure(&db, &app.checkup()).await? {
             tracing::info!("project health dates computed with the configured thresholds and time zone");
         }
@@ -69,7 +76,7 @@ impl App {
         let background = db::connect_background(&app.config).await?;
         let bus = crate::realtime::bus::EventBus::start(background.clone()).await;
         if app.config.webhook_worker {
-            crate::realtime::deliver::start(AppState { db: background, config: app.config.clone() });
+            crate::realtime::deliver::start(AppState { db: background, ..app.clone() });
         }
         let router = router(HttpState {
             schema: build_schema(app.clone(), Audience::Keyed, budgets.clone()),

@@ -161,3 +161,40 @@ pub enum FollowUpKind {
     Video,
     Message,
 }
+
+/// What a file is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AttachmentParent {
+    Project,
+    Agreement,
+    Lead,
+    ServiceRequest,
+    Material,
+}
+
+/// The kind of a promotion material (招商资料).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MaterialKind {
+    Brochure,
+    Video,
+    Slides,
+    PolicyDigest,
+    Map,
+    Other,
+}
+
+/// How a material reached an enterprise (分发方式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DistributionChannel {
+    InPerson,
+    Email,
+    Event,
+    Partner,
+    Post,
+}

@@ -19,6 +19,7 @@ pub mod m20261206_000011_campaign_totals;
 mod m20261206_000012_project_health;
 mod m20261207_000013_unicode_fold;
 mod m20261207_000014_investment_map;
+mod m20261207_000015_files_and_materials;
 mod support;
 
 pub use m20261126_000002_default_sectors::DEFAULT_SECTORS;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_project_health::Migration),
             Box::new(m20261207_000013_unicode_fold::Migration),
             Box::new(m20261207_000014_investment_map::Migration),
+            Box::new(m20261207_000015_files_and_materials::Migration),
         ]
     }
 }

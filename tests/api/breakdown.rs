@@ -195,7 +195,7 @@ async fn the_html_briefing_of_the_demo_shows_the_summary_and_one_bar_per_departm
         .await;
     let campaign = &data["campaigns"]["nodes"][0];
     let id = api::graphql::ids::decode_as(campaign["id"].as_str().expect("id"), "Campaign").expect("campaign id");
-    let state = api::startup::AppState { db: app.db.clone(), config: app.config.clone().into() };
+    let state = api::startup::AppState::new(app.db.clone(), app.config.clone().into());
     let b = api::briefing::load(&app.db, id, &state.checkup()).await.expect("briefing");
     let html = api::briefing::html(&b).expect("html");
     assert!(html.contains(campaign["report"]["summary"].as_str().expect("summary")));

@@ -37,6 +37,9 @@ enum Cleanup {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if !matches!(self.cleanup, Cleanup::Nothing) && !self.config.files_url.contains("://") {
+            let _ = std::fs::remove_dir_all(&self.config.files_url);
+        }
         match &self.cleanup {
             Cleanup::Nothing => {}
             Cleanup::SqliteFile(path) => {
@@ -104,6 +107,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     }
     config.listen = "127.0.0.1:0".parse().expect("address");
     config.db_max_connections = 5;
+    config.files_url = std::env::temp_dir().join(format!("{}-files", unique_name())).display().to_string();
     adjust(&mut config);
     let conn = db::connect(&config).await.expect("connect");
     db::migrate(&conn).await.expect("migrate");

@@ -13,6 +13,7 @@ mod cli;
 mod docs;
 mod execution;
 mod faults;
+mod files;
 mod follow_ups;
 mod fuzz;
 mod http;

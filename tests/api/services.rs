@@ -20,6 +20,9 @@ pub enum Service {
     Postgres,
     /// Redis, from `TEST_REDIS_URL`.
     Redis,
+    /// An S3-compatible object store, from `TEST_FILES_URL` (`s3://bucket`),
+    /// reached as the `AWS_*` variables say (`AWS_ENDPOINT` and so on).
+    Files,
 }
 
 impl Service {
@@ -27,6 +30,7 @@ impl Service {
         match self {
             Service::Postgres => "PostgreSQL",
             Service::Redis => "Redis",
+            Service::Files => "an S3-compatible store",
         }
     }
 
@@ -35,6 +39,7 @@ impl Service {
         match self {
             Service::Postgres => "postgres",
             Service::Redis => "redis",
+            Service::Files => "files",
         }
     }
 
@@ -42,6 +47,7 @@ impl Service {
         match self {
             Service::Postgres => "TEST_DATABASE_URL",
             Service::Redis => "TEST_REDIS_URL",
+            Service::Files => "TEST_FILES_URL",
         }
     }
 
@@ -49,6 +55,9 @@ impl Service {
         match self {
             Service::Postgres => "postgres://postgres@127.0.0.1:5432/test",
             Service::Redis => "redis://127.0.0.1:6379",
+            Service::Files => {
+                "s3://zhaoshang-test with AWS_ENDPOINT=http://127.0.0.1:5000 AWS_ALLOW_HTTP=true AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 (see .ci/run)"
+            }
         }
     }
 
@@ -58,6 +67,7 @@ impl Service {
         match self {
             Service::Postgres => url.starts_with("postgres").then_some(url),
             Service::Redis => Some(url),
+            Service::Files => url.starts_with("s3://").then_some(url),
         }
     }
 
@@ -94,7 +104,9 @@ pub async fn needs(service: Service) -> Option<String> {
         return None;
     };
     if let Err(e) = reach(service, &url).await {
-        panic!("{test} needs {} at {}, which does not answer: {e}", service.name(), address(&url));
+        let at =
+            if service == Service::Files { std::env::var("AWS_ENDPOINT").unwrap_or_default() } else { address(&url) };
+        panic!("{test} needs {} at {at}, which does not answer: {e}", service.name());
     }
     Some(url)
 }
@@ -129,6 +141,11 @@ async fn reach(service: Service, url: &str) -> Result<(), String> {
                 let client = redis::Client::open(url).map_err(|e| e.to_string())?;
                 let mut conn = client.get_multiplexed_async_connection().await.map_err(|e| e.to_string())?;
                 redis::cmd("PING").query_async::<String>(&mut conn).await.map(drop).map_err(|e| e.to_string())
+            }
+            Service::Files => {
+                // Any HTTP answer from the endpoint: the store is there.
+                let endpoint = std::env::var("AWS_ENDPOINT").map_err(|_| "AWS_ENDPOINT is not set".to_owned())?;
+                reqwest::get(&endpoint).await.map(drop).map_err(|e| format!("{endpoint}: {e}"))
             }
         }
     };

@@ -61,6 +61,10 @@ pub enum Noun {
     Webhook,
     StaffMember,
     ServiceRequest,
+    Attachment,
+    Material,
+    /// A project, agreement, lead or service request a file is attached to.
+    AttachmentParent,
     /// A duplicate's original: a lead or an enterprise.
     LeadOrEnterprise,
 }
@@ -122,6 +126,9 @@ pub enum Problem {
     MissingColumn { header: String },
     /// A ledger that is exported only.
     NotImportable,
+    /// A file whose name is not of an allowed type, or whose bytes are not
+    /// what its name says; `allowed` lists the extensions accepted.
+    FileType { allowed: String },
     /// A position or boundary that is not valid GeoJSON, or lies off the globe.
     Geo(GeoError),
     /// An area in 亩 that is negative, too large or has more than two decimals.
@@ -197,6 +204,10 @@ pub enum Problem {
     StaffInactive,
     /// A service request step its status does not allow, by the status's API name.
     RequestStatus { status: String },
+    /// The file is attached already.
+    AlreadyAttached,
+    /// A material uses the file: change the material's file first.
+    FileInUse,
 
     // STALE
     /// The object changed since `expectedUpdatedAt`.
@@ -234,6 +245,7 @@ impl Problem {
             | NotADate
             | Unreadable
             | NotImportable
+            | FileType { .. }
             | Geo(GeoError::NotAPolygon | GeoError::BadPosition | GeoError::BadRing)
             | Area => C::InvalidFormat,
             Geo(GeoError::OutOfRange | GeoError::TooLarge) => C::OutOfRange,
@@ -267,7 +279,9 @@ impl Problem {
             | PartnerInactive
             | KeyRevoked
             | StaffInactive
-            | RequestStatus { .. } => C::ForbiddenTransition,
+            | RequestStatus { .. }
+            | AlreadyAttached
+            | FileInUse => C::ForbiddenTransition,
             Stale => C::Stale,
             IdempotencyConflict => C::IdempotencyConflict,
             NoCampaign { .. } => C::NoCampaign,

@@ -256,3 +256,36 @@ impl Loader<HealthKey> for AppLoader {
         Ok(reasons.into_iter().map(|(id, r)| (HealthKey(id), r)).collect())
     }
 }
+
+/// Materials distributed within a campaign's period.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CampaignDistributionsKey(pub i64);
+
+impl Loader<CampaignDistributionsKey> for AppLoader {
+    type Value = i64;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[CampaignDistributionsKey]) -> LoadResult<CampaignDistributionsKey, i64> {
+        super::gate::batch_started();
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let counts =
+            crate::service::material::distributed_per_campaign(&self.db, &ids).await.map_err(AppError::from)?;
+        Ok(ids.into_iter().map(|id| (CampaignDistributionsKey(id), counts.get(&id).copied().unwrap_or(0))).collect())
+    }
+}
+
+/// Materials a partner recorded as distributed.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartnerDistributionsKey(pub i64);
+
+impl Loader<PartnerDistributionsKey> for AppLoader {
+    type Value = i64;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[PartnerDistributionsKey]) -> LoadResult<PartnerDistributionsKey, i64> {
+        super::gate::batch_started();
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let counts = crate::service::material::distributed_per_partner(&self.db, &ids).await.map_err(AppError::from)?;
+        Ok(ids.into_iter().map(|id| (PartnerDistributionsKey(id), counts.get(&id).copied().unwrap_or(0))).collect())
+    }
+}

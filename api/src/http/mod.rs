@@ -2,6 +2,7 @@
 //! around them (request ids, tracing, body limit).
 
 pub mod downloads;
+pub mod files;
 pub mod graphiql;
 pub(crate) mod graphql;
 mod health;
@@ -118,7 +119,9 @@ pub fn router(state: HttpState) -> Router {
         let client = ids.and_then(|i| i.client.as_deref()).unwrap_or("");
         tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, client_request_id = %client)
     });
-    Router::new()
+    // Files are served as stored, by ranges: never compressed on the way.
+    let files = Router::new().route("/files/{id}", get(files::download));
+    let compressed = Router::new()
         // The handler reads the body itself, to answer an oversized one with a typed error.
         .route("/graphql", get(graphql::get).post(graphql::post).layer(axum::extract::DefaultBodyLimit::disable()))
         .route("/graphql/ws", get(ws::upgrade))
@@ -129,22 +132,18 @@ pub fn router(state: HttpState) -> Router {
         .route("/exports/{file}", get(downloads::export))
         .route("/reports/campaigns/{campaign}/{file}", get(downloads::briefing))
         .route("/map.geojson", get(downloads::map))
-        .with_state(state)
-        .layer(
-            ServiceBuilder::new()
-                .layer(axum::middleware::from_fn(request_ids))
-                .layer(trace)
-                .layer(CatchPanicLayer::custom(panic_response))
-                .layer(cors)
-                // Answers are per caller and never to be cached or sniffed.
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-store"),
-                ))
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
-                .layer(CompressionLayer::new()),
-        )
+        .layer(CompressionLayer::new());
+    compressed.merge(files).with_state(state).layer(
+        ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(request_ids))
+            .layer(trace)
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(cors)
+            // Answers are per caller and never to be cached or sniffed.
+            .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            )),
+    )
 }

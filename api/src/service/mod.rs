@@ -3,6 +3,7 @@
 
 pub mod agreement;
 pub mod api_key;
+pub mod attachment;
 pub mod audit;
 pub mod breakdown;
 pub mod campaign;
@@ -19,6 +20,7 @@ pub mod incentive;
 pub mod lead;
 pub mod listing;
 pub mod map;
+pub mod material;
 pub mod outbox;
 pub mod pagination;
 pub mod park;

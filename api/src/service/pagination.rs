@@ -290,6 +290,7 @@ macro_rules! keyed {
 keyed!(
     agreement,
     api_key,
+    attachment,
     audit_log,
     campaign,
     capital_arrival,
@@ -299,6 +300,8 @@ keyed!(
     follow_up,
     incentive,
     lead,
+    material,
+    material_distribution,
     park,
     partner,
     project,

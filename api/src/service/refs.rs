@@ -27,6 +27,10 @@ async fn exists<C: ConnectionTrait>(kind: Ref, db: &C, id: i64) -> Result<bool, 
         Ref::Webhook => webhook::Entity::find_by_id(id).count(db).await?,
         Ref::StaffMember => staff_member::Entity::find_by_id(id).count(db).await?,
         Ref::ServiceRequest => service_request::Entity::find_by_id(id).count(db).await?,
+        Ref::Attachment => attachment::Entity::find_by_id(id).count(db).await?,
+        Ref::Material => material::Entity::find_by_id(id).count(db).await?,
+        // Checked as the kind its id names (a project, agreement, lead or service request).
+        Ref::AttachmentParent => 0,
         Ref::LeadOrEnterprise => {
             lead::Entity::find_by_id(id).count(db).await? + enterprise::Entity::find_by_id(id).count(db).await?
         }

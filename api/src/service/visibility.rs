@@ -129,3 +129,63 @@ impl Visible for audit_log::Entity {
 pub fn sees_internal_fields(p: &Principal) -> bool {
     p.is_staff()
 }
+
+/// Published materials' ids, as a subquery.
+fn published_materials() -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(material::Column::Id)
+        .from(material::Entity)
+        .and_where(material::Column::IsPublished.eq(true))
+        .to_owned()
+}
+
+/// A file is visible as its parent is (api-contract.md, "Attachment"): staff
+/// see every file; a partner the files it uploaded that are not attached or
+/// are on its own leads, and published materials' files; the public only
+/// published materials' files.
+impl Visible for attachment::Entity {
+    fn scope(p: &Principal) -> Scope {
+        use attachment::Column as C;
+        use entity::enums::AttachmentParent as Parent;
+        if p.is_staff() {
+            return Scope::All;
+        }
+        let published = Condition::all()
+            .add(C::ParentType.eq(Parent::Material))
+            .add(C::ParentId.in_subquery(published_materials()));
+        let Some(pid) = p.partner() else { return Scope::Where(published) };
+        let own_leads = sea_orm::sea_query::Query::select()
+            .column(lead::Column::Id)
+            .from(lead::Entity)
+            .and_where(lead::Column::PartnerId.eq(pid))
+            .to_owned();
+        let on_own_lead = Condition::all().add(C::ParentType.eq(Parent::Lead)).add(C::ParentId.in_subquery(own_leads));
+        let own = Condition::all()
+            .add(C::UploadedByPartnerId.eq(pid))
+            .add(Condition::any().add(C::ParentType.is_null()).add(on_own_lead));
+        Scope::Where(Condition::any().add(published).add(own))
+    }
+}
+
+impl Visible for material::Entity {
+    fn scope(p: &Principal) -> Scope {
+        if p.is_staff() {
+            Scope::All
+        } else {
+            Scope::Where(Condition::all().add(material::Column::IsPublished.eq(true)))
+        }
+    }
+}
+
+/// A partner sees the distributions it recorded; the public none.
+impl Visible for material_distribution::Entity {
+    fn scope(p: &Principal) -> Scope {
+        if p.is_staff() {
+            Scope::All
+        } else if let Some(pid) = p.partner() {
+            Scope::Where(Condition::all().add(material_distribution::Column::PartnerId.eq(pid)))
+        } else {
+            Scope::Nothing
+        }
+    }
+}

@@ -98,10 +98,23 @@ impl LedgerMutation {
         let language = ctx.request().language;
         let ledger = Ledger::from(input.kind);
         let upload = input.file.value(ctx)?;
+        let max = ctx.state().config.max_upload_bytes as u64;
         let result = async {
-            let table = tokio::task::spawn_blocking(move || import::read(&upload.content, ledger))
-                .await
-                .map_err(|e| WriteError::App(crate::error::AppError::internal(e)))?;
+            use crate::error::AppError;
+            let size = upload.content.metadata().map_err(AppError::internal)?.len();
+            if size > max {
+                return Err(AppError::PayloadTooLarge(format!("a ledger may hold at most {max} bytes")).into());
+            }
+            let table = tokio::task::spawn_blocking(move || {
+                use std::io::{Read, Seek};
+                let mut file = upload.content;
+                let mut bytes = Vec::new();
+                file.seek(std::io::SeekFrom::Start(0)).and_then(|_| file.read_to_end(&mut bytes))?;
+                Ok::<_, std::io::Error>(import::read(&bytes, ledger))
+            })
+            .await
+            .map_err(|e| WriteError::App(AppError::internal(e)))?
+            .map_err(|e| WriteError::App(AppError::internal(e)))?;
             let outcome = match table {
                 Ok(table) => {
                     import::import(ctx.db(), &actor, ledger, &table, input.dry_run, language, &|_, _| {}).await?

@@ -12,10 +12,12 @@ mod agreement;
 mod campaign;
 mod catalog;
 mod enterprise;
+mod file;
 mod follow_up;
 mod incentive;
 mod leads;
 mod ledger;
+mod material;
 mod partner;
 mod project;
 mod promotion_event;
@@ -38,6 +40,8 @@ pub struct Mutation(
     service_request::ServiceRequestMutation,
     follow_up::FollowUpMutation,
     ledger::LedgerMutation,
+    file::FileMutation,
+    material::MaterialMutation,
     super::webhooks::WebhookMutation,
 );
 
@@ -120,6 +124,10 @@ fn type_name(noun: Noun) -> &'static str {
         Noun::Webhook => "Webhook",
         Noun::StaffMember => "StaffMember",
         Noun::ServiceRequest => "ServiceRequest",
+        Noun::Attachment => "Attachment",
+        Noun::Material => "Material",
+        // Decoded by its own type (see `attachFile`).
+        Noun::AttachmentParent => "Project",
         Noun::LeadOrEnterprise => "Lead",
     }
 }

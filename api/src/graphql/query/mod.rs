@@ -4,6 +4,7 @@ mod campaign;
 mod catalog;
 mod follow_up;
 pub(crate) mod map;
+mod material;
 mod node;
 mod partner;
 mod pipeline;
@@ -29,6 +30,7 @@ pub struct Query(
     service_request::ServiceRequestQuery,
     follow_up::FollowUpQuery,
     map::MapQuery,
+    material::MaterialQuery,
     crate::graphql::webhooks::WebhookQuery,
 );
 

@@ -28,6 +28,25 @@ impl Agreement {
     pub async fn id(&self) -> ID {
         ids::encode("Agreement", self.0.id)
     }
+    /// Its files (附件), latest first, as the caller may see them.
+    async fn attachments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<crate::graphql::types::file::Attachment>> {
+        let page = super::page(first, after, last, before);
+        let wrap = crate::graphql::types::file::Attachment;
+        crate::graphql::connection::children::<crate::service::attachment::AgreementAttachments, _>(
+            ctx.loader(),
+            self.0.id,
+            page,
+            wrap,
+        )
+        .await
+    }
     /// Contract or framework agreement.
     async fn kind(&self) -> AgreementKind {
         self.0.kind.into()

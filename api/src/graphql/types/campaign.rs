@@ -12,7 +12,7 @@ use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::{Ctx, OrGql};
 use crate::graphql::ids;
-use crate::graphql::loaders::{BreakdownKey, ReportKey};
+use crate::graphql::loaders::{BreakdownKey, CampaignDistributionsKey, ReportKey};
 use crate::graphql::scalars::{Date, Decimal};
 use crate::service::visibility::sees_internal_fields;
 use crate::service::{campaign as svc, report};
@@ -153,6 +153,12 @@ impl CampaignReport {
     /// Y: their foreign capital (合同、协议外资), likewise.
     async fn foreign_capital(&self) -> Decimal {
         self.figures.foreign_capital.into()
+    }
+    /// Promotion materials distributed (资料分发) on the campaign's days, by
+    /// staff and partners alike.
+    async fn materials_distributed(&self, ctx: &Context<'_>) -> Result<i32> {
+        let n = ctx.loader().load_one(CampaignDistributionsKey(self.campaign.id)).await.gql()?.unwrap_or(0);
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
     /// M: primary agreements of kind CONTRACT (合同项目).
     async fn contract_projects(&self) -> i32 {

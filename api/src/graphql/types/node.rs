@@ -9,9 +9,11 @@ use super::campaign::{Campaign, Quota};
 use super::catalog::{Department, Park, Sector};
 use super::enterprise::Enterprise;
 use super::enums::Role;
+use super::file::Attachment;
 use super::follow_up::FollowUp;
 use super::incentive::{Event, Incentive};
 use super::load;
+use super::material::{Material, MaterialDistribution};
 use super::partner::{ApiKey, Lead, Partner};
 use super::project::{CapitalArrival, Project, StageChange};
 use super::service_request::{ServiceRequest, ServiceRequestChange};
@@ -42,6 +44,9 @@ pub enum Node {
     ServiceRequest(ServiceRequest),
     ServiceRequestChange(ServiceRequestChange),
     FollowUp(FollowUp),
+    Attachment(Attachment),
+    Material(Material),
+    MaterialDistribution(MaterialDistribution),
 }
 
 /// The object behind a global id, or None if there is none or the caller may not see it.
@@ -56,6 +61,12 @@ pub async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         "Department" => load::<department::Entity, _>(ctx, id, |m| Node::Department(Department(m))).await?,
         "StaffMember" => load::<staff_member::Entity, _>(ctx, id, |m| Node::StaffMember(StaffMember(m))).await?,
         "FollowUp" => load::<follow_up::Entity, _>(ctx, id, |m| Node::FollowUp(FollowUp(m))).await?,
+        "Attachment" => load::<attachment::Entity, _>(ctx, id, |m| Node::Attachment(Attachment(m))).await?,
+        "Material" => load::<material::Entity, _>(ctx, id, |m| Node::Material(Material(m))).await?,
+        "MaterialDistribution" => {
+            let wrap = |m| Node::MaterialDistribution(MaterialDistribution(m));
+            load::<material_distribution::Entity, _>(ctx, id, wrap).await?
+        }
         "ServiceRequest" => {
             load::<service_request::Entity, _>(ctx, id, |m| Node::ServiceRequest(ServiceRequest(m))).await?
         }

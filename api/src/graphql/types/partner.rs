@@ -13,7 +13,7 @@ use crate::domain::money::Money;
 use crate::graphql::connection::{Conn, children};
 use crate::graphql::context::{Ctx, OrGql};
 use crate::graphql::ids;
-use crate::graphql::loaders::PerformanceKey;
+use crate::graphql::loaders::{PartnerDistributionsKey, PerformanceKey};
 use crate::graphql::scalars::{CountryCode, Date, Decimal, Uscc};
 use crate::service::partner as svc;
 use crate::service::visibility::sees_internal_fields;
@@ -50,7 +50,10 @@ impl Partner {
             return Ok(None);
         }
         let perf = ctx.loader().load_one(PerformanceKey(self.0.id)).await.gql()?.unwrap_or_default();
-        Ok(Some(perf.into()))
+        let distributed = ctx.loader().load_one(PartnerDistributionsKey(self.0.id)).await.gql()?.unwrap_or(0);
+        let mut perf: super::report::PartnerPerformance = perf.into();
+        perf.materials_distributed = i32::try_from(distributed).unwrap_or(i32::MAX);
+        Ok(Some(perf))
     }
     /// Its leads, latest first.
     async fn leads(
@@ -100,6 +103,25 @@ impl Lead {
     /// The lead's global id.
     pub async fn id(&self) -> ID {
         ids::encode("Lead", self.0.id)
+    }
+    /// Its files (附件), latest first, as the caller may see them.
+    async fn attachments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<crate::graphql::types::file::Attachment>> {
+        let page = super::page(first, after, last, before);
+        let wrap = crate::graphql::types::file::Attachment;
+        crate::graphql::connection::children::<crate::service::attachment::LeadAttachments, _>(
+            ctx.loader(),
+            self.0.id,
+            page,
+            wrap,
+        )
+        .await
     }
     /// Where the lead stands.
     async fn status(&self) -> LeadStatus {

@@ -47,6 +47,25 @@ impl Project {
     pub async fn id(&self) -> ID {
         ids::encode("Project", self.0.id)
     }
+    /// Its files (附件), latest first, as the caller may see them.
+    async fn attachments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<crate::graphql::types::file::Attachment>> {
+        let page = super::page(first, after, last, before);
+        let wrap = crate::graphql::types::file::Attachment;
+        crate::graphql::connection::children::<crate::service::attachment::ProjectAttachments, _>(
+            ctx.loader(),
+            self.0.id,
+            page,
+            wrap,
+        )
+        .await
+    }
     /// Its name.
     async fn name(&self) -> &str {
         &self.0.name

@@ -221,6 +221,8 @@ pub struct PartnerPerformance {
     pub projects_signed: i32,
     /// The total investment of those projects' agreements.
     pub signed_investment: Decimal,
+    /// Promotion materials it recorded as passed on to enterprises (资料分发).
+    pub materials_distributed: i32,
 }
 
 impl From<Performance> for PartnerPerformance {
@@ -236,6 +238,7 @@ impl From<Performance> for PartnerPerformance {
             on_time_answer_rate: (p.answers_due > 0).then(|| p.answered_on_time as f64 / p.answers_due as f64),
             projects_signed: p.projects_signed as i32,
             signed_investment: p.signed_investment.into(),
+            materials_distributed: 0,
         }
     }
 }

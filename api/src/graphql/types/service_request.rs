@@ -86,6 +86,25 @@ impl ServiceRequest {
     pub async fn id(&self) -> ID {
         ids::encode("ServiceRequest", self.0.id)
     }
+    /// Its files (附件), latest first, as the caller may see them.
+    async fn attachments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<crate::graphql::types::file::Attachment>> {
+        let page = super::page(first, after, last, before);
+        let wrap = crate::graphql::types::file::Attachment;
+        crate::graphql::connection::children::<crate::service::attachment::ServiceRequestAttachments, _>(
+            ctx.loader(),
+            self.0.id,
+            page,
+            wrap,
+        )
+        .await
+    }
     /// The enterprise that raised it.
     async fn enterprise(&self, ctx: &Context<'_>) -> Result<Option<Enterprise>> {
         load::<enterprise::Entity, _>(ctx, Some(self.0.enterprise_id), Enterprise).await

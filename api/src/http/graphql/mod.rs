@@ -186,13 +186,20 @@ pub async fn post(
             Ok(p) => p,
             Err(e) => return auth_error(e, media, language(&headers)),
         };
-        // Only staff upload (importLedger): nobody else may send a body larger
-        // than ZHAOSHANG_MAX_BODY_BYTES.
-        if !principal.is_staff() {
-            let message = "only the office's staff upload files";
+        // Staff and partners upload (a partner for its leads): the public may
+        // not send a body larger than ZHAOSHANG_MAX_BODY_BYTES. Only staff
+        // upload videos (materials), so only they may send that much.
+        let limit = if principal.is_staff() {
+            config.max_upload_bytes.max(config.max_video_bytes)
+        } else if principal.partner().is_some() {
+            config.max_upload_bytes
+        } else {
+            let message = "only the office's staff and partners upload files";
             return error_response(StatusCode::FORBIDDEN, media, ErrorCode::Forbidden, message);
-        }
-        let batch = match wire::read_multipart(&headers, body, config.max_upload_bytes, read, media).await {
+        };
+        // A video takes longer to arrive than a request body.
+        let read = if limit > config.max_upload_bytes { read.max(std::time::Duration::from_secs(600)) } else { read };
+        let batch = match wire::read_multipart(&headers, body, limit, read, media).await {
             Ok(b) => b,
             Err(refused) => return refused,
         };

@@ -313,7 +313,8 @@ pub(super) async fn read_multipart(
     match tokio::time::timeout(read, async_graphql::http::receive_batch_body(content_type, reader, options)).await {
         Ok(Ok(batch)) => Ok(batch),
         Ok(Err(async_graphql::ParseRequestError::PayloadTooLarge)) => Err(too_large()),
-        Ok(Err(async_graphql::ParseRequestError::Io(e))) if e.to_string().contains("length limit") => Err(too_large()),
+        Ok(Err(async_graphql::ParseRequestError::InvalidMultipart(e))) if over_limit(&e) => Err(too_large()),
+        Ok(Err(e)) if over_limit(&e) => Err(too_large()),
         Ok(Err(e)) => {
             let message = format!("not a GraphQL multipart request: {e}");
             Err(error_response(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, &message))
@@ -323,6 +324,19 @@ pub(super) async fn read_multipart(
             Err(error_response(StatusCode::REQUEST_TIMEOUT, media, ErrorCode::Timeout, &message))
         }
     }
+}
+
+/// Whether reading stopped at the body's length limit, wherever in the chain
+/// of causes (multipart parsing wraps the limit's error in its own).
+fn over_limit(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<http_body_util::LengthLimitError>() || c.to_string().contains("length limit") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// The body of a POST: `application/json` itself (parameters such as
