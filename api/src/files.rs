@@ -37,7 +37,8 @@ const CHUNK: usize = 256 * 1024;
 pub struct Files {
     url: String,
     store: Arc<tokio::sync::OnceCell<Arc<dyn ObjectStore>>>,
-    signing_key: Arc<[u8; 32]>,
+    secret: Option<String>,
+    signing_key: Arc<OnceLock<[u8; 32]>>,
 }
 
 /// A file as stored: its size and SHA-256.
@@ -53,7 +54,8 @@ impl Files {
         Files {
             url: config.files_url.clone(),
             store: Arc::default(),
-            signing_key: Arc::new(signing_key(config.secret_key.as_deref())),
+            secret: config.secret_key.clone(),
+            signing_key: Arc::default(),
         }
     }
 
@@ -125,7 +127,8 @@ impl Files {
     }
 
     fn mac(&self, id: i64, key_id: i64, expires: i64) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.signing_key.as_slice())
+        let key = self.signing_key.get_or_init(|| signing_key(self.secret.as_deref()));
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_slice())
             .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
         mac.update(format!("{id}:{key_id}:{expires}").as_bytes());
         mac

@@ -309,3 +309,34 @@ async fn projects_filtered_by_a_bounding_box_are_exactly_those_located_inside_it
     assert_eq!(off.error_code(), "GRAPHQL_VALIDATION_FAILED");
     assert!(off.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("latitude")), "{}", off.body);
 }
+
+#[tokio::test]
+async fn the_briefing_maps_every_park_and_each_project_the_campaign_signed() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    let staff = app.key(Role::Staff, None).await;
+    let campaigns = app.query(Some(&staff), "{ campaigns(first: 1, orderBy: { field: STARTS_ON, direction: DESC }) { nodes { id report { agreementsSigned } } } }", json!({})).await;
+    let campaign = &campaigns["campaigns"]["nodes"][0];
+    let signed = campaign["report"]["agreementsSigned"].as_u64().expect("N");
+    let page = download(
+        &app,
+        Some(&staff),
+        &format!("/reports/campaigns/{}/briefing.html", campaign["id"].as_str().unwrap_or("")),
+    )
+    .await;
+    let html = String::from_utf8_lossy(&page.bytes).into_owned();
+    let map = &html[html.find("class=\"investment-map\"").expect("a map in the briefing")..];
+    let map = &map[..map.find("</svg>").expect("the map's end")];
+    // Each demo park is one polygon; each signed project one dot (all demo projects are located).
+    assert_eq!(map.matches("<polygon data-park=").count(), 3);
+    assert_eq!(map.matches("<circle data-project=").count() as u64, signed);
+    assert!(map.contains("公里") && map.contains("北"), "a scale bar and a north arrow");
+    // Dots lie within the drawing.
+    for circle in map.split("<circle data-project=").skip(1) {
+        let attr = |name: &str| -> f64 {
+            let at = circle.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+            circle[at..].split('"').next().and_then(|v| v.parse().ok()).expect("a number")
+        };
+        assert!((0.0..=900.0).contains(&attr("cx")) && (0.0..=560.0).contains(&attr("cy")), "{circle}");
+    }
+}

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use entity::{campaign, sector};
 use plotters::prelude::*;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde::Serialize;
 
 use crate::domain::money::Money;
@@ -25,6 +25,10 @@ pub struct Briefing {
     /// The supervision list (督办清单) on the briefing's date.
     pub red: Vec<crate::service::health::RedProject>,
     pub department_names: HashMap<i64, String>,
+    /// Every park, for the map.
+    pub parks: Vec<entity::park::Model>,
+    /// The located projects whose primary agreement counts for the campaign.
+    pub signed: Vec<entity::project::Model>,
 }
 
 /// The briefing of a campaign; its supervision counts on `checkup`'s date.
@@ -41,7 +45,28 @@ pub async fn load(
     let red = crate::service::health::red_list(db, checkup).await?;
     let department_names =
         entity::department::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.name)).collect();
-    Ok(Briefing { campaign, figures, breakdown, sector_names, red, department_names })
+    let parks = entity::park::Entity::find().order_by_asc(entity::park::Column::Id).all(db).await?;
+    let signed = signed_projects(db, campaign_id).await?;
+    Ok(Briefing { campaign, figures, breakdown, sector_names, red, department_names, parks, signed })
+}
+
+/// The located projects whose primary agreement counts for the campaign (the
+/// report's N): one statement.
+async fn signed_projects(db: &DatabaseConnection, campaign_id: i64) -> AppResult<Vec<entity::project::Model>> {
+    use entity::{agreement, project};
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Query};
+    let with_agreement = Query::select()
+        .column(agreement::Column::ProjectId)
+        .from(agreement::Entity)
+        .and_where(agreement::Column::CampaignId.eq(campaign_id))
+        .and_where(agreement::Column::IsIncrease.eq(false))
+        .to_owned();
+    Ok(project::Entity::find()
+        .filter(project::Column::Id.in_subquery(with_agreement))
+        .filter(project::Column::LongitudeE7.is_not_null())
+        .order_by_desc(project::Column::PlannedInvestmentFen)
+        .all(db)
+        .await?)
 }
 
 /// Colour of the bars of actual results, also used by the tests to count them.
@@ -335,6 +360,8 @@ td:nth-child(2), th:nth-child(2) {{ text-align: left; }}
 <h2>督办清单</h2>
 <table class="supervision"><thead><tr><th>责任部门</th><th>项目</th><th>原因</th></tr></thead><tbody>
 {red}</tbody></table>
+<h2>招商地图</h2>
+{map}
 </body></html>
 "#,
         title = escape(&c.name),
@@ -349,6 +376,7 @@ td:nth-child(2), th:nth-child(2) {{ text-align: left; }}
         funds_rate = percent(b.breakdown.funds_in_place_rate),
         departments_chart = departments_chart(b, None)?,
         weekly_chart = weekly_chart(b, (640, 320))?,
+        map = map::svg(&b.parks, &b.signed, 900, 560),
     ))
 }
 
@@ -495,4 +523,5 @@ mod picture;
 mod workbook;
 
 pub use picture::{PNG_WIDTH, page_svg, png};
+pub mod map;
 pub use workbook::xlsx;

@@ -114,6 +114,11 @@ pub fn page_svg(b: &Briefing) -> AppResult<(String, u32)> {
     y += 480;
     body.push_str(&placed(margin, y, (inner, 420), |size| weekly_chart(b, size))?);
     y += 440;
+    body.push_str(&format!("<text x=\"{margin}\" y=\"{}\" font-size=\"24\" fill=\"#222\">招商地图</text>", y + 10));
+    y += 30;
+    let map = map::svg(&b.parks, &b.signed, inner, 900);
+    body.push_str(&map.replacen("<svg ", &format!("<svg x=\"{margin}\" y=\"{y}\" "), 1));
+    y += 920;
     let height = y;
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PNG_WIDTH}\" height=\"{height}\" \
