@@ -7,7 +7,7 @@ use entity::*;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 
-use super::demo_catalogue::{seed_incentives, seed_partners};
+use super::demo_catalogue::{seed_incentives, seed_materials, seed_partners};
 use super::demo_map;
 use super::names::*;
 use crate::domain::text::{dedupe_key, fold};
@@ -476,6 +476,7 @@ async fn seed_in<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<Demo
 
     seed_incentives(db, &sectors).await?;
     let partner_ids = seed_partners(db, &sectors, &enterprise_ids, &mut rng).await?;
+    seed_materials(db, &sectors, &enterprise_ids, &partner_ids).await?;
     let admin_staff_member_id = super::demo_daily::seed_daily_work(db, today, &departments, &project_rows).await?;
 
     Ok(DemoSummary {

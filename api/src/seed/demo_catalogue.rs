@@ -192,3 +192,87 @@ pub(super) async fn seed_partners<C: ConnectionTrait>(
     lead::Entity::insert_many(leads).exec(db).await?;
     Ok(partner_ids)
 }
+
+/// The demo's promotion materials (links; files come by `uploadFile`) and
+/// their distribution in the campaign month, by staff and by partners.
+pub(crate) async fn seed_materials<C: ConnectionTrait>(
+    db: &C,
+    sectors: &[i64],
+    enterprises: &[i64],
+    partners: &[i64],
+) -> AppResult<()> {
+    let list: &[(&str, MaterialKind, &str, &str, bool, &[usize])] = &[
+        (
+            "2026年招商手册",
+            MaterialKind::Brochure,
+            "zh-CN",
+            "https://invest.example.gov.cn/brochure-2026",
+            true,
+            &[0, 1, 3],
+        ),
+        (
+            "Investment Guide 2026",
+            MaterialKind::Brochure,
+            "en",
+            "https://invest.example.gov.cn/guide-2026-en",
+            true,
+            &[0, 5],
+        ),
+        ("城市招商宣传片", MaterialKind::Video, "zh-CN", "https://invest.example.gov.cn/video", true, &[]),
+        ("惠企政策汇编", MaterialKind::PolicyDigest, "zh-CN", "https://invest.example.gov.cn/policies", true, &[]),
+        (
+            "新能源产业链招商图谱（内部）",
+            MaterialKind::Slides,
+            "zh-CN",
+            "https://intranet.example.gov.cn/nev",
+            false,
+            &[1, 2],
+        ),
+    ];
+    let t = ts(date(2026, 10, 20), 0);
+    material::Entity::insert_many(list.iter().map(|(title, kind, language, url, published, _)| {
+        material::ActiveModel {
+            title: Set((*title).into()),
+            search_title: Set(fold(title)),
+            kind: Set(*kind),
+            language: Set((*language).into()),
+            description: Set(None),
+            url: Set(Some((*url).into())),
+            attachment_id: Set(None),
+            is_published: Set(*published),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        }
+    }))
+    .exec(db)
+    .await?;
+    let materials = ids::<material::Entity, _>(db).await?;
+    let tags = materials.iter().zip(list).flat_map(|(m, (.., places))| {
+        places
+            .iter()
+            .map(|p| material_sector::ActiveModel { material_id: Set(*m), sector_id: Set(sectors[*p % sectors.len()]) })
+    });
+    material_sector::Entity::insert_many(tags).exec(db).await?;
+    // 40 handed over in November: staff in person, by e-mail and by post, and
+    // partners passing the published ones on.
+    let channels = [DistributionChannel::InPerson, DistributionChannel::Email, DistributionChannel::Post];
+    let rows = (0..40usize).map(|i| {
+        let by_partner = i % 4 == 3;
+        material_distribution::ActiveModel {
+            material_id: Set(materials[i % 4]),
+            enterprise_id: Set((!by_partner).then(|| enterprises[(i * 7) % enterprises.len()])),
+            enterprise_name: Set(by_partner.then(|| format!("{}客商{}", CN_PREFIXES[i % CN_PREFIXES.len()], i))),
+            event_id: Set(None),
+            channel: Set(if by_partner { DistributionChannel::Partner } else { channels[i % channels.len()] }),
+            distributed_on: Set(date(2026, 11, 1) + Duration::days((i % 25) as i64)),
+            staff_member_id: Set(None),
+            partner_id: Set(by_partner.then(|| partners[i % partners.len()])),
+            recorded_by_key_id: Set(None),
+            created_at: Set(ts(date(2026, 11, 1) + Duration::days((i % 25) as i64), i as i64)),
+            ..Default::default()
+        }
+    });
+    material_distribution::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
