@@ -51,7 +51,7 @@ fn tables() -> Tables {
         .if_not_exists()
         .col(big_pk_auto("id"))
         .col(string_len("title", 200))
-        .col(string_len("search_title", 200))
+        .col(string_len("search_title", 400))
         .col(string_len("kind", 16))
         .col(string_len("language", 35))
         .col(text_null("description"))

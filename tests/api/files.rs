@@ -280,6 +280,26 @@ async fn a_file_whose_bytes_contradict_its_name_is_invalid_format_and_nothing_is
 }
 
 #[tokio::test]
+async fn an_upload_named_in_a_json_request_without_its_file_is_a_clear_error_and_the_server_stays_up() {
+    let app = app_on(&None, |_| {}).await;
+    let staff = app.key(Role::Staff, None).await;
+    let q = "mutation($i: UploadFileInput!) { uploadFile(input: $i) { attachment { id } } }";
+    // The form a multipart request gives the variable, written by hand: no file 0 was sent.
+    let missing = app.post(Some(&staff), q, json!({ "i": { "file": "#__graphql_file__:0" } })).await;
+    assert_eq!(missing.error_code(), "BAD_REQUEST", "{}", missing.body);
+    let garbled = app.post(Some(&staff), q, json!({ "i": { "file": "#__graphql_file__:x" } })).await;
+    assert_eq!(garbled.error_code(), "GRAPHQL_VALIDATION_FAILED", "{}", garbled.body);
+    let ledger = "mutation($i: ImportLedgerInput!) { importLedger(input: $i) { userErrors { code } } }";
+    let r =
+        app.post(Some(&staff), ledger, json!({ "i": { "kind": "AGREEMENTS", "file": "#__graphql_file__:9" } })).await;
+    assert_eq!(r.error_code(), "BAD_REQUEST", "{}", r.body);
+    // Still serving.
+    let after = uploaded(&app, &staff, "简介.pdf", pdf(1024)).await;
+    assert!(after["id"].is_string());
+    assert_eq!(app.count("attachments").await, 1);
+}
+
+#[tokio::test]
 async fn the_public_lists_and_downloads_a_published_brochure_but_not_an_unpublished_one() {
     for store in stores().await {
         let app = app_on(&store, |_| {}).await;

@@ -53,7 +53,10 @@ impl Position {
             return Err(GeoError::OutOfRange);
         }
         let p = coordinates::to_wgs84(Point { longitude, latitude }, system);
-        Ok(Position { longitude_e7: to_e7(p.longitude.clamp(-180.0, 180.0)), latitude_e7: to_e7(p.latitude) })
+        Ok(Position {
+            longitude_e7: to_e7(p.longitude.clamp(-180.0, 180.0)),
+            latitude_e7: to_e7(p.latitude.clamp(-90.0, 90.0)),
+        })
     }
 
     /// A stored position, if both halves are there.

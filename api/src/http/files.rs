@@ -41,10 +41,14 @@ fn internal(e: impl std::fmt::Display) -> Response {
 
 /// The one range of `Range: bytes=…` within `len` bytes: Ok(None) for none
 /// (or several, or a unit other than bytes: the whole file, as RFC 9110
-/// allows), Err for a range that cannot be satisfied.
+/// allows), Err for a range that cannot be satisfied (every range of an
+/// empty file is one). The unit's name is case-insensitive (RFC 9110, 14.1).
 fn range(headers: &HeaderMap, len: u64) -> Result<Option<std::ops::Range<u64>>, ()> {
     let Some(spec) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else { return Ok(None) };
-    let Some(spec) = spec.trim().strip_prefix("bytes=") else { return Ok(None) };
+    let Some((unit, spec)) = spec.trim().split_once('=') else { return Ok(None) };
+    if !unit.trim().eq_ignore_ascii_case("bytes") {
+        return Ok(None);
+    }
     if spec.contains(',') {
         return Ok(None);
     }
@@ -64,7 +68,7 @@ fn range(headers: &HeaderMap, len: u64) -> Result<Option<std::ops::Range<u64>>, 
         }
         s..e
     };
-    Ok(Some(r))
+    if r.is_empty() { Err(()) } else { Ok(Some(r)) }
 }
 
 /// `GET /files/{id}`.
@@ -154,4 +158,37 @@ pub async fn download(
     // A link is per key and short-lived: nothing between may keep the file.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(value: &str, len: u64) -> Result<Option<std::ops::Range<u64>>, ()> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RANGE, value.parse().unwrap());
+        range(&headers, len)
+    }
+
+    #[test]
+    fn ranges_are_read_as_rfc_9110_writes_them() {
+        assert_eq!(asked("bytes=0-9", 100), Ok(Some(0..10)));
+        assert_eq!(asked("Bytes=90-", 100), Ok(Some(90..100)));
+        assert_eq!(asked("bytes=-5", 100), Ok(Some(95..100)));
+        assert_eq!(asked("bytes=-500", 100), Ok(Some(0..100)));
+        assert_eq!(asked("bytes=50-5000", 100), Ok(Some(50..100)));
+        assert_eq!(asked("bytes=0-1,5-6", 100), Ok(None));
+        assert_eq!(asked("items=0-1", 100), Ok(None));
+        assert_eq!(asked("bytes=100-", 100), Err(()));
+        assert_eq!(asked("bytes=9-3", 100), Err(()));
+        assert_eq!(asked("bytes=-0", 100), Err(()));
+        assert_eq!(asked("bytes=x-", 100), Err(()));
+    }
+
+    #[test]
+    fn every_range_of_an_empty_file_is_unsatisfiable() {
+        for value in ["bytes=0-", "bytes=-1", "bytes=0-0"] {
+            assert_eq!(asked(value, 0), Err(()), "{value}");
+        }
+    }
 }

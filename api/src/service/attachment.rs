@@ -134,6 +134,25 @@ pub async fn upload(
         let what = if kind.video { "a video" } else { "a file" };
         return Err(AppError::PayloadTooLarge(format!("{what} may hold at most {limit} bytes")).into());
     }
+    // Stored and recorded in a task of its own, which a client that hangs up
+    // (or the request's deadline) does not cancel half-way: the bytes are
+    // either recorded or removed, never left behind unrecorded.
+    let (db, files, actor) = (db.clone(), files.clone(), actor.clone());
+    let task = tokio::spawn(async move { store(&db, &files, &actor, file_name, kind, file).await });
+    task.await.map_err(AppError::internal)?
+}
+
+/// Streams `file` into the store and records it; removes the bytes again when
+/// the record fails.
+async fn store(
+    db: &DatabaseConnection,
+    files: &Files,
+    actor: &Actor,
+    file_name: String,
+    kind: &'static FileKind,
+    file: std::fs::File,
+) -> WriteResult<attachment::Model> {
+    let p = &actor.principal;
     let storage_key = format!("attachments/{}", random_name());
     let stored = files.put(&storage_key, file).await.map_err(AppError::Internal)?;
     let recorded = async {

@@ -252,9 +252,10 @@ async fn use_file<C: ConnectionTrait>(
         super::attachment::set_parent(txn, old, None).await?;
     }
     if let Some(file) = file {
-        let a = super::attachment::visible_locked(txn, actor, file)
-            .await
-            .map_err(|_| refuse("file_id", Problem::NotFound(Noun::Attachment)))?;
+        let a = super::attachment::visible_locked(txn, actor, file).await.map_err(|e| match e {
+            WriteError::User(_) => refuse("file_id", Problem::NotFound(Noun::Attachment)),
+            other => other,
+        })?;
         if a.parent_type.is_some() {
             return Err(refuse("file_id", Problem::AlreadyAttached));
         }

@@ -79,7 +79,7 @@ impl FileMutation {
     async fn upload_file(&self, ctx: &Context<'_>, input: UploadFileInput) -> Result<UploadFilePayload> {
         may_upload(ctx)?;
         let actor = ctx.request().actor();
-        let value = input.file.value(ctx)?;
+        let value = super::uploaded(ctx, &input.file)?;
         let config = &ctx.state().config;
         let limits = Limits { file: config.max_upload_bytes as u64, video: config.max_video_bytes as u64 };
         let upload = service::Upload { file_name: value.filename, file: value.content };

@@ -97,7 +97,7 @@ impl LedgerMutation {
         let actor = ctx.request().actor();
         let language = ctx.request().language;
         let ledger = Ledger::from(input.kind);
-        let upload = input.file.value(ctx)?;
+        let upload = super::uploaded(ctx, &input.file)?;
         let max = ctx.state().config.max_upload_bytes as u64;
         let result = async {
             use crate::error::AppError;

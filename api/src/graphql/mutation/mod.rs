@@ -248,6 +248,26 @@ pub fn need(ctx: &Context<'_>, level: Need) -> async_graphql::Result<()> {
     if ok { Ok(()) } else { Err(forbidden()) }
 }
 
+/// The file a multipart request sent for `upload`. A reference to a file the
+/// request did not send (`"#__graphql_file__:3"` written in a JSON request)
+/// is BAD_REQUEST.
+pub fn uploaded(
+    ctx: &Context<'_>,
+    upload: &async_graphql::Upload,
+) -> async_graphql::Result<async_graphql::UploadValue> {
+    use crate::error::AppError;
+    use crate::graphql::context::OrGql;
+    upload
+        .value(ctx)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => AppError::BadRequest(
+                "the request sent no file for this upload: send it as a GraphQL multipart request".into(),
+            ),
+            _ => AppError::internal(e),
+        })
+        .gql()
+}
+
 pub fn forbidden() -> async_graphql::Error {
     async_graphql::Error::new("not allowed for this key")
         .extend_with(|_, e| e.set("code", crate::error::ErrorCode::Forbidden.as_str()))

@@ -16,8 +16,8 @@ use crate::graphql::ids;
 use crate::service::partner as svc;
 
 /// Columns that are the store's own business: search keys, hashes, secrets,
-/// the marker that makes an agreement its project's primary one, and the
-/// stage a paused project returns to.
+/// the marker that makes an agreement its project's primary one, the stage a
+/// paused project returns to, and where a file's bytes lie in the store.
 const INTERNAL: &[&str] = &[
     "search_name",
     "dedupe_key",
@@ -27,6 +27,8 @@ const INTERNAL: &[&str] = &[
     "idempotency_key",
     "primary_project_id",
     "paused_from_stage",
+    "search_title",
+    "storage_key",
 ];
 
 /// The API type a stored reference column names.

@@ -13,7 +13,9 @@ use crate::graphql::ids;
 use crate::service::attachment::Link;
 
 /// A file (附件) on a project, agreement, lead, service request or material:
-/// visible exactly as its parent is.
+/// visible exactly as its parent is. Staff see every file; a partner sees the
+/// files it uploaded (not attached yet, or attached to its own leads) and
+/// published materials' files; the public only published materials' files.
 pub struct Attachment(pub attachment::Model);
 
 /// Who uploaded a file.
@@ -28,7 +30,9 @@ pub struct Uploader {
 }
 
 /// A file (附件) on a project, agreement, lead, service request or material:
-/// visible exactly as its parent is.
+/// visible exactly as its parent is. Staff see every file; a partner sees the
+/// files it uploaded (not attached yet, or attached to its own leads) and
+/// published materials' files; the public only published materials' files.
 #[Object]
 impl Attachment {
     /// The attachment's global id.
@@ -55,13 +59,18 @@ impl Attachment {
     async fn uploaded_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.uploaded_at
     }
-    /// Who uploaded it.
-    async fn uploaded_by(&self, ctx: &Context<'_>) -> Result<Uploader> {
-        Ok(Uploader {
+    /// Who uploaded it: shown to staff and to the partner that uploaded it,
+    /// null for anyone else (a published material's file read by the public).
+    async fn uploaded_by(&self, ctx: &Context<'_>) -> Result<Option<Uploader>> {
+        let p = ctx.principal();
+        if !(p.is_staff() || (p.partner().is_some() && p.partner() == self.0.uploaded_by_partner_id)) {
+            return Ok(None);
+        }
+        Ok(Some(Uploader {
             role: self.0.uploaded_by_role.into(),
             staff_member: load::<staff_member::Entity, _>(ctx, self.0.uploaded_by_staff_member_id, StaffMember).await?,
             partner: load::<partner::Entity, _>(ctx, self.0.uploaded_by_partner_id, Partner).await?,
-        })
+        }))
     }
     /// A link that downloads it: `/files/{id}?key=…&expires=…&signature=…`,
     /// relative to this service, valid for `ZHAOSHANG_DOWNLOAD_URL_TTL_SECS`

@@ -136,8 +136,18 @@ pub struct Upload(pub usize);
 
 impl Upload {
     /// Get the upload value.
+    ///
+    /// An index that names no file of the request (a client can write
+    /// `"#__graphql_file__:7"` in a JSON request) is an
+    /// [`std::io::ErrorKind::NotFound`] error.
     pub fn value(&self, ctx: &Context<'_>) -> std::io::Result<UploadValue> {
-        ctx.query_env.uploads[self.0].try_clone()
+        match ctx.query_env.uploads.get(self.0) {
+            Some(upload) => upload.try_clone(),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no file was sent for this upload",
+            )),
+        }
     }
 }
 
@@ -178,7 +188,10 @@ impl InputType for Upload {
         if let Value::String(s) = &value
             && let Some(filename) = s.strip_prefix(PREFIX)
         {
-            return Ok(Upload(filename.parse::<usize>().unwrap()));
+            return filename
+                .parse::<usize>()
+                .map(Upload)
+                .map_err(|_| InputValueError::custom("invalid upload reference"));
         }
         Err(InputValueError::expected_type(value))
     }
