@@ -5,13 +5,13 @@ use entity::{campaign, campaign_sector, event, quota, sector, *};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationDef, Select,
+    PaginatorTrait, QueryFilter,
 };
 use serde::Serialize;
 
 use super::audit;
 use super::filter::{all, gte, lte, search};
-use super::listing::ChildList;
+use super::listing::{ChildList, replace_links, sectors_through};
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
 use super::write::{Actor, Change, Noun, Problem, WriteResult, not_found, refuse};
@@ -67,28 +67,13 @@ pub fn ordering(field: CampaignOrderField, direction: Direction) -> Ordering<cam
     }
 }
 
-/// `Campaign.sectors`: the campaign's key sectors (重点招商领域).
-pub struct CampaignSectors;
-
-impl ChildList for CampaignSectors {
-    type Entity = sector::Entity;
-    fn parent_column() -> (&'static str, &'static str) {
-        ("campaign_sectors", "campaign_id")
-    }
-    fn base() -> Select<sector::Entity> {
-        sector::Entity::find().join(JoinType::InnerJoin, join_def().rev())
-    }
-    fn order() -> Ordering<sector::Entity> {
-        super::catalog::sector::ordering(super::catalog::NamedOrderField::Name, Direction::Asc)
-    }
-}
-
-fn join_def() -> RelationDef {
-    campaign_sector::Entity::belongs_to(sector::Entity)
-        .from(campaign_sector::Column::SectorId)
-        .to(sector::Column::Id)
-        .into()
-}
+sectors_through!(
+    CampaignSectors,
+    campaign_sector,
+    "campaign_sectors",
+    "campaign_id",
+    "`Campaign.sectors`: the campaign's key sectors (重点招商领域), by name."
+);
 
 /// `Campaign.quotas`: the campaign's targets per department and person.
 pub struct CampaignQuotas;
@@ -160,20 +145,11 @@ pub(crate) async fn set_sectors<C: ConnectionTrait>(
     campaign_id: i64,
     ids: &[i64],
 ) -> Result<(), sea_orm::DbErr> {
-    campaign_sector::Entity::delete_many().filter(campaign_sector::Column::CampaignId.eq(campaign_id)).exec(db).await?;
-    if !ids.is_empty() {
-        let mut unique = ids.to_vec();
-        unique.sort_unstable();
-        unique.dedup();
-        campaign_sector::Entity::insert_many(
-            unique
-                .into_iter()
-                .map(|s| campaign_sector::ActiveModel { campaign_id: Set(campaign_id), sector_id: Set(s) }),
-        )
-        .exec(db)
-        .await?;
-    }
-    Ok(())
+    replace_links(db, campaign_sector::Column::CampaignId, campaign_id, ids, |s| campaign_sector::ActiveModel {
+        campaign_id: Set(campaign_id),
+        sector_id: Set(s),
+    })
+    .await
 }
 
 pub async fn create_campaign(

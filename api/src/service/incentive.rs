@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::enums::IncentiveKind;
-use entity::{agreement_incentive, incentive, incentive_sector, project, sector, *};
+use entity::{agreement_incentive, incentive, incentive_sector, project, *};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::audit;
 use super::filter::{all, eq, search};
-use super::listing::ChildList;
+use super::listing::{ChildList, replace_links, sectors_through};
 use super::pagination::{Direction, Ordering, SortKey};
 use super::tx::{begin, check_fresh, content_hash, finish, guarded_update, load, now, start};
 use super::visibility::restrict;
@@ -88,25 +88,13 @@ pub fn ordering(field: IncentiveOrderField, direction: Direction) -> Ordering<in
     }
 }
 
-/// `Incentive.sectors`: the sectors an incentive is limited to (none: all sectors).
-pub struct IncentiveSectors;
-
-impl ChildList for IncentiveSectors {
-    type Entity = sector::Entity;
-    fn parent_column() -> (&'static str, &'static str) {
-        ("incentive_sectors", "incentive_id")
-    }
-    fn base() -> Select<sector::Entity> {
-        let join: RelationDef = incentive_sector::Entity::belongs_to(sector::Entity)
-            .from(incentive_sector::Column::SectorId)
-            .to(sector::Column::Id)
-            .into();
-        sector::Entity::find().join(JoinType::InnerJoin, join.rev())
-    }
-    fn order() -> Ordering<sector::Entity> {
-        super::catalog::sector::ordering(super::catalog::NamedOrderField::Name, Direction::Asc)
-    }
-}
+sectors_through!(
+    IncentiveSectors,
+    incentive_sector,
+    "incentive_sectors",
+    "incentive_id",
+    "`Incentive.sectors`: the sectors an incentive is limited to (none: all sectors)."
+);
 
 /// `Agreement.incentives`: the incentives promised in an agreement.
 pub struct AgreementIncentives;
@@ -334,18 +322,11 @@ pub(crate) async fn set_incentive_sectors<C: ConnectionTrait>(
     id: i64,
     ids: &[i64],
 ) -> Result<(), sea_orm::DbErr> {
-    incentive_sector::Entity::delete_many().filter(incentive_sector::Column::IncentiveId.eq(id)).exec(db).await?;
-    let mut unique = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    if !unique.is_empty() {
-        incentive_sector::Entity::insert_many(
-            unique.into_iter().map(|s| incentive_sector::ActiveModel { incentive_id: Set(id), sector_id: Set(s) }),
-        )
-        .exec(db)
-        .await?;
-    }
-    Ok(())
+    replace_links(db, incentive_sector::Column::IncentiveId, id, ids, |s| incentive_sector::ActiveModel {
+        incentive_id: Set(id),
+        sector_id: Set(s),
+    })
+    .await
 }
 
 pub async fn create_incentive(

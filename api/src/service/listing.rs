@@ -94,6 +94,64 @@ macro_rules! children_by {
 }
 pub(crate) use children_by;
 
+/// A [`ChildList`] of sectors reached through a link table `$link` (whose
+/// `sector_id` names the sector and `$column` the parent), by name: the
+/// `sectors` of campaigns, incentives, parks and materials.
+macro_rules! sectors_through {
+    ($name:ident, $link:ident, $table:literal, $column:literal, $doc:literal) => {
+        #[doc = $doc]
+        pub struct $name;
+
+        impl $crate::service::listing::ChildList for $name {
+            type Entity = entity::sector::Entity;
+            fn parent_column() -> (&'static str, &'static str) {
+                ($table, $column)
+            }
+            fn base() -> sea_orm::Select<entity::sector::Entity> {
+                use sea_orm::{EntityTrait, QuerySelect};
+                let join: sea_orm::RelationDef = entity::$link::Entity::belongs_to(entity::sector::Entity)
+                    .from(entity::$link::Column::SectorId)
+                    .to(entity::sector::Column::Id)
+                    .into();
+                entity::sector::Entity::find().join(sea_orm::JoinType::InnerJoin, join.rev())
+            }
+            fn order() -> $crate::service::pagination::Ordering<entity::sector::Entity> {
+                $crate::service::catalog::sector::ordering(
+                    $crate::service::catalog::NamedOrderField::Name,
+                    $crate::service::pagination::Direction::Asc,
+                )
+            }
+        }
+    };
+}
+pub(crate) use sectors_through;
+
+/// Replaces the rows of link table `E` whose `parent` column is `id` with one
+/// row per distinct id of `ids`, each made by `row` (a campaign's, park's or
+/// material's sectors). Runs inside the caller's transaction.
+pub(crate) async fn replace_links<C, E, A>(
+    db: &C,
+    parent: E::Column,
+    id: i64,
+    ids: &[i64],
+    row: impl Fn(i64) -> A,
+) -> Result<(), sea_orm::DbErr>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    use sea_orm::ColumnTrait;
+    E::delete_many().filter(parent.eq(id)).exec(db).await?;
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if !unique.is_empty() {
+        E::insert_many(unique.into_iter().map(row)).exec(db).await?;
+    }
+    Ok(())
+}
+
 const PARENT_ALIAS: &str = "parent__";
 const ROW_ALIAS: &str = "row__";
 

@@ -5,17 +5,17 @@
 
 use chrono::NaiveDate;
 use entity::enums::{AttachmentParent, DistributionChannel, MaterialKind};
-use entity::{material, material_distribution, material_sector, sector, *};
+use entity::{material, material_distribution, material_sector, *};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    JoinType, QueryFilter, QuerySelect, RelationDef, Select,
+    QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 
 use super::audit;
 use super::filter::{all, eq, gte, lte, search};
-use super::listing::{ChildList, children_by};
+use super::listing::{children_by, replace_links, sectors_through};
 use super::pagination::{Direction, Ordering, SortKey};
 use super::refs::{Ref, check_refs};
 use super::tx::{check_fresh, content_hash, finish, now, start};
@@ -98,25 +98,7 @@ pub fn distribution_ordering(direction: Direction) -> Ordering<material_distribu
     }
 }
 
-/// `Material.sectors`.
-pub struct MaterialSectors;
-
-impl ChildList for MaterialSectors {
-    type Entity = sector::Entity;
-    fn parent_column() -> (&'static str, &'static str) {
-        ("material_sectors", "material_id")
-    }
-    fn base() -> Select<sector::Entity> {
-        let join: RelationDef = material_sector::Entity::belongs_to(sector::Entity)
-            .from(material_sector::Column::SectorId)
-            .to(sector::Column::Id)
-            .into();
-        sector::Entity::find().join(JoinType::InnerJoin, join.rev())
-    }
-    fn order() -> Ordering<sector::Entity> {
-        super::catalog::sector::ordering(super::catalog::NamedOrderField::Name, Direction::Asc)
-    }
-}
+sectors_through!(MaterialSectors, material_sector, "material_sectors", "material_id", "`Material.sectors`, by name.");
 
 children_by!(
     MaterialDistributions,
@@ -267,17 +249,11 @@ async fn use_file<C: ConnectionTrait>(
 }
 
 async fn set_sectors<C: ConnectionTrait>(db: &C, material_id: i64, ids: &[i64]) -> Result<(), sea_orm::DbErr> {
-    material_sector::Entity::delete_many().filter(material_sector::Column::MaterialId.eq(material_id)).exec(db).await?;
-    let mut unique = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    if !unique.is_empty() {
-        let rows = unique
-            .into_iter()
-            .map(|s| material_sector::ActiveModel { material_id: Set(material_id), sector_id: Set(s) });
-        material_sector::Entity::insert_many(rows).exec(db).await?;
-    }
-    Ok(())
+    replace_links(db, material_sector::Column::MaterialId, material_id, ids, |s| material_sector::ActiveModel {
+        material_id: Set(material_id),
+        sector_id: Set(s),
+    })
+    .await
 }
 
 /// `recordMaterialDistribution`.

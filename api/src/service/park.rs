@@ -2,15 +2,12 @@
 
 use entity::*;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, JoinType,
-    QueryFilter, QuerySelect, RelationDef, Select,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, IntoActiveModel};
 use serde::Serialize;
 
 use super::audit;
-use super::listing::{ChildList, children_by};
-use super::pagination::{Direction, Ordering};
+use super::listing::{children_by, replace_links, sectors_through};
+use super::pagination::Direction;
 use super::tx::{check_fresh, content_hash, finish, now, start, unique_or};
 use super::write::{Actor, Change, Noun, Patch, Problem, WriteResult, refuse};
 use crate::domain::geo::{Mu, Position};
@@ -102,36 +99,20 @@ pub async fn update_park(
 }
 
 async fn set_sectors<C: ConnectionTrait>(db: &C, park_id: i64, ids: &[i64]) -> Result<(), sea_orm::DbErr> {
-    park_sector::Entity::delete_many().filter(park_sector::Column::ParkId.eq(park_id)).exec(db).await?;
-    let mut unique = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    if !unique.is_empty() {
-        let rows = unique.into_iter().map(|s| park_sector::ActiveModel { park_id: Set(park_id), sector_id: Set(s) });
-        park_sector::Entity::insert_many(rows).exec(db).await?;
-    }
-    Ok(())
+    replace_links(db, park_sector::Column::ParkId, park_id, ids, |s| park_sector::ActiveModel {
+        park_id: Set(park_id),
+        sector_id: Set(s),
+    })
+    .await
 }
 
-/// `Park.sectors`: its leading sectors (主导产业), by name.
-pub struct ParkSectors;
-
-impl ChildList for ParkSectors {
-    type Entity = sector::Entity;
-    fn parent_column() -> (&'static str, &'static str) {
-        ("park_sectors", "park_id")
-    }
-    fn base() -> Select<sector::Entity> {
-        let join: RelationDef = park_sector::Entity::belongs_to(sector::Entity)
-            .from(park_sector::Column::SectorId)
-            .to(sector::Column::Id)
-            .into();
-        sector::Entity::find().join(JoinType::InnerJoin, join.rev())
-    }
-    fn order() -> Ordering<sector::Entity> {
-        super::catalog::sector::ordering(super::catalog::NamedOrderField::Name, Direction::Asc)
-    }
-}
+sectors_through!(
+    ParkSectors,
+    park_sector,
+    "park_sectors",
+    "park_id",
+    "`Park.sectors`: its leading sectors (主导产业), by name."
+);
 
 children_by!(
     ParkProjects,
