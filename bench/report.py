@@ -5,7 +5,11 @@ Rows already in docs/benchmarks.md that this machine's results do not cover
 (another database, another scale, a run from another clone) are kept: a run
 replaces its own rows and leaves the rest of the table alone.
 
-Usage: report.py RESULTS_TSV OUT_MD [SINGLE_TSV]
+The peer section (PostGraphile v4 against this service, from `bench/run
+peer`) shows the latest peer run of each scale from PEER_TSV; without one, the
+section as last written is kept.
+
+Usage: report.py RESULTS_TSV OUT_MD [SINGLE_TSV [PEER_TSV]]
 """
 
 import csv
@@ -56,6 +60,75 @@ def previous_table(path):
 
 
 latest, single = previous_table(out)
+PEER_HEADING = "## Against PostGraphile"
+
+
+def previous_peer(path):
+    """The peer section's lines as last written (without its heading)."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except FileNotFoundError:
+        return []
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            inside = line == PEER_HEADING
+            continue
+        if inside:
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def peer_section(path):
+    """The latest peer run of each scale, one row per round and query, with
+    the ratios the targets ask for; None without results."""
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t"))
+    except (FileNotFoundError, TypeError):
+        return None
+    runs = {}
+    for row in rows:
+        if row["query"] == "1" and row["round"] == "1":
+            runs[row["scale"]] = []
+        runs.setdefault(row["scale"], []).append(row)
+    if not runs:
+        return None
+    out = [
+        "",
+        "`bench/run peer SCALE`: PostGraphile v4 (npm `postgraphile`, pinned in `bench/peer/package-lock.json`, "
+        "default options) serving the same PostgreSQL database, queries 1 and 4 in its default inflection "
+        "(`allProjects` with `enterpriseByEnterpriseId`, `sectorBySectorId`, `parkByParkId`, "
+        "`agreementsByProjectId(first: 5)`; `projectById`), the two servers alternated, same wrk settings.",
+        "",
+        "| projects | query | round | zhaoshang req/s | p50 ms | PostGraphile req/s | p50 ms | ratio | failed |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    checks = []
+    for scale in SCALES:
+        for r in runs.get(scale, []):
+            out.append(
+                f"| {scale} | {r['query']} | {r['round']} | {r['zs_rps']} | {r['zs_p50_ms']} | {r['peer_rps']} "
+                f"| {r['peer_p50_ms']} | {r['ratio']}× | {r['zs_errors']} / {r['peer_errors']} |"
+            )
+        for q, target in [("1", 3.0), ("4", 1.5)]:
+            ratios = [num(r["ratio"]) for r in runs.get(scale, []) if r["query"] == q and num(r["ratio"])]
+            if ratios:
+                worst = min(ratios)
+                verdict = "met" if worst >= target else "MISSED"
+                checks.append(
+                    f"{scale}, query {q}: zhaoshang / PostGraphile = {worst:.2f}× in the worst round "
+                    f"(target ≥ {target}×): {verdict}"
+                )
+        if runs.get(scale):
+            r = runs[scale][0]
+            out.append("")
+            out.append(f"- {scale}: {r['connections']} connections, {r['seconds']} s per run, run {r['date']}")
+    return out + [""] + [f"- {c}" for c in checks]
+
 # Queries 5 and 7 sent alone, one after another: db, scale, query, p50_ms, date.
 if len(sys.argv) > 3:
     try:
@@ -164,6 +237,10 @@ for db in ["sqlite", "postgres"]:
                 f"({r['connections']} connections, {r['seconds']} s per query, run {r['date']})"
             )
     lines += [f"- {e}" for e in extra] + [""]
+
+peer = peer_section(sys.argv[4] if len(sys.argv) > 4 else None) or previous_peer(out)
+if peer:
+    lines += [PEER_HEADING] + peer + [""]
 
 # The targets of the issue, where the data is there.
 lines += ["## Targets", ""]

@@ -5,7 +5,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{Duration, Utc};
 use entity::{api_key, enums::Role, partner};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
@@ -88,35 +88,154 @@ pub async fn usable(db: &DatabaseConnection, key: &api_key::Model) -> AppResult<
     Ok(true)
 }
 
-/// Resolves an `Authorization` header. No header is the public; anything else
-/// must be a valid, unexpired, unrevoked key of an active partner (for partner
-/// keys), or the request is refused: never a silent downgrade to public.
-pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> AppResult<Principal> {
-    let Some(header) = header else {
-        return Ok(Principal::PUBLIC);
-    };
-    // The scheme is case-insensitive (RFC 9110, section 11.1).
-    let secret = header
+/// The secret of an `Authorization: Bearer zs_…` header; the scheme is
+/// case-insensitive (RFC 9110, section 11.1).
+fn bearer_secret(header: &str) -> AppResult<&str> {
+    header
         .split_once(' ')
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, rest)| rest.trim())
         .filter(|s| s.starts_with(KEY_PREFIX))
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// Resolves an `Authorization` header from the database. No header is the
+/// public; anything else must be a valid, unexpired, unrevoked key of an
+/// active partner (for partner keys), or the request is refused: never a
+/// silent downgrade to public. Requests go through [`KeyCache`]; this is for
+/// the checks that must see the database as it is now.
+pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> AppResult<Principal> {
+    let Some(header) = header else {
+        return Ok(Principal::PUBLIC);
+    };
+    let key = lookup(db, &hash_secret(bearer_secret(header)?)).await?;
+    Ok(key.principal)
+}
+
+/// A usable key as read from the database: who it speaks for, and when it was
+/// last recorded as used.
+#[derive(Debug, Clone)]
+struct Known {
+    principal: Principal,
+    last_used_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// The usable key whose hash is `hash`, with its `last_used_at` brought up to
+/// date (written at most once per [`LAST_USED_RESOLUTION`]).
+async fn lookup(db: &DatabaseConnection, hash: &str) -> AppResult<Known> {
     let key = api_key::Entity::find()
-        .filter(api_key::Column::KeyHash.eq(hash_secret(secret)))
+        .filter(api_key::Column::KeyHash.eq(hash))
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let now = Utc::now();
     if !usable(db, &key).await? {
         return Err(AppError::Unauthenticated);
     }
-    if key.last_used_at.is_none_or(|t| now - t > LAST_USED_RESOLUTION) {
-        let principal = Principal::of_key(&key);
-        let mut active: api_key::ActiveModel = key.into();
-        active.last_used_at = Set(Some(now));
-        active.update(db).await?;
-        return Ok(principal);
+    let principal = Principal::of_key(&key);
+    let last_used_at = touch(db, key.id, key.last_used_at).await?;
+    Ok(Known { principal, last_used_at })
+}
+
+/// Records that key `id` was used now, unless `last` is recent enough; the
+/// time now on record.
+async fn touch(
+    db: &DatabaseConnection,
+    id: i64,
+    last: Option<chrono::DateTime<Utc>>,
+) -> AppResult<Option<chrono::DateTime<Utc>>> {
+    let now = Utc::now();
+    if last.is_some_and(|t| now - t <= LAST_USED_RESOLUTION) {
+        return Ok(last);
     }
-    Ok(Principal::of_key(&key))
+    api_key::Entity::update_many()
+        .col_expr(api_key::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(api_key::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(Some(now))
+}
+
+/// How long a key's principal is kept without being read again. Revocation
+/// does not wait for it: a `KEY_REVOKED` event empties the cache of every
+/// process as it arrives ([`KeyCache::forget_all`]); this bounds how long a
+/// key stays usable should an event never arrive.
+const CACHED_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+/// At most this many keys are kept (the least used go first).
+const CACHED_KEYS: u64 = 10_000;
+
+/// The keys this process has recently authenticated, by hash, so that a
+/// request spends no statement on its key. Only usable keys are kept; an
+/// unknown key is read from the database each time.
+pub struct KeyCache {
+    keys: moka::sync::Cache<String, Known>,
+    /// Bumped by every [`KeyCache::forget_all`]: a lookup that began before a
+    /// revocation does not put what it read back into the cache.
+    generation: std::sync::atomic::AtomicU64,
+}
+
+impl Default for KeyCache {
+    fn default() -> KeyCache {
+        KeyCache {
+            keys: moka::sync::Cache::builder().max_capacity(CACHED_KEYS).time_to_live(CACHED_FOR).build(),
+            generation: Default::default(),
+        }
+    }
+}
+
+impl KeyCache {
+    /// As [`authenticate`], from the cache when the key was seen recently.
+    pub async fn authenticate(&self, db: &DatabaseConnection, header: Option<&str>) -> AppResult<Principal> {
+        use std::sync::atomic::Ordering;
+        let Some(header) = header else {
+            return Ok(Principal::PUBLIC);
+        };
+        let hash = hash_secret(bearer_secret(header)?);
+        if let Some(known) = self.keys.get(&hash) {
+            if known.principal.expires_at.is_some_and(|t| t <= Utc::now()) {
+                self.keys.invalidate(&hash);
+                return Err(AppError::Unauthenticated);
+            }
+            let key_id = known.principal.key_id.unwrap_or_default();
+            let last_used_at = touch(db, key_id, known.last_used_at).await?;
+            if last_used_at != known.last_used_at {
+                self.keys.insert(hash, Known { principal: known.principal.clone(), last_used_at });
+            }
+            return Ok(known.principal);
+        }
+        let generation = self.generation.load(Ordering::SeqCst);
+        let known = lookup(db, &hash).await?;
+        let principal = known.principal.clone();
+        self.keys.insert(hash.clone(), known);
+        if self.generation.load(Ordering::SeqCst) != generation {
+            self.keys.invalidate(&hash);
+        }
+        Ok(principal)
+    }
+
+    /// Forgets every key: the next request with each reads it again.
+    pub fn forget_all(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.keys.invalidate_all();
+    }
+
+    /// Empties the cache at each `KEY_REVOKED` event of any process (a
+    /// revoked key, a deactivated partner or staff member), and whenever
+    /// events may have been missed.
+    pub fn follow(self: &std::sync::Arc<Self>, bus: &crate::realtime::bus::EventBus) {
+        use tokio::sync::broadcast::error::RecvError;
+        let mut events = bus.subscribe();
+        let cache = std::sync::Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                let event = events.recv().await;
+                let Some(cache) = cache.upgrade() else { return };
+                match event {
+                    Ok(e) if e.kind == crate::service::outbox::KEY_REVOKED => cache.forget_all(),
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => cache.forget_all(),
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        });
+    }
 }

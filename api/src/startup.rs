@@ -19,12 +19,14 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The object store files live in.
     pub files: crate::files::Files,
+    /// Keys recently authenticated by this process.
+    pub keys: Arc<crate::auth::KeyCache>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Arc<Config>) -> AppState {
         let files = crate::files::Files::from_config(&config);
-        AppState { db, config, files }
+        AppState { db, config, files, keys: Default::default() }
     }
 
     /// What project health is checked against: the office's date, its time
@@ -75,6 +77,7 @@ impl App {
         let budgets = Arc::new(crate::budget::Budgets::new(&app.config));
         let background = db::connect_background(&app.config).await?;
         let bus = crate::realtime::bus::EventBus::start(background.clone()).await;
+        app.keys.follow(&bus);
         if app.config.webhook_worker {
             crate::realtime::deliver::start(AppState { db: background, ..app.clone() });
         }

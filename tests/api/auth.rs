@@ -4,7 +4,7 @@ use entity::{api_key, partner};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
 
-use crate::helpers::{Fixtures, spawn_app};
+use crate::helpers::{Fixtures, gid, mutate, payload, spawn_app};
 
 const VIEWER: &str = "{ viewer { role partner { name } } }";
 
@@ -63,16 +63,78 @@ async fn a_revoked_or_expired_key_is_refused() {
 }
 
 #[tokio::test]
-async fn a_deactivated_partners_key_is_refused() {
+async fn a_deactivated_partners_key_is_refused_from_the_next_request() {
     let app = spawn_app().await;
     let pid = Fixtures { db: &app.db }.partner("机构乙").await;
     let key = app.key(Role::Partner, Some(pid)).await;
+    let admin = app.key(Role::Admin, None).await;
     app.query(Some(&key), VIEWER, json!({})).await;
-    let p = partner::Entity::find_by_id(pid).one(&app.db).await.expect("q").expect("partner");
-    let mut p: partner::ActiveModel = p.into();
-    p.is_active = Set(false);
-    p.update(&app.db).await.expect("deactivate");
+    let r = mutate(
+        &app,
+        Some(&admin),
+        "deactivatePartner",
+        json!({ "partnerId": gid("Partner", pid) }),
+        "partner { isActive }",
+    )
+    .await;
+    assert_eq!(payload(&r, "deactivatePartner")["partner"]["isActive"], false, "{}", r.body);
     assert_unauthenticated(&app, &key).await;
+    let stored = partner::Entity::find_by_id(pid).one(&app.db).await.expect("q").expect("partner");
+    assert!(!stored.is_active);
+}
+
+#[tokio::test]
+async fn a_key_revoked_through_one_process_is_refused_by_another_within_a_second() {
+    let a = spawn_app().await;
+    let b = a.sibling().await;
+    let admin = a.key(Role::Admin, None).await;
+    let staff = a.key(Role::Staff, None).await;
+    // Process b has authenticated the key, and keeps it.
+    assert_eq!(b.query(Some(&staff), VIEWER, json!({})).await["viewer"]["role"], "STAFF");
+    let key_id = a.query(Some(&admin), "{ apiKeys(filter: { role: STAFF }) { nodes { id } } }", json!({})).await
+        ["apiKeys"]["nodes"][0]["id"]
+        .clone();
+    let r = mutate(
+        &a,
+        Some(&admin),
+        "revokeApiKey",
+        json!({ "apiKeyId": key_id }),
+        "apiKey { revokedAt } userErrors { code }",
+    )
+    .await;
+    assert!(payload(&r, "revokeApiKey")["apiKey"]["revokedAt"].is_string(), "{}", r.body);
+    let revoked = std::time::Instant::now();
+    assert_unauthenticated(&a, &staff).await;
+    loop {
+        let r = b.post(Some(&staff), VIEWER, json!({})).await;
+        if r.status == 401 {
+            assert_eq!(r.error_code(), "UNAUTHENTICATED");
+            break;
+        }
+        assert!(
+            revoked.elapsed() < std::time::Duration::from_secs(1),
+            "process b still serves the revoked key: {}",
+            r.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    // The admin's key, never revoked, still works in both.
+    assert_eq!(b.query(Some(&admin), VIEWER, json!({})).await["viewer"]["role"], "ADMIN");
+}
+
+#[tokio::test]
+async fn a_known_key_costs_no_statement_on_its_next_requests() {
+    let app = spawn_app().await;
+    let staff = app.key(Role::Staff, None).await;
+    app.query(Some(&staff), "{ __typename }", json!({})).await;
+    let before = app.statements();
+    for _ in 0..3 {
+        app.query(Some(&staff), "{ __typename }", json!({})).await;
+    }
+    assert_eq!(app.statements() - before, 0, "authenticating a known key read the database");
+    // An unknown key is read each time, and refused each time.
+    assert_unauthenticated(&app, "zs_not-a-real-key-at-all").await;
+    assert!(app.statements() > before);
 }
 
 #[tokio::test]

@@ -127,7 +127,7 @@ async fn serve(state: HttpState, socket: WebSocket) {
         return;
     }
     // Subscriptions need a key: without one, or with a bad one, 4403.
-    let principal = match auth::authenticate(&state.app.db, authorization(&init["payload"])).await {
+    let principal = match state.app.keys.authenticate(&state.app.db, authorization(&init["payload"])).await {
         Ok(p) if p.key_id.is_some() => p,
         _ => {
             let _ = sink.send(close(4403, "Forbidden")).await;

@@ -109,6 +109,7 @@ impl PartnerMutation {
         let id = c.id("partnerId", &input.partner_id, Noun::Partner);
         let actor = ctx.request().actor();
         let result = checked(c, || crate::service::partner::deactivate_partner(ctx.db(), &actor, id)).await;
+        ctx.state().keys.forget_all();
         let (partner, user_errors) = settle(ctx, result, Partner)?;
         Ok(DeactivatePartnerPayload { client_mutation_id: input.client_mutation_id, partner, user_errors })
     }
@@ -139,6 +140,8 @@ impl PartnerMutation {
         let id = c.id("apiKeyId", &input.api_key_id, Noun::ApiKey);
         let actor = ctx.request().actor();
         let result = checked(c, || crate::service::api_key::revoke_api_key(ctx.db(), &actor, id)).await;
+        // At once in this process; other processes forget on the KEY_REVOKED event.
+        ctx.state().keys.forget_all();
         let (api_key, user_errors) = settle(ctx, result, ApiKey)?;
         Ok(RevokeApiKeyPayload { client_mutation_id: input.client_mutation_id, api_key, user_errors })
     }

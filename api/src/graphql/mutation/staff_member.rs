@@ -112,8 +112,10 @@ impl StaffMemberMutation {
     ) -> Result<UpdateStaffMemberPayload> {
         need(ctx, Need::Admin)?;
         let actor = ctx.request().actor();
-        let result = async { service::update_staff_member(ctx.db(), &actor, Change::try_from(&input)?).await };
-        let (staff_member, user_errors) = settle(ctx, result.await, StaffMember)?;
+        let result = async { service::update_staff_member(ctx.db(), &actor, Change::try_from(&input)?).await }.await;
+        // A deactivated member's keys stop at once here (elsewhere on KEY_REVOKED).
+        ctx.state().keys.forget_all();
+        let (staff_member, user_errors) = settle(ctx, result, StaffMember)?;
         Ok(UpdateStaffMemberPayload { client_mutation_id: input.client_mutation_id, staff_member, user_errors })
     }
 }

@@ -21,7 +21,7 @@ pub(crate) mod wire;
 
 use wire::{GetParams, MediaType, auth_error, error_response, first_code, negotiate, parse_body, read_body, status_of};
 
-use crate::auth::{self, Principal};
+use crate::auth::Principal;
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::context::{Language, RequestContext};
 use crate::graphql::extensions::{Caller, Deadline, Operation, ResponseAllowance};
@@ -29,7 +29,7 @@ use crate::http::{HttpState, RequestIds};
 
 pub(crate) async fn principal(state: &HttpState, headers: &HeaderMap) -> Result<Principal, AppError> {
     let header = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
-    auth::authenticate(&state.app.db, header).await
+    state.app.keys.authenticate(&state.app.db, header).await
 }
 
 /// What one request (one operation, or a batch) runs with: who asks, whose
