@@ -21,12 +21,15 @@ pub struct AppState {
     pub files: crate::files::Files,
     /// Keys recently authenticated by this process.
     pub keys: Arc<crate::auth::KeyCache>,
+    /// On SQLite, the queue mutations take their turn in.
+    pub writes: Option<crate::db::WriteQueue>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Arc<Config>) -> AppState {
         let files = crate::files::Files::from_config(&config);
-        AppState { db, config, files, keys: Default::default() }
+        let writes = crate::db::WriteQueue::for_connection(&db);
+        AppState { db, config, files, keys: Default::default(), writes }
     }
 
     /// What project health is checked against: the office's date, its time

@@ -186,6 +186,14 @@ impl Extension for PolicyExtension {
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
         self.timeout.before_field().await?;
+        // A mutation's field waits for its turn to write, on SQLite (see `WriteQueue`).
+        let _turn = match (info.parent_type, info.path_node.parent) {
+            ("Mutation", None) => match ctx.data_opt::<crate::startup::AppState>().and_then(|s| s.writes.as_ref()) {
+                Some(queue) => Some(queue.turn().await),
+                None => None,
+            },
+            _ => None,
+        };
         self.limits.resolve(ctx, info, next).await
     }
 }
