@@ -5,9 +5,9 @@ Usage: peer.py WORK_DIR PROJECTS URL
 
 The documents use PostGraphile v4's default inflection over the project's own
 tables: `allProjects`, `projectById`, and a relation per foreign key
-(`enterpriseByEnterpriseId`, `sectorBySectorId`, `parkByParkId`,
-`agreementsByProjectId`). They ask for the same rows and columns as queries 1
-and 4: 50 projects, newest first, each with its enterprise, sector, park and
+(`enterprisByEnterpriseId`, as its pluralize library singularises
+`enterprises`; `sectorBySectorId`, `parkByParkId`, `agreementsByProjectId`).
+They ask for the same rows and columns as queries 1 and 4: 50 projects, newest first, each with its enterprise, sector, park and
 5 agreements, newest first; one project by id with its enterprise and sector.
 PostGraphile is sent no key: without a JWT secret it refuses one.
 """
@@ -22,7 +22,7 @@ from wrklua import LUA_COMMON, LUA_REQUEST
 work, projects, url = sys.argv[1:4]
 projects = int(projects)
 
-PAGE = """edges { cursor node { id name stage plannedInvestmentFen enterpriseByEnterpriseId { id name }
+PAGE = """edges { cursor node { id name stage plannedInvestmentFen enterprisByEnterpriseId { id name }
   sectorBySectorId { id name } parkByParkId { id name }
   agreementsByProjectId(first: 5, orderBy: [CREATED_AT_DESC, ID_DESC]) { nodes { id kind totalInvestmentFen signedOn } } } }
   pageInfo { hasNextPage endCursor }"""
@@ -32,7 +32,7 @@ peer = {
     4: (
         {
             "query": "query P4($id: BigInt!) { projectById(id: $id) { id name stage plannedInvestmentFen "
-            "enterpriseByEnterpriseId { id name } sectorBySectorId { name } } }",
+            "enterprisByEnterpriseId { id name } sectorBySectorId { name } } }",
             "variables": {"id": "@NUM@"},
         },
         "node",

@@ -101,7 +101,7 @@ def peer_section(path):
         "",
         "`bench/run peer SCALE`: PostGraphile v4 (npm `postgraphile`, pinned in `bench/peer/package-lock.json`, "
         "default options) serving the same PostgreSQL database, queries 1 and 4 in its default inflection "
-        "(`allProjects` with `enterpriseByEnterpriseId`, `sectorBySectorId`, `parkByParkId`, "
+        "(`allProjects` with `enterprisByEnterpriseId`, `sectorBySectorId`, `parkByParkId`, "
         "`agreementsByProjectId(first: 5)`; `projectById`), the two servers alternated, same wrk settings.",
         "",
         "| projects | query | round | zhaoshang req/s | p50 ms | PostGraphile req/s | p50 ms | ratio | failed |",
