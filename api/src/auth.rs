@@ -3,7 +3,7 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{Duration, Utc};
-use entity::{api_key, enums::Role, partner};
+use entity::{api_key, enums::Role, partner, staff_member};
 use rand::RngCore;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
@@ -85,6 +85,11 @@ pub async fn usable(db: &DatabaseConnection, key: &api_key::Model) -> AppResult<
             None => false,
         });
     }
+    // A member's keys are revoked when the member is deactivated; checked here
+    // too, for a key bound in the same instant as the deactivation.
+    if let Some(member) = key.staff_member_id {
+        return Ok(staff_member::Entity::find_by_id(member).one(db).await?.is_some_and(|m| m.is_active));
+    }
     Ok(true)
 }
 
@@ -113,15 +118,50 @@ pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> AppR
 }
 
 /// A usable key as read from the database: who it speaks for, and when it was
-/// last recorded as used.
+/// last recorded as used (Unix seconds; 0 for never), shared by every copy so
+/// that recording a use never puts an entry back into the cache.
 #[derive(Debug, Clone)]
 struct Known {
     principal: Principal,
-    last_used_at: Option<chrono::DateTime<Utc>>,
+    last_used: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
-/// The usable key whose hash is `hash`, with its `last_used_at` brought up to
-/// date (written at most once per [`LAST_USED_RESOLUTION`]).
+impl Known {
+    /// Whether this request is the one to record a use of the key (at most
+    /// one per [`LAST_USED_RESOLUTION`]): the time to record.
+    fn claim_use(&self) -> Option<i64> {
+        use std::sync::atomic::Ordering;
+        let now = Utc::now().timestamp();
+        let last = self.last_used.load(Ordering::Relaxed);
+        let due = now - last > LAST_USED_RESOLUTION.num_seconds();
+        (due && self.last_used.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()).then_some(now)
+    }
+
+    /// Records a use at `at`: bookkeeping, whose failure (on SQLite, a write
+    /// lock held too long) is logged and never fails the request.
+    async fn record_use(db: &DatabaseConnection, id: i64, at: i64) {
+        let at = chrono::DateTime::from_timestamp(at, 0).unwrap_or_else(Utc::now);
+        let written = api_key::Entity::update_many()
+            .col_expr(api_key::Column::LastUsedAt, sea_orm::sea_query::Expr::value(at))
+            .filter(api_key::Column::Id.eq(id))
+            .exec(db)
+            .await;
+        if let Err(e) = written {
+            tracing::warn!(error = %e, key_id = id, "could not record when a key was last used");
+        }
+    }
+
+    /// On a cached key: records the use in the background when due, so that
+    /// a request with a known key never waits for it.
+    fn used(&self, db: &DatabaseConnection) {
+        if let Some(at) = self.claim_use() {
+            let (db, id) = (db.clone(), self.principal.key_id.unwrap_or_default());
+            tokio::spawn(async move { Known::record_use(&db, id, at).await });
+        }
+    }
+}
+
+/// The usable key whose hash is `hash`, its use recorded.
 async fn lookup(db: &DatabaseConnection, hash: &str) -> AppResult<Known> {
     let key = api_key::Entity::find()
         .filter(api_key::Column::KeyHash.eq(hash))
@@ -131,28 +171,13 @@ async fn lookup(db: &DatabaseConnection, hash: &str) -> AppResult<Known> {
     if !usable(db, &key).await? {
         return Err(AppError::Unauthenticated);
     }
-    let principal = Principal::of_key(&key);
-    let last_used_at = touch(db, key.id, key.last_used_at).await?;
-    Ok(Known { principal, last_used_at })
-}
-
-/// Records that key `id` was used now, unless `last` is recent enough; the
-/// time now on record.
-async fn touch(
-    db: &DatabaseConnection,
-    id: i64,
-    last: Option<chrono::DateTime<Utc>>,
-) -> AppResult<Option<chrono::DateTime<Utc>>> {
-    let now = Utc::now();
-    if last.is_some_and(|t| now - t <= LAST_USED_RESOLUTION) {
-        return Ok(last);
+    let last = key.last_used_at.map_or(0, |t| t.timestamp());
+    let known = Known { principal: Principal::of_key(&key), last_used: std::sync::Arc::new(last.into()) };
+    // Read from the database anyway: recorded here, in line.
+    if let Some(at) = known.claim_use() {
+        Known::record_use(db, key.id, at).await;
     }
-    api_key::Entity::update_many()
-        .col_expr(api_key::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(api_key::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(Some(now))
+    Ok(known)
 }
 
 /// How long a key's principal is kept without being read again. Revocation
@@ -195,11 +220,7 @@ impl KeyCache {
                 self.keys.invalidate(&hash);
                 return Err(AppError::Unauthenticated);
             }
-            let key_id = known.principal.key_id.unwrap_or_default();
-            let last_used_at = touch(db, key_id, known.last_used_at).await?;
-            if last_used_at != known.last_used_at {
-                self.keys.insert(hash, Known { principal: known.principal.clone(), last_used_at });
-            }
+            known.used(db);
             return Ok(known.principal);
         }
         let generation = self.generation.load(Ordering::SeqCst);

@@ -126,8 +126,13 @@ async fn serve(state: HttpState, socket: WebSocket) {
         let _ = sink.send(close(4400, "Expected connection_init")).await;
         return;
     }
-    // Subscriptions need a key: without one, or with a bad one, 4403.
-    let principal = match state.app.keys.authenticate(&state.app.db, authorization(&init["payload"])).await {
+    // Revocations are followed from before the key is checked, so that none
+    // falls between the check and the subscription.
+    let bus = state.bus.clone();
+    let mut revocations = bus.subscribe();
+    // Subscriptions need a key: without one, or with a bad one, 4403. Read
+    // from the database, not the process's cache: a socket lives long.
+    let principal = match auth::authenticate(&state.app.db, authorization(&init["payload"])).await {
         Ok(p) if p.key_id.is_some() => p,
         _ => {
             let _ = sink.send(close(4403, "Forbidden")).await;
@@ -136,16 +141,13 @@ async fn serve(state: HttpState, socket: WebSocket) {
     };
     let key_id = principal.key_id.unwrap_or_default();
     // Kept to look at the key again should revocation events be missed.
-    let key_secret =
-        authorization(&init["payload"]).unwrap_or_default().trim_start_matches("Bearer ").trim().to_owned();
+    let key_header = authorization(&init["payload"]).unwrap_or_default().to_owned();
     let Some(_held) = state.connections.take(key_id) else {
         let _ = sink.send(close(4429, "Too many connections for this key")).await;
         return;
     };
 
     // 2. The protocol machine, fed the accepted init and then the client's messages.
-    let bus = state.bus.clone();
-    let mut revocations = bus.subscribe();
     let (inject_tx, mut inject_rx) = tokio::sync::mpsc::unbounded_channel::<Message>();
     let active: Arc<Mutex<HashSet<String>>> = Arc::default();
     let incoming = {
@@ -207,8 +209,7 @@ async fn serve(state: HttpState, socket: WebSocket) {
                 // Events were missed (a slow reader): a revocation may be among
                 // them, so the key is looked at again.
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let header = format!("Bearer {}", key_secret);
-                    if !auth::authenticate(&state.app.db, Some(&header)).await.is_ok_and(|p| p.key_id == Some(key_id)) {
+                    if !auth::authenticate(&state.app.db, Some(&key_header)).await.is_ok_and(|p| p.key_id == Some(key_id)) {
                         let _ = sink.send(close(4403, "Forbidden: the key was revoked")).await;
                         break;
                     }

@@ -5,7 +5,7 @@
 //! commit that raised an event, in whichever process; after losing that
 //! connection it reconnects and catches up from the table by id, so nothing is
 //! lost and nothing is sent twice. On SQLite (one process) it polls the table
-//! every 200 ms. Either way a slow timer polls too, as a safety net.
+//! every 200 ms. On PostgreSQL a timer polls every second too, as a safety net.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,7 +47,9 @@ impl EventBus {
         if postgres {
             tokio::spawn(listen(db.clone(), bus.wake.clone()));
         }
-        let poll = if postgres { Duration::from_secs(5) } else { Duration::from_millis(200) };
+        // The poll is the safety net should LISTEN fail: within a second, so
+        // that a revoked key stops in every process's key cache in time.
+        let poll = if postgres { Duration::from_secs(1) } else { Duration::from_millis(200) };
         tokio::spawn(read(db, bus.tx.clone(), bus.wake.clone(), last, poll));
         bus
     }
