@@ -271,6 +271,22 @@ async fn an_answer_larger_than_the_response_cap_is_refused_with_a_typed_error_an
 }
 
 #[tokio::test]
+async fn an_answer_made_mostly_of_scalars_in_lists_is_measured_by_its_scalars() {
+    // Leaves below the root resolve without the per-field hook; their bytes
+    // must still count toward the cap.
+    let app = spawn_app_with(|c| c.max_response_bytes = 3_000).await;
+    app.load_demo().await;
+    let key = app.key(Role::Staff, None).await;
+    let small = json!({ "query": "{ projects(first: 2) { nodes { id name } } }" });
+    let (_, _, fits) = post_json(&app, Some(&key), small).await;
+    assert_eq!(fits["data"]["projects"]["nodes"].as_array().map(Vec::len), Some(2), "{fits}");
+    let large = json!({ "query": "{ projects(first: 100) { nodes { id name stage plannedInvestment } } }" });
+    let (status, _, body) = post_json(&app, Some(&key), large).await;
+    assert_eq!((status, code(&body)), (200, "RESPONSE_TOO_LARGE"), "{body}");
+    assert!(body.get("data").is_none_or(Value::is_null), "no partial answer: {body}");
+}
+
+#[tokio::test]
 async fn the_legacy_start_message_is_refused_so_the_subscription_cap_cannot_be_bypassed() {
     let app = spawn_app().await;
     let key = partner_key(&app).await;

@@ -196,6 +196,18 @@ impl Extension for PolicyExtension {
         };
         self.limits.resolve(ctx, info, next).await
     }
+
+    /// Leaves below the root and list items need none of the policies'
+    /// per-field work (the timeout and the write queue act at the root and at
+    /// objects), so they resolve without `resolve`'s boxed futures: most of a
+    /// page's fields are leaves (issue 11's profile). Their bytes still count.
+    fn resolves_leaf_fields(&self) -> bool {
+        false
+    }
+
+    fn leaf_resolved(&self, _ctx: &ExtensionContext<'_>, response_key: &str, value: &Value) -> ServerResult<()> {
+        self.limits.leaf_resolved(response_key, value)
+    }
 }
 
 /// Registers the policies, once, for every transport.

@@ -445,6 +445,35 @@ pub trait Extension: Sync + Send + 'static {
     ) -> ServerResult<Option<Value>> {
         next.run(ctx, info).await
     }
+
+    /// Whether [`Extension::resolve`] must wrap leaf fields below the root
+    /// (fields without a selection set, scalars and enums, of an object that
+    /// is not the operation's root type) and the items of lists.
+    ///
+    /// When every registered extension answers `false`, such a field is
+    /// resolved without the extension chain (no `ResolveInfo`, no boxed future
+    /// per extension) and each extension sees its value in
+    /// [`Extension::leaf_resolved`] instead; a list's items are resolved
+    /// without it too, the list's own field being wrapped or shown as a leaf.
+    /// A response is mostly leaves and items, so this takes most of the
+    /// per-field cost of extensions away.
+    fn resolves_leaf_fields(&self) -> bool {
+        true
+    }
+
+    /// Called with the value of a leaf field below the root, when no
+    /// extension asked to wrap such fields (see
+    /// [`Extension::resolves_leaf_fields`]). An error fails the field as its
+    /// resolver's error would.
+    fn leaf_resolved(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        response_key: &str,
+        value: &Value,
+    ) -> ServerResult<()> {
+        let _ = (ctx, response_key, value);
+        Ok(())
+    }
 }
 
 /// Extension factory
@@ -459,6 +488,7 @@ pub trait ExtensionFactory: Send + Sync + 'static {
 #[doc(hidden)]
 pub struct Extensions {
     extensions: Vec<Arc<dyn Extension>>,
+    skips_leaf_fields: bool,
     schema_env: SchemaEnv,
     session_data: Arc<Data>,
     query_data: Option<Arc<Data>>,
@@ -471,12 +501,33 @@ impl Extensions {
         schema_env: SchemaEnv,
         session_data: Arc<Data>,
     ) -> Self {
+        let extensions: Vec<Arc<dyn Extension>> = extensions.into_iter().collect();
+        let skips_leaf_fields =
+            !extensions.is_empty() && extensions.iter().all(|e| !e.resolves_leaf_fields());
         Extensions {
-            extensions: extensions.into_iter().collect(),
+            extensions,
+            skips_leaf_fields,
             schema_env,
             session_data,
             query_data: None,
         }
+    }
+
+    /// True when leaf fields below the root run without the extension chain
+    /// (see [`Extension::resolves_leaf_fields`]).
+    #[inline]
+    pub(crate) fn skips_leaf_fields(&self) -> bool {
+        self.skips_leaf_fields
+    }
+
+    /// Hands a leaf field's value to every extension (see
+    /// [`Extension::leaf_resolved`]).
+    pub(crate) fn leaf_resolved(&self, response_key: &str, value: &Value) -> ServerResult<()> {
+        let ctx = self.create_context();
+        for extension in &self.extensions {
+            extension.leaf_resolved(&ctx, response_key, value)?;
+        }
+        Ok(())
     }
 
     #[inline]

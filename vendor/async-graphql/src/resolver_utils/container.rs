@@ -286,6 +286,17 @@ impl<'a> Fields<'a> {
                                     field_name,
                                     root.resolve_field(&ctx_field).await?.unwrap_or_default(),
                                 ))
+                            } else if extensions.skips_leaf_fields()
+                                && ctx.path_node.is_some()
+                                && field.node.selection_set.node.items.is_empty()
+                                && field.node.directives.is_empty()
+                            {
+                                // A leaf below the root, and no extension wraps
+                                // leaves: resolved directly, its value shown to them.
+                                let value =
+                                    root.resolve_field(&ctx_field).await?.unwrap_or_default();
+                                extensions.leaf_resolved(field_name.as_str(), &value)?;
+                                Ok((field_name, value))
                             } else {
                                 let type_name = T::type_name();
                                 let resolve_info = ResolveInfo {

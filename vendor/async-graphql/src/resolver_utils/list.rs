@@ -11,7 +11,9 @@ pub async fn resolve_list<'a, T: OutputType + 'a>(
     len: Option<usize>,
 ) -> ServerResult<Value> {
     let extensions = &ctx.query_env.extensions;
-    if !extensions.is_empty() {
+    // Items go through the extensions' `resolve` unless they asked to see
+    // only fields with a selection set (the list's own field is one).
+    if !extensions.is_empty() && !extensions.skips_leaf_fields() {
         let mut futures = len.map(Vec::with_capacity).unwrap_or_default();
         for (idx, item) in iter.into_iter().enumerate() {
             futures.push({

@@ -74,7 +74,7 @@ pub(super) fn with_code(mut errors: Vec<ServerError>, code: ErrorCode) -> Vec<Se
 /// About how many bytes a resolved field adds to the JSON answer: its name and
 /// its scalar value (an object's or a list's own fields are counted as they
 /// resolve).
-fn approximate_size(name: &str, value: &Option<Value>) -> usize {
+fn approximate_size(name: &str, value: Option<&Value>) -> usize {
     fn size(v: &Value) -> usize {
         match v {
             Value::Null => 4,
@@ -87,7 +87,7 @@ fn approximate_size(name: &str, value: &Option<Value>) -> usize {
             Value::Object(_) => 2,
         }
     }
-    name.len() + 3 + value.as_ref().map_or(4, size)
+    name.len() + 3 + value.map_or(4, size)
 }
 
 #[async_trait::async_trait]
@@ -167,19 +167,32 @@ impl Extension for LimitsExtension {
     ) -> ServerResult<Option<Value>> {
         let name = info.alias.unwrap_or(info.name);
         let value = next.run(ctx, info).await?;
+        self.take(approximate_size(name, value.as_ref()))?;
+        Ok(value)
+    }
+}
+
+impl LimitsExtension {
+    /// A leaf field resolved without the extensions' `resolve` (see
+    /// `PolicyExtension::resolves_leaf_fields`): its bytes are taken all the same.
+    pub(super) fn leaf_resolved(&self, response_key: &str, value: &Value) -> ServerResult<()> {
+        self.take(approximate_size(response_key, Some(value)))
+    }
+
+    /// Takes `bytes` of the answer's allowance; once it is spent, the
+    /// operation is marked too large and the field fails.
+    fn take(&self, bytes: usize) -> ServerResult<()> {
         if let Some(allowance) = self.allowance.get()
-            && !allowance.take(approximate_size(name, &value))
+            && !allowance.take(bytes)
         {
             if let Some(op) = self.operation.get() {
                 op.too_large.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             return Err(too_large(allowance.limit));
         }
-        Ok(value)
+        Ok(())
     }
-}
 
-impl LimitsExtension {
     /// Before a query or mutation runs: the answer allowance it draws on (the
     /// batch's, or its own).
     pub(super) fn start_execute(&self, ctx: &ExtensionContext<'_>) {
