@@ -29,8 +29,10 @@ async fn connect_sized(config: &Config, size: u32) -> Result<DatabaseConnection,
         .min_connections(1)
         .connect_timeout(Duration::from_secs(config.db_acquire_timeout_secs))
         .acquire_timeout(Duration::from_secs(config.db_acquire_timeout_secs))
-        // A connection that died with the network is found out before use.
-        .test_before_acquire(true)
+        // A connection that sat idle long enough to have died with the
+        // network (or a restart) is pinged before use; a busy one is not, as
+        // a ping on every checkout is a round trip per statement (issue 11).
+        .test_before_acquire_if_idle_for(Duration::from_secs(10))
         .sqlx_logging(false);
     opt.map_sqlx_sqlite_opts(|o| {
         o.journal_mode(sqlx_sqlite::SqliteJournalMode::Wal)
