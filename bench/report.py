@@ -191,7 +191,7 @@ lines = [
     "Written by `bench/run` (see `bench/README.md`); do not edit by hand.",
     "",
     f"Machine: {machine()}. Load: wrk on the same machine, "
-    "cost budgets off (`ZHAOSHANG_BUDGETS_ENABLED=false`), release build, default pool (16 connections).",
+    "cost budgets off (`ZHAOSHANG_BUDGETS_ENABLED=false`), release build, default pool (16 connections on PostgreSQL, twice the cores on SQLite).",
     "",
     "The mix:",
     "",

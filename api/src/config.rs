@@ -77,9 +77,10 @@ pub struct Config {
     #[arg(long, env = "ZHAOSHANG_MAJOR_PROJECT_THRESHOLD", default_value = DEFAULT_MAJOR_PROJECT_THRESHOLD, value_parser = parse_money, global = true)]
     pub major_project_threshold: Money,
 
-    /// Largest number of database connections in the pool.
-    #[arg(long, env = "ZHAOSHANG_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
-    pub db_max_connections: u32,
+    /// Largest number of database connections in the pool; when unset, see
+    /// [`Config::pool_size`].
+    #[arg(long, env = "ZHAOSHANG_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
 
     /// How long a request waits for a database connection before it fails, in seconds.
     #[arg(long, env = "ZHAOSHANG_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5, global = true)]
@@ -275,7 +276,7 @@ impl Config {
             health_low_funds_basis_points: 1500,
             health_no_follow_up_days: 30,
             major_project_threshold: Money::from_fen(100_000_000 * 100),
-            db_max_connections: 16,
+            db_max_connections: None,
             db_acquire_timeout_secs: 5,
             max_depth: 10,
             max_introspection_depth: 15,
@@ -344,11 +345,38 @@ impl Config {
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
+
+    /// The requests' pool size: `ZHAOSHANG_DB_MAX_CONNECTIONS` if set, else 16
+    /// on PostgreSQL and twice the cores (2 to 16) on SQLite. SQLite answers
+    /// inside this process, a connection per thread of work, so connections
+    /// beyond the cores add no parallelism, while each keeps its own page cache
+    /// and prepared statements: at 100k projects on 2 cores, 16 connections
+    /// peaked at 182 MB and 4 at 110 MB, with q1 at 197 and 245 req/s.
+    pub fn pool_size(&self) -> u32 {
+        self.db_max_connections.unwrap_or_else(|| {
+            if self.is_sqlite() {
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+                (2 * cores).clamp(2, 16)
+            } else {
+                16
+            }
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_basis_points;
+    use super::{Config, parse_basis_points};
+
+    #[test]
+    fn the_pool_is_sixteen_on_postgresql_twice_the_cores_on_sqlite_and_as_set_when_set() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+        assert_eq!(Config::with_database("postgres://h/db").pool_size(), 16);
+        assert_eq!(Config::with_database("sqlite://z.db?mode=rwc").pool_size(), (2 * cores).clamp(2, 16));
+        let mut set = Config::with_database("sqlite://z.db");
+        set.db_max_connections = Some(7);
+        assert_eq!(set.pool_size(), 7);
+    }
 
     #[test]
     fn a_percentage_with_two_decimals_is_read_as_basis_points() {

@@ -11,7 +11,7 @@ use crate::config::Config;
 /// not block the writer and concurrent writers wait instead of failing with
 /// "database is locked"; foreign keys are enforced as on PostgreSQL.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
-    let mut conn = connect_sized(config, config.db_max_connections).await?;
+    let mut conn = connect_sized(config, config.pool_size()).await?;
     // Statements sent for requests, for `/metrics` and the benchmark's statements per request.
     conn.set_metric_callback(|_| metrics::counter!("zhaoshang_db_statements_total").increment(1));
     Ok(conn)

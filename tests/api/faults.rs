@@ -75,7 +75,7 @@ async fn with_the_database_gone_requests_fail_fast_and_the_service_recovers() {
 
     let mut config = api::Config::with_database(format!("postgres://{user}@127.0.0.1:{port}/{name}"));
     config.listen = "127.0.0.1:0".parse().expect("addr");
-    config.db_max_connections = 3;
+    config.db_max_connections = Some(3);
     config.db_acquire_timeout_secs = 2;
     let app = api::App::build(config).await.expect("app");
     let address = format!("http://127.0.0.1:{}", app.port());

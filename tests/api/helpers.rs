@@ -106,7 +106,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         api::telemetry::init(&config);
     }
     config.listen = "127.0.0.1:0".parse().expect("address");
-    config.db_max_connections = 5;
+    config.db_max_connections = Some(5);
     config.files_url = std::env::temp_dir().join(format!("{}-files", unique_name())).display().to_string();
     adjust(&mut config);
     let conn = db::connect(&config).await.expect("connect");

@@ -130,7 +130,7 @@ async fn every_query_of_the_benchmark_mix_costs_a_constant_number_of_statements(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_nested_pages_on_a_small_pool_all_complete() {
     let app = crate::helpers::spawn_app_with(|c| {
-        c.db_max_connections = 2;
+        c.db_max_connections = Some(2);
         // A starved request fails fast with INTERNAL instead of waiting.
         c.db_acquire_timeout_secs = 1;
     })

@@ -89,6 +89,6 @@ pub async fn render(State(state): State<HttpState>) -> impl IntoResponse {
     };
     metrics::gauge!("zhaoshang_db_pool_connections", "state" => "idle").set(idle as f64);
     metrics::gauge!("zhaoshang_db_pool_connections", "state" => "in_use").set(size.saturating_sub(idle as u32) as f64);
-    metrics::gauge!("zhaoshang_db_pool_max_connections").set(state.app.config.db_max_connections as f64);
+    metrics::gauge!("zhaoshang_db_pool_max_connections").set(state.app.config.pool_size() as f64);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle.render())
 }
