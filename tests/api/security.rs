@@ -287,6 +287,22 @@ async fn an_answer_made_mostly_of_scalars_in_lists_is_measured_by_its_scalars() 
 }
 
 #[tokio::test]
+async fn a_scalar_holding_an_object_and_typename_count_toward_the_cap_in_full() {
+    let app = spawn_app_with(|c| c.max_response_bytes = 600).await;
+    app.load_demo().await;
+    let key = app.key(Role::Staff, None).await;
+    let (_, _, ids) = post_json(&app, Some(&key), json!({ "query": "{ parks(first: 10) { nodes { id } } }" })).await;
+    assert_eq!(ids["data"]["parks"]["nodes"].as_array().map(Vec::len), Some(3), "{ids}");
+    // Each park's boundary is a GeoJSON polygon (an object, as the scalar's value).
+    let shapes = json!({ "query": "{ parks(first: 10) { nodes { id boundary } } }" });
+    let (_, _, body) = post_json(&app, Some(&key), shapes).await;
+    assert_eq!(code(&body), "RESPONSE_TOO_LARGE", "{body}");
+    let names = "{ projects(first: 50) { nodes { a: __typename b: __typename c: __typename d: __typename } } }";
+    let (_, _, body) = post_json(&app, Some(&key), json!({ "query": names })).await;
+    assert_eq!(code(&body), "RESPONSE_TOO_LARGE", "{body}");
+}
+
+#[tokio::test]
 async fn the_legacy_start_message_is_refused_so_the_subscription_cap_cannot_be_bypassed() {
     let app = spawn_app().await;
     let key = partner_key(&app).await;

@@ -90,8 +90,9 @@ impl Operation {
 }
 
 /// The four policies, registered as one extension: async-graphql runs every
-/// registered extension's hook for every field resolved, so one extension
-/// that composes them costs a field one hook instead of four.
+/// registered extension's `resolve` for every root field and field with a
+/// selection set, so one extension that composes them costs such a field one
+/// hook instead of four (leaves go without, see `resolves_leaf_fields`).
 pub struct Policies {
     log: log::OperationLog,
     timeout: timeout::Timeout,

@@ -2,8 +2,10 @@
 //! batch, through the [`Deadline`] its transport attaches), is cancelled when
 //! its time is up; an
 //! open transaction then rolls back. Work that does not wait on anything (a
-//! large introspection answer) yields between fields, so the limit fires on
-//! time, and each field checks the deadline before it runs.
+//! large introspection answer) yields before each root field and each field
+//! with a selection set (leaves resolve without the hook, see
+//! `PolicyExtension::resolves_leaf_fields`), so the limit fires on time, and
+//! those fields check the deadline before they run.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -57,7 +59,8 @@ impl TimeoutExtension {
         }
     }
 
-    /// Before each field: refused once the deadline has passed, and a yield,
+    /// Before each root field and field with a selection set: refused once
+    /// the deadline has passed, and a yield,
     /// so that work that never waits lets the deadline in.
     pub(super) async fn before_field(&self) -> ServerResult<()> {
         if self.deadline.get().is_some_and(|d| Instant::now() >= *d) {

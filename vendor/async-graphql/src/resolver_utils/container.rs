@@ -265,10 +265,19 @@ impl<'a> Fields<'a> {
                         // Get the typename
                         let ctx_field = ctx.with_field(field);
                         let field_name = ctx_field.item.node.response_key().node.clone();
-                        let typename = root.introspection_type_name().into_owned();
+                        let typename = Value::String(root.introspection_type_name().into_owned());
+                        // Shown to extensions that see leaves by value, as any leaf is.
+                        let shown = ctx.query_env.extensions.skips_leaf_fields()
+                            && ctx.path_node.is_some();
+                        let ctx = ctx.clone();
 
                         self.0.push(Box::pin(async move {
-                            Ok((field_name, Value::String(typename)))
+                            if shown {
+                                ctx.query_env
+                                    .extensions
+                                    .leaf_resolved(field_name.as_str(), &typename)?;
+                            }
+                            Ok((field_name, typename))
                         }));
                         continue;
                     }

@@ -71,11 +71,13 @@ pub(super) fn with_code(mut errors: Vec<ServerError>, code: ErrorCode) -> Vec<Se
     errors
 }
 
-/// About how many bytes a resolved field adds to the JSON answer: its name and
-/// its scalar value (an object's or a list's own fields are counted as they
-/// resolve).
-fn approximate_size(name: &str, value: Option<&Value>) -> usize {
-    fn size(v: &Value) -> usize {
+/// About how many bytes a resolved field adds to the JSON answer:
+/// `"name":value,`. For a field with a selection set (`Resolved::Selection`)
+/// an object in its value counts only its braces, its own fields being
+/// counted as they resolve; a leaf's value (`Resolved::Leaf`) counts whole,
+/// objects included, as a scalar such as `GeoJSON` can be one.
+fn approximate_size(name: &str, value: Option<&Value>, resolved: Resolved) -> usize {
+    fn size(v: &Value, resolved: Resolved) -> usize {
         match v {
             Value::Null => 4,
             Value::Boolean(_) => 5,
@@ -83,11 +85,21 @@ fn approximate_size(name: &str, value: Option<&Value>) -> usize {
             Value::String(s) => s.len() + 2,
             Value::Enum(e) => e.len() + 2,
             Value::Binary(b) => b.len() * 2,
-            Value::List(items) => 2 + items.iter().map(|i| size(i) + 1).sum::<usize>(),
-            Value::Object(_) => 2,
+            Value::List(items) => 2 + items.iter().map(|i| size(i, resolved) + 1).sum::<usize>(),
+            Value::Object(_) if resolved == Resolved::Selection => 2,
+            Value::Object(fields) => 2 + fields.iter().map(|(k, v)| k.len() + 4 + size(v, resolved)).sum::<usize>(),
         }
     }
-    name.len() + 3 + value.map_or(4, size)
+    name.len() + 4 + value.map_or(4, |v| size(v, resolved))
+}
+
+/// How a field's value was resolved, for [`approximate_size`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Resolved {
+    /// Through `resolve`: a root field or a field with a selection set.
+    Selection,
+    /// A leaf below the root, shown to `leaf_resolved`.
+    Leaf,
 }
 
 #[async_trait::async_trait]
@@ -167,7 +179,7 @@ impl Extension for LimitsExtension {
     ) -> ServerResult<Option<Value>> {
         let name = info.alias.unwrap_or(info.name);
         let value = next.run(ctx, info).await?;
-        self.take(approximate_size(name, value.as_ref()))?;
+        self.take(approximate_size(name, value.as_ref(), Resolved::Selection))?;
         Ok(value)
     }
 }
@@ -176,7 +188,7 @@ impl LimitsExtension {
     /// A leaf field resolved without the extensions' `resolve` (see
     /// `PolicyExtension::resolves_leaf_fields`): its bytes are taken all the same.
     pub(super) fn leaf_resolved(&self, response_key: &str, value: &Value) -> ServerResult<()> {
-        self.take(approximate_size(response_key, Some(value)))
+        self.take(approximate_size(response_key, Some(value), Resolved::Leaf))
     }
 
     /// Takes `bytes` of the answer's allowance; once it is spent, the
